@@ -1,0 +1,66 @@
+package dev.amk.access;
+
+import dev.amk.agents.Agent;
+import dev.amk.agents.Grant;
+import dev.amk.agents.GrantRule;
+import dev.amk.connections.Connection;
+
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable picture of the registry, swapped atomically whenever it changes, so that the proxy decides
+ * every request without touching the database.
+ */
+public final class AccessSnapshot {
+	/** An agent as the proxy needs it: identity, the hash its key must match, and grants by connection. */
+	public record AgentEntry(Agent agent, byte[] keyHash, Map<String, GrantRule> grants) {
+	}
+
+	public static final AccessSnapshot EMPTY = new AccessSnapshot(List.of(), Map.of());
+
+	private final Map<String, AgentEntry> agentsByKeyHash;
+	private final Map<Long, AgentEntry> agentsById;
+	private final Map<String, Connection> connectionsByName;
+
+	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes) {
+		Map<String, Connection> byName = new HashMap<>();
+		connections.forEach(c -> byName.put(c.name(), c));
+		Map<String, AgentEntry> byHash = new HashMap<>();
+		Map<Long, AgentEntry> byId = new HashMap<>();
+		agentsWithKeyHashes.forEach((agent, hash) -> {
+			Map<String, GrantRule> grants = new HashMap<>();
+			for (Grant g : agent.grants()) {
+				grants.put(g.connection(), g.rule());
+			}
+			AgentEntry entry = new AgentEntry(agent, HexFormat.of().parseHex(hash), Map.copyOf(grants));
+			byHash.put(hash, entry);
+			byId.put(agent.id(), entry);
+		});
+		this.agentsByKeyHash = Map.copyOf(byHash);
+		this.agentsById = Map.copyOf(byId);
+		this.connectionsByName = Map.copyOf(byName);
+	}
+
+	public AgentEntry agentByKeyHash(String hexHash) {
+		return agentsByKeyHash.get(hexHash);
+	}
+
+	public AgentEntry agentById(long id) {
+		return agentsById.get(id);
+	}
+
+	public Connection connection(String name) {
+		return connectionsByName.get(name);
+	}
+
+	public java.util.Collection<Connection> connections() {
+		return connectionsByName.values();
+	}
+
+	public java.util.Collection<AgentEntry> agents() {
+		return agentsById.values();
+	}
+}

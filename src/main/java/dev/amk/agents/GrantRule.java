@@ -1,0 +1,120 @@
+package dev.amk.agents;
+
+import dev.amk.common.AmkException;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What an agent may do on one connection: which methods, on which paths.
+ *
+ * <p>Written on the command line as {@code CONN}, {@code CONN:read}, {@code CONN:full},
+ * {@code CONN:GET,POST} or {@code CONN:METHODS:/path/glob,/other/**}, where METHODS may also be
+ * {@code read}, {@code full} or {@code *}.
+ */
+public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
+	public static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+	private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE");
+
+	public enum Preset {
+		/** Every method, every path. */
+		FULL,
+		/** GET, HEAD and OPTIONS only. */
+		READ,
+		/** Methods and paths chosen by the user. */
+		CUSTOM;
+
+		public String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	public static final GrantRule FULL = new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING));
+	public static final GrantRule READ = new GrantRule(Preset.READ, READ_METHODS, List.of(PathGlob.EVERYTHING));
+
+	public GrantRule {
+		methods = Set.copyOf(methods);
+		paths = List.copyOf(paths);
+		if (paths.isEmpty()) {
+			throw new IllegalArgumentException("a grant needs at least one path rule");
+		}
+	}
+
+	/** A rule from the part after {@code CONN:} ({@code null} for a bare connection). */
+	public static GrantRule parse(String spec) {
+		if (spec == null || spec.isBlank()) {
+			return FULL;
+		}
+		String[] parts = spec.split(":", 2);
+		String methodPart = parts[0].trim();
+		List<PathGlob> paths = parts.length > 1 && !parts[1].isBlank()
+				? Arrays.stream(parts[1].split(",")).map(String::trim).map(PathGlob::parse).toList()
+				: List.of(PathGlob.EVERYTHING);
+		boolean customPaths = parts.length > 1 && !(paths.size() == 1 && paths.getFirst().equals(PathGlob.EVERYTHING));
+		return switch (methodPart.toLowerCase(Locale.ROOT)) {
+			case "full", "*", "" -> customPaths ? new GrantRule(Preset.CUSTOM, Set.of(), paths) : FULL;
+			case "read" -> customPaths ? new GrantRule(Preset.CUSTOM, READ_METHODS, paths) : READ;
+			default -> new GrantRule(Preset.CUSTOM, parseMethods(methodPart), paths);
+		};
+	}
+
+	/** Rebuilds a rule from its stored columns. */
+	public static GrantRule fromColumns(String preset, String methods, String paths) {
+		Set<String> m = methods.equals("*") ? Set.of() : Set.of(methods.split(","));
+		List<PathGlob> p = Arrays.stream(paths.split(",")).map(PathGlob::parse).toList();
+		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p);
+	}
+
+	public String methodsColumn() {
+		return methods.isEmpty() ? "*" : methods.stream().sorted().collect(Collectors.joining(","));
+	}
+
+	public String pathsColumn() {
+		return paths.stream().map(PathGlob::pattern).collect(Collectors.joining(","));
+	}
+
+	public boolean allowsMethod(String method) {
+		return methods.isEmpty() || methods.contains(method);
+	}
+
+	public boolean allowsPath(List<String> pathSegments) {
+		return paths.stream().anyMatch(p -> p.matches(pathSegments));
+	}
+
+	/** "full", "read", or "GET,POST on /v1/chat/**". */
+	public String describe() {
+		return switch (preset) {
+			case FULL -> "full";
+			case READ -> "read";
+			case CUSTOM -> (methods.isEmpty() ? "any method" : methodsColumn()) + " on " + pathsColumn();
+		};
+	}
+
+	/** The form the CLI accepts, so that a grant can be printed and typed back. */
+	public String toSpec() {
+		return switch (preset) {
+			case FULL -> "full";
+			case READ -> "read";
+			case CUSTOM -> (methods.isEmpty() ? "*" : methodsColumn()) + ":" + pathsColumn();
+		};
+	}
+
+	private static Set<String> parseMethods(String text) {
+		Set<String> methods = new LinkedHashSet<>();
+		for (String raw : text.split(",")) {
+			String m = raw.trim().toUpperCase(Locale.ROOT);
+			if (m.equals("READ")) {
+				methods.addAll(READ_METHODS);
+			} else if (KNOWN_METHODS.contains(m)) {
+				methods.add(m);
+			} else {
+				throw AmkException.invalid("'" + raw.trim() + "' is not a preset or HTTP method. Use read, full, or methods such as GET,POST.");
+			}
+		}
+		return methods;
+	}
+}

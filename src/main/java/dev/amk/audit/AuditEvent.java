@@ -1,0 +1,52 @@
+package dev.amk.audit;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One proxied request, allowed or denied. Fields are chosen so that none can hold a secret: no headers,
+ * no bodies, no query string (where some APIs carry keys).
+ *
+ * @param id         row id once written, 0 before
+ * @param agentId    the agent's registry id, or null when no known key was shown
+ * @param path       the path after the connection segment, without query string
+ * @param decision   {@code allowed}, {@code denied} or {@code error}
+ * @param reason     the error type when not plainly allowed, else null
+ */
+public record AuditEvent(long id, Instant time, Long agentId, String agent, String connection, String method, String path, int status,
+		String decision, String reason, long latencyMs, long bytesIn, long bytesOut) {
+
+	public static final String ALLOWED = "allowed";
+	public static final String DENIED = "denied";
+	public static final String ERROR = "error";
+	private static final int MAX_PATH = 2048;
+
+	public AuditEvent {
+		if (path != null && path.length() > MAX_PATH) {
+			path = path.substring(0, MAX_PATH) + "…";
+		}
+	}
+
+	AuditEvent withId(long newId) {
+		return new AuditEvent(newId, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut);
+	}
+
+	/** The contract's JSON shape. */
+	public Map<String, Object> toJson() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("id", id);
+		m.put("time", time.toString());
+		m.put("agent", agent);
+		m.put("connection", connection);
+		m.put("method", method);
+		m.put("path", path);
+		m.put("status", status);
+		m.put("decision", decision);
+		m.put("reason", reason);
+		m.put("latency_ms", latencyMs);
+		m.put("bytes_in", bytesIn);
+		m.put("bytes_out", bytesOut);
+		return m;
+	}
+}

@@ -1,0 +1,123 @@
+package dev.amk.audit;
+
+import dev.amk.db.Database;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Writes audit rows off the request path: requests {@link #record} into a bounded queue and move on; one
+ * writer thread commits them in batches (one transaction per batch), so auditing adds no latency and one
+ * fsync serves many requests. {@link #close} drains everything queued before it returns.
+ *
+ * <p>If the queue is ever full (the disk stalls for seconds under heavy load), new rows are counted and a
+ * single {@code audit_overflow} row records how many were lost; requests are never held up.
+ */
+public final class AuditLog implements AutoCloseable {
+	private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+	private static final int BATCH = 512;
+
+	private final Database db;
+	private final BlockingQueue<AuditEvent> queue;
+	private final AtomicLong dropped = new AtomicLong();
+	private final List<Consumer<List<AuditEvent>>> listeners = new CopyOnWriteArrayList<>();
+	private final Thread writer;
+	private volatile boolean closing;
+
+	public AuditLog(Database db, int capacity) {
+		this.db = db;
+		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.writer = Thread.ofPlatform().daemon().name("amk-audit-writer").unstarted(this::run);
+	}
+
+	public AuditLog start() {
+		writer.start();
+		return this;
+	}
+
+	/** Never blocks. */
+	public void record(AuditEvent event) {
+		if (closing || !queue.offer(event)) {
+			dropped.incrementAndGet();
+		}
+	}
+
+	/** Called on the writer thread with each committed batch (ids filled in). */
+	public void addListener(Consumer<List<AuditEvent>> listener) {
+		listeners.add(listener);
+	}
+
+	public long droppedCount() {
+		return dropped.get();
+	}
+
+	private void run() {
+		try (Connection c = db.connect(Database.Durability.NORMAL)) {
+			List<AuditEvent> batch = new ArrayList<>(BATCH);
+			while (!closing || !queue.isEmpty()) {
+				AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				queue.drainTo(batch, BATCH - 1);
+				write(c, batch);
+				batch.clear();
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		} catch (SQLException | RuntimeException e) {
+			LOG.log(System.Logger.Level.ERROR, "The audit writer stopped: " + e.getMessage(), e);
+		}
+	}
+
+	private void write(Connection c, List<AuditEvent> batch) {
+		long lost = dropped.getAndSet(0);
+		if (lost > 0) {
+			AuditEvent last = batch.getLast();
+			batch.add(new AuditEvent(0, last.time(), null, null, null, null, "(" + lost + " audit rows were dropped)", 0, AuditEvent.ERROR,
+					"audit_overflow", 0, 0, 0));
+		}
+		try {
+			c.setAutoCommit(false);
+			List<AuditEvent> written = AuditStore.append(c, batch);
+			c.commit();
+			c.setAutoCommit(true);
+			for (Consumer<List<AuditEvent>> l : listeners) {
+				try {
+					l.accept(written);
+				} catch (RuntimeException e) {
+					LOG.log(System.Logger.Level.WARNING, "An audit listener failed", e);
+				}
+			}
+		} catch (SQLException e) {
+			try {
+				c.rollback();
+				c.setAutoCommit(true);
+			} catch (SQLException ignored) {
+				// the next batch starts a fresh transaction
+			}
+			dropped.addAndGet(batch.size());
+			LOG.log(System.Logger.Level.ERROR, "Writing " + batch.size() + " audit rows failed: " + e.getMessage());
+		}
+	}
+
+	/** Stops accepting rows and waits until every queued row is committed. */
+	@Override
+	public void close() {
+		closing = true;
+		try {
+			writer.join(10_000);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package dev.amk.audit;
+
+import dev.amk.agents.UsageSource;
+import dev.amk.db.Database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads and appends audit rows in {@code audit.db}. */
+public final class AuditStore implements UsageSource {
+	private final Database db;
+
+	public AuditStore(Database db) {
+		this.db = db;
+	}
+
+	public Database database() {
+		return db;
+	}
+
+	/** Newest first. {@code agent} may be null for all agents. */
+	public List<AuditEvent> recent(String agent, int limit) {
+		return db.read(c -> {
+			try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit WHERE (? IS NULL OR agent = ?) ORDER BY id DESC LIMIT ?")) {
+				ps.setString(1, agent);
+				ps.setString(2, agent);
+				ps.setInt(3, limit);
+				return readAll(ps);
+			}
+		});
+	}
+
+	/** Rows written after {@code afterId}, oldest first: for following the log. */
+	public List<AuditEvent> after(long afterId, String agent, int limit) {
+		return db.read(c -> {
+			try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit WHERE id > ? AND (? IS NULL OR agent = ?) ORDER BY id LIMIT ?")) {
+				ps.setLong(1, afterId);
+				ps.setString(2, agent);
+				ps.setString(3, agent);
+				ps.setInt(4, limit);
+				return readAll(ps);
+			}
+		});
+	}
+
+	public long latestId() {
+		return db.read(c -> {
+			try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM audit"); ResultSet rs = ps.executeQuery()) {
+				return rs.getLong(1);
+			}
+		});
+	}
+
+	@Override
+	public Map<Long, Instant> lastUsedByAgentId() {
+		return db.read(c -> {
+			Map<Long, Instant> result = new HashMap<>();
+			try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, last_used_at FROM agent_usage"); ResultSet rs = ps.executeQuery()) {
+				while (rs.next()) {
+					result.put(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)));
+				}
+			}
+			return result;
+		});
+	}
+
+	/** Appends a batch in the caller's transaction and returns the events with their row ids. */
+	static List<AuditEvent> append(Connection c, Collection<AuditEvent> events) throws SQLException {
+		List<AuditEvent> written = new ArrayList<>(events.size());
+		Map<Long, Long> lastUsed = new HashMap<>();
+		try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit (time, agent_id, agent, connection, method, path, status, decision,"
+				+ " reason, latency_ms, bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+			for (AuditEvent e : events) {
+				ps.setLong(1, e.time().toEpochMilli());
+				if (e.agentId() == null) {
+					ps.setNull(2, Types.INTEGER);
+				} else {
+					ps.setLong(2, e.agentId());
+					lastUsed.merge(e.agentId(), e.time().toEpochMilli(), Math::max);
+				}
+				ps.setString(3, e.agent());
+				ps.setString(4, e.connection());
+				ps.setString(5, e.method());
+				ps.setString(6, e.path());
+				ps.setInt(7, e.status());
+				ps.setString(8, e.decision());
+				ps.setString(9, e.reason());
+				ps.setLong(10, e.latencyMs());
+				ps.setLong(11, e.bytesIn());
+				ps.setLong(12, e.bytesOut());
+				try (ResultSet rs = ps.executeQuery()) {
+					rs.next();
+					written.add(e.withId(rs.getLong(1)));
+				}
+			}
+		}
+		try (PreparedStatement ps = c.prepareStatement("INSERT INTO agent_usage (agent_id, last_used_at) VALUES (?, ?)"
+				+ " ON CONFLICT (agent_id) DO UPDATE SET last_used_at = max(last_used_at, excluded.last_used_at)")) {
+			for (var e : lastUsed.entrySet()) {
+				ps.setLong(1, e.getKey());
+				ps.setLong(2, e.getValue());
+				ps.addBatch();
+			}
+			ps.executeBatch();
+		}
+		return written;
+	}
+
+	private static List<AuditEvent> readAll(PreparedStatement ps) throws SQLException {
+		List<AuditEvent> result = new ArrayList<>();
+		try (ResultSet rs = ps.executeQuery()) {
+			while (rs.next()) {
+				long agentId = rs.getLong("agent_id");
+				Long agentIdOrNull = rs.wasNull() ? null : agentId;
+				result.add(new AuditEvent(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("time")), agentIdOrNull, rs.getString("agent"),
+						rs.getString("connection"), rs.getString("method"), rs.getString("path"), rs.getInt("status"), rs.getString("decision"),
+						rs.getString("reason"), rs.getLong("latency_ms"), rs.getLong("bytes_in"), rs.getLong("bytes_out")));
+			}
+		}
+		return result;
+	}
+}

@@ -1,0 +1,222 @@
+package dev.amk.cli;
+
+import dev.amk.agents.Agent;
+import dev.amk.agents.AgentService;
+import dev.amk.agents.Grant;
+import dev.amk.common.Durations;
+import dev.amk.connections.Connection;
+import dev.amk.connections.ConnectionRepository;
+import dev.amk.proxy.ProxySettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code amk agent …}: agent identities, their keys and grants. */
+@Command(name = "agent", description = "Create, list, revoke and rotate agent keys.",
+		subcommands = {AgentCommand.Create.class, AgentCommand.ListCmd.class, AgentCommand.Revoke.class, AgentCommand.Enable.class,
+				AgentCommand.Rotate.class, AgentCommand.Delete.class, AgentCommand.SetGrants.class})
+final class AgentCommand implements Runnable {
+	@Spec
+	CommandSpec spec;
+
+	@Override
+	public void run() {
+		spec.commandLine().usage(((AmkCommand) spec.root().userObject()).ctx.out());
+	}
+
+	@Command(name = "create", description = {"Create an agent and print its key (shown once).",
+			"GRANT is CONN (everything), CONN:read (GET, HEAD, OPTIONS), CONN:GET,POST or CONN:METHODS:/path/glob,/other/**."})
+	static final class Create extends AmkCommand.Leaf {
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Option(names = "--grant", paramLabel = "GRANT", description = "A connection the agent may use; repeat for more.")
+		List<String> grants = new ArrayList<>();
+
+		@Option(names = "--expires", paramLabel = "WHEN", description = "Key lifetime (90m, 24h, 7d) or an ISO instant.")
+		String expires;
+
+		@Override
+		public Integer call() {
+			Instant expiresAt = expires == null ? null : Durations.parseExpiry(expires, ctx().clock().instant());
+			AgentService.Issued issued = ctx().agents().create(name, grants.stream().map(Grant::parse).toList(), expiresAt);
+			printIssued(this, issued, "Created agent");
+			return 0;
+		}
+	}
+
+	@Command(name = "list", description = "List agents: status, reach, last use.")
+	static final class ListCmd extends AmkCommand.Leaf {
+		@Override
+		public Integer call() {
+			List<Agent> agents = ctx().agents().list();
+			Instant now = ctx().clock().instant();
+			if (json()) {
+				Output.printJson(ctx().out(), agents.stream().map(a -> toJson(a, now)).toList());
+				return 0;
+			}
+			if (agents.isEmpty()) {
+				ctx().out().println("No agents yet. Create one: amk agent create NAME --grant CONNECTION");
+				ctx().out().flush();
+				return 0;
+			}
+			Output.printTable(ctx().out(), List.of("NAME", "STATUS", "KEY", "MAY REACH", "EXPIRES", "LAST USED"), agents.stream()
+					.map(a -> List.of(a.name(), a.status(now).id(), a.keyPrefix() + "…", a.reach(),
+							a.expiresAt() == null ? "never" : Durations.until(a.expiresAt(), now),
+							a.lastUsedAt() == null ? "never" : Durations.ago(a.lastUsedAt(), now)))
+					.toList());
+			return 0;
+		}
+	}
+
+	@Command(name = "revoke", description = "Cut an agent off at once, in-flight requests included; 'enable' restores it.")
+	static final class Revoke extends AmkCommand.Leaf {
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Override
+		public Integer call() {
+			Agent a = ctx().agents().revoke(name);
+			report(this, a, "Revoked '" + name + "'. Its key is refused from now on; 'amk agent enable " + name + "' restores it.");
+			return 0;
+		}
+	}
+
+	@Command(name = "enable", description = "Restore a revoked agent with its existing key.")
+	static final class Enable extends AmkCommand.Leaf {
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Override
+		public Integer call() {
+			Agent a = ctx().agents().enable(name);
+			report(this, a, "Enabled '" + name + "'. Its key works again" + (a.status(ctx().clock().instant()) == Agent.Status.EXPIRED
+					? ", but it has expired: create a new agent or rotate with a new expiry." : "."));
+			return 0;
+		}
+	}
+
+	@Command(name = "rotate", description = "Issue a new key for the agent; the old one stops working at once.")
+	static final class Rotate extends AmkCommand.Leaf {
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Override
+		public Integer call() {
+			printIssued(this, ctx().agents().rotate(name), "Rotated the key of");
+			return 0;
+		}
+	}
+
+	@Command(name = "delete", description = "Delete an agent and its grants; its key stops working at once.")
+	static final class Delete extends AmkCommand.Leaf {
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Override
+		public Integer call() {
+			ctx().agents().delete(name);
+			if (json()) {
+				Output.printJson(ctx().out(), Map.of("deleted", name));
+			} else {
+				ctx().out().printf("Deleted '%s'.%n", name);
+				ctx().out().flush();
+			}
+			return 0;
+		}
+	}
+
+	@Command(name = "set-grants", description = "Replace all of an agent's grants.")
+	static final class SetGrants extends AmkCommand.Leaf {
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Option(names = "--grant", paramLabel = "GRANT", description = "As for 'agent create'; none leaves the agent unable to do anything.")
+		List<String> grants = new ArrayList<>();
+
+		@Override
+		public Integer call() {
+			Agent a = ctx().agents().setGrants(name, grants.stream().map(Grant::parse).toList());
+			report(this, a, "'" + name + "' may now reach: " + a.reach() + ".");
+			return 0;
+		}
+	}
+
+	private static void report(AmkCommand.Leaf cmd, Agent agent, String message) {
+		if (cmd.json()) {
+			Output.printJson(cmd.ctx().out(), toJson(agent, cmd.ctx().clock().instant()));
+		} else {
+			cmd.ctx().out().println(message);
+			cmd.ctx().out().flush();
+		}
+	}
+
+	private static void printIssued(AmkCommand.Leaf cmd, AgentService.Issued issued, String verb) {
+		CliContext ctx = cmd.ctx();
+		Agent agent = issued.agent();
+		int port = BrokerFile.runningPort(ctx.dataDir()).orElse(ProxySettings.DEFAULT_PORT);
+		Map<String, Connection> connections = new LinkedHashMap<>();
+		for (Connection c : ctx.registry().read(new ConnectionRepository()::all)) {
+			connections.put(c.name(), c);
+		}
+		Map<String, List<String>> setup = new LinkedHashMap<>();
+		for (Grant g : agent.grants()) {
+			Connection c = connections.get(g.connection());
+			if (c != null) {
+				setup.put(g.connection(), c.provider().agentSetup("http://127.0.0.1:" + port + "/" + c.name(), issued.key()));
+			}
+		}
+		if (cmd.json()) {
+			Map<String, Object> m = toJson(agent, ctx.clock().instant());
+			m.put("key", issued.key());
+			m.put("setup", setup);
+			Output.printJson(ctx.out(), m);
+			return;
+		}
+		PrintWriter out = ctx.out();
+		out.printf("%s '%s'. Its key is shown only this once:%n%n  %s%n%n", verb, agent.name(), issued.key());
+		if (agent.grants().isEmpty()) {
+			out.println("It has no grants yet, so it can do nothing. Add some: amk agent set-grants " + agent.name() + " --grant CONNECTION");
+		} else {
+			out.println("It may reach: " + agent.reach() + (agent.expiresAt() == null ? "" : ", until " + agent.expiresAt()) + ".");
+			setup.forEach((conn, lines) -> {
+				out.printf("%nFor %s:%n", conn);
+				lines.forEach(l -> out.println("  export " + l));
+			});
+		}
+		out.flush();
+	}
+
+	static Map<String, Object> toJson(Agent a, Instant now) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("name", a.name());
+		m.put("status", a.status(now).id());
+		m.put("key_prefix", a.keyPrefix());
+		List<Map<String, Object>> grants = new ArrayList<>();
+		for (Grant g : a.grants()) {
+			Map<String, Object> gm = new LinkedHashMap<>();
+			gm.put("connection", g.connection());
+			gm.put("preset", g.rule().preset().id());
+			gm.put("rule", g.rule().toSpec());
+			gm.put("methods", g.rule().methods().isEmpty() ? List.of("*") : g.rule().methods().stream().sorted().toList());
+			gm.put("paths", g.rule().paths().stream().map(p -> p.pattern()).toList());
+			grants.add(gm);
+		}
+		m.put("grants", grants);
+		m.put("created", a.createdAt().toString());
+		m.put("key_issued", a.keyIssuedAt().toString());
+		m.put("revoked", a.revokedAt() == null ? null : a.revokedAt().toString());
+		m.put("expires", a.expiresAt() == null ? null : a.expiresAt().toString());
+		m.put("last_used", a.lastUsedAt() == null ? null : a.lastUsedAt().toString());
+		return m;
+	}
+}

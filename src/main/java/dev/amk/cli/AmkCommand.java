@@ -1,0 +1,51 @@
+package dev.amk.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code amk}: the root of the command line. */
+@Command(name = "amk", mixinStandardHelpOptions = true, versionProvider = AmkCommand.Version.class,
+		description = "Agent Master Key: give every AI agent its own revocable key; real secrets stay in the OS keychain.",
+		subcommands = {ServeCommand.class, ConnectionCommand.class, AgentCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+public final class AmkCommand implements Runnable {
+	final CliContext ctx;
+
+	@Spec
+	CommandSpec spec;
+
+	public AmkCommand(CliContext ctx) {
+		this.ctx = ctx;
+	}
+
+	@Override
+	public void run() {
+		spec.commandLine().usage(ctx.out());
+	}
+
+	static final class Version implements CommandLine.IVersionProvider {
+		@Override
+		public String[] getVersion() {
+			String v = AmkCommand.class.getPackage().getImplementationVersion();
+			return new String[] {"Agent Master Key " + (v == null ? "(development build)" : v)};
+		}
+	}
+
+	/** Shared by every leaf command: the context and the --json switch. */
+	abstract static class Leaf implements java.util.concurrent.Callable<Integer> {
+		@Spec
+		CommandSpec spec;
+
+		@CommandLine.Mixin
+		Output output;
+
+		CliContext ctx() {
+			return ((AmkCommand) spec.root().userObject()).ctx;
+		}
+
+		boolean json() {
+			return output.json();
+		}
+	}
+}

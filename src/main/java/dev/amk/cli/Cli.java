@@ -1,0 +1,71 @@
+package dev.amk.cli;
+
+import dev.amk.common.AmkException;
+import dev.amk.common.Json;
+import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.SecretStore;
+import picocli.CommandLine;
+
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Runs one {@code amk} command and maps failures to the contract: a message on stderr and a non-zero exit. */
+public final class Cli {
+	public static final int EXIT_FAILURE = 1;
+	public static final int EXIT_USAGE = 2;
+
+	private Cli() {
+	}
+
+	public static int run(String[] args, Map<String, String> env) {
+		java.io.Console console = System.console();
+		boolean interactive = console != null && console.isTerminal();
+		PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+		PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+		return run(args, env, System.in, interactive, out, err, Clock.systemUTC(), KeyringSecretStore::new);
+	}
+
+	/** The whole CLI with every outside dependency passed in: what tests call. */
+	public static int run(String[] args, Map<String, String> env, InputStream in, boolean interactive, PrintWriter out, PrintWriter err,
+			Clock clock, Supplier<SecretStore> secretStores) {
+		boolean json = Arrays.asList(args).contains("--json");
+		try (CliContext ctx = new CliContext(env, in, interactive, out, err, clock, secretStores)) {
+			CommandLine cl = new CommandLine(new AmkCommand(ctx));
+			cl.setOut(out);
+			cl.setErr(err);
+			cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+				if (e instanceof AmkException amk) {
+					report(err, json, amk.type(), amk.getMessage());
+					return EXIT_FAILURE;
+				}
+				throw e;
+			});
+			cl.setParameterExceptionHandler((e, a) -> {
+				if (json) {
+					report(err, true, "usage", e.getMessage());
+				} else {
+					err.println("amk: " + e.getMessage());
+					CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+					err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+				}
+				err.flush();
+				return EXIT_USAGE;
+			});
+			return cl.execute(args);
+		} catch (AmkException e) {
+			report(err, json, e.type(), e.getMessage());
+			return EXIT_FAILURE;
+		}
+	}
+
+	private static void report(PrintWriter err, boolean json, String type, String message) {
+		err.println(json ? Json.error(type, message) : "amk: " + message);
+		err.flush();
+	}
+}

@@ -1,0 +1,80 @@
+package dev.amk.cli;
+
+import dev.amk.common.AmkException;
+import dev.amk.common.Json;
+import dev.amk.launcher.Broker;
+import dev.amk.launcher.Logging;
+import dev.amk.proxy.ProxySettings;
+import dev.amk.secrets.SecretStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code amk serve}: the broker without a GUI, until interrupted. */
+@Command(name = "serve", description = "Run the broker without a GUI on 127.0.0.1 until interrupted (Ctrl+C, SIGTERM).")
+final class ServeCommand extends AmkCommand.Leaf {
+	@Option(names = "--port", paramLabel = "N", description = "Port on 127.0.0.1 (default: $AMK_PORT or " + ProxySettings.DEFAULT_PORT + "; 0 picks a free one).")
+	Integer port;
+
+	@Override
+	public Integer call() throws InterruptedException {
+		CliContext ctx = ctx();
+		int chosenPort = port != null ? port : portFromEnvironment(ctx);
+		if (chosenPort < 0 || chosenPort > 65535) {
+			throw AmkException.invalid("--port must be between 0 and 65535.");
+		}
+		Logging.toFile(ctx.dataDir().resolve("logs"));
+		SecretStore secrets = ctx.secrets();
+		Broker broker = Broker.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort));
+		CountDownLatch stopped = new CountDownLatch(1);
+		Thread hook = new Thread(() -> {
+			broker.close();
+			BrokerFile.delete(ctx.dataDir());
+			stopped.countDown();
+		}, "amk-shutdown");
+		Runtime.getRuntime().addShutdownHook(hook);
+		try {
+			// A keychain prompt (macOS) appears now rather than in the middle of an agent's request,
+			// and a missing keychain is reported before anyone relies on the broker.
+			for (String warning : broker.preloadSecrets()) {
+				ctx.err().println("Warning: " + warning);
+			}
+			ctx.err().flush();
+		} catch (AmkException e) {
+			Runtime.getRuntime().removeShutdownHook(hook);
+			hook.run();
+			throw e;
+		}
+		BrokerFile.write(ctx.dataDir(), broker.port());
+		String url = "http://127.0.0.1:" + broker.port();
+		if (json()) {
+			Map<String, Object> ready = new LinkedHashMap<>();
+			ready.put("event", "ready");
+			ready.put("port", broker.port());
+			ready.put("url", url);
+			ready.put("data_dir", ctx.dataDir().toString());
+			ctx.out().println(Json.write(ready));
+		} else {
+			ctx.out().printf("Agent Master Key is serving on %s (data: %s; secrets: %s).%n", url, ctx.dataDir(), secrets.description());
+			ctx.out().printf("Agents use %s/CONNECTION/… with their amk_ key. Ctrl+C stops.%n", url);
+		}
+		ctx.out().flush();
+		stopped.await();
+		return 0;
+	}
+
+	private static int portFromEnvironment(CliContext ctx) {
+		String env = ctx.env().get("AMK_PORT");
+		if (env == null || env.isBlank()) {
+			return ProxySettings.DEFAULT_PORT;
+		}
+		try {
+			return Integer.parseInt(env.strip());
+		} catch (NumberFormatException e) {
+			throw AmkException.invalid("AMK_PORT='" + env + "' is not a port number.");
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package dev.amk.launcher;
+
+import dev.amk.access.AccessPolicy;
+import dev.amk.access.AccessRegistry;
+import dev.amk.agents.AgentService;
+import dev.amk.audit.AuditLog;
+import dev.amk.audit.AuditStore;
+import dev.amk.connections.ConnectionService;
+import dev.amk.db.Database;
+import dev.amk.proxy.ProxyServer;
+import dev.amk.proxy.ProxySettings;
+import dev.amk.secrets.CachingSecretStore;
+import dev.amk.secrets.SecretStore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The composition root: every long-lived part of a running broker, wired by plain constructors, started in
+ * dependency order and stopped in reverse. {@code amk serve}, the menu-bar app and the tests all start the
+ * broker through here.
+ */
+public final class Broker implements AutoCloseable {
+	private final Database registryDb;
+	private final AuditStore auditStore;
+	private final AuditLog auditLog;
+	private final AccessRegistry registry;
+	private final CachingSecretStore secrets;
+	private final AgentService agents;
+	private final ConnectionService connections;
+	private final ProxyServer proxy;
+
+	/** Everything a broker can be configured with; tests shorten the timeouts and pass a clock. */
+	public record Options(Path dataDir, SecretStore secretStore, ProxySettings proxy, Clock clock, Duration registryPoll) {
+		public static Options defaults(Path dataDir, SecretStore secretStore, int port) {
+			return new Options(dataDir, secretStore, ProxySettings.defaults(port), Clock.systemUTC(), Duration.ofMillis(20));
+		}
+	}
+
+	private Broker(Options options) {
+		this.registryDb = Database.openRegistry(options.dataDir());
+		this.auditStore = new AuditStore(Database.openAudit(options.dataDir()));
+		this.auditLog = new AuditLog(auditStore.database(), 65_536);
+		this.registry = new AccessRegistry(registryDb, options.registryPoll());
+		this.secrets = new CachingSecretStore(options.secretStore());
+		this.agents = new AgentService(registryDb, options.clock(), auditStore);
+		this.connections = new ConnectionService(registryDb, secrets, options.clock());
+		// Secrets of removed or re-keyed connections leave memory as soon as the registry says so.
+		registry.addListener(snapshot -> secrets.retainOnly(snapshot.connections().stream()
+				.map(dev.amk.connections.Connection::secretRef).collect(java.util.stream.Collectors.toSet())));
+		AccessPolicy policy = new AccessPolicy(registry, options.clock());
+		this.proxy = new ProxyServer(options.proxy(), registry, policy, secrets, auditLog);
+	}
+
+	public static Broker start(Options options) {
+		Broker broker = new Broker(options);
+		try {
+			broker.auditLog.start();
+			broker.registry.start();
+			broker.proxy.start();
+		} catch (RuntimeException e) {
+			broker.close();
+			throw e;
+		}
+		return broker;
+	}
+
+	public int port() {
+		return proxy.port();
+	}
+
+	public AgentService agents() {
+		return agents;
+	}
+
+	public ConnectionService connections() {
+		return connections;
+	}
+
+	public AuditStore auditStore() {
+		return auditStore;
+	}
+
+	public AuditLog auditLog() {
+		return auditLog;
+	}
+
+	public AccessRegistry registry() {
+		return registry;
+	}
+
+	public ProxyServer proxy() {
+		return proxy;
+	}
+
+	/**
+	 * Reads every connection's secret into memory. Throws if the keychain itself is unreachable; returns one
+	 * warning per connection whose secret is missing (that connection answers 503 until it is fixed).
+	 */
+	public java.util.List<String> preloadSecrets() {
+		java.util.List<String> warnings = new java.util.ArrayList<>();
+		for (dev.amk.connections.Connection c : registry.current().connections()) {
+			try {
+				secrets.get(c.secretRef());
+			} catch (dev.amk.common.AmkException e) {
+				if (!e.type().equals("secret_missing")) {
+					throw e;
+				}
+				warnings.add("connection '" + c.name() + "': " + e.getMessage());
+			}
+		}
+		return warnings;
+	}
+
+	/** Stops taking requests, lets running ones finish (5 s at most), then flushes the audit log. */
+	@Override
+	public void close() {
+		proxy.close();
+		registry.close();
+		auditLog.close();
+	}
+}

@@ -1,0 +1,65 @@
+package dev.amk.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * java.util.logging set up once for the whole process (Jetty and the keyring arrive through SLF4J's JUL
+ * bridge). Nothing logged anywhere carries a header, a body, a secret or a key: log calls pass only
+ * names, paths and error types.
+ */
+public final class Logging {
+	private Logging() {
+	}
+
+	/** Warnings and errors to stderr, one line each; library chatter silenced. */
+	public static void configureForCli() {
+		LogManager.getLogManager().reset();
+		Logger root = Logger.getLogger("");
+		root.setLevel(Level.WARNING);
+		ConsoleHandler console = new ConsoleHandler();
+		console.setLevel(Level.WARNING);
+		console.setFormatter(new OneLine());
+		root.addHandler(console);
+		Logger.getLogger("org.eclipse.jetty").setLevel(Level.SEVERE);
+		Logger.getLogger("org.freedesktop.dbus").setLevel(Level.SEVERE);
+		Logger.getLogger("de.swiesend").setLevel(Level.SEVERE);
+	}
+
+	/** Adds a rotating log file under {@code dir} (5 × 2 MB) at INFO, for the long-running broker. */
+	public static void toFile(Path dir) {
+		try {
+			Files.createDirectories(dir);
+			FileHandler file = new FileHandler(dir.resolve("amk-%g.log").toString(), 2_000_000, 5, true);
+			file.setLevel(Level.INFO);
+			file.setFormatter(new OneLine());
+			Logger root = Logger.getLogger("");
+			root.setLevel(Level.INFO);
+			root.addHandler(file);
+			for (var h : root.getHandlers()) {
+				if (h instanceof ConsoleHandler) {
+					h.setLevel(Level.WARNING);
+				}
+			}
+		} catch (IOException e) {
+			Logger.getLogger(Logging.class.getName()).warning("Cannot write logs to " + dir + ": " + e.getMessage());
+		}
+	}
+
+	private static final class OneLine extends Formatter {
+		@Override
+		public String format(LogRecord r) {
+			String thrown = r.getThrown() == null ? "" : " (" + r.getThrown().getClass().getSimpleName() + ")";
+			return Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " " + r.getLoggerName() + ": " + formatMessage(r) + thrown + "\n";
+		}
+	}
+}

@@ -1,0 +1,481 @@
+package dev.amk.proxy;
+
+import dev.amk.access.AccessPolicy;
+import dev.amk.agents.AgentKey;
+import dev.amk.audit.AuditEvent;
+import dev.amk.audit.AuditLog;
+import dev.amk.common.AmkException;
+import dev.amk.common.Json;
+import dev.amk.connections.Connection;
+import dev.amk.connections.Injection;
+import dev.amk.secrets.SecretStore;
+import okhttp3.Call;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.RequestBody;
+import okhttp3.ResponseBody;
+import okhttp3.internal.http.HttpMethod;
+import okio.BufferedSink;
+import okio.BufferedSource;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The request pipeline, in a fixed order: check Host, parse the path, find the agent key, decide
+ * (deny by default), fetch the secret, rebuild the request for the connection's own host with the real
+ * credential, forward, stream the answer back chunk by chunk, audit.
+ *
+ * <p>Runs on a virtual thread per request, so blocking reads and writes are the simple and cheap choice.
+ */
+final class ProxyHandler extends Handler.Abstract {
+	/** Hop-by-hop headers (RFC 9110 §7.6.1) plus framing and headers that OkHttp or Jetty set themselves. */
+	private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+			"proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "http2-settings");
+	private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+			"te", "trailer", "transfer-encoding", "upgrade");
+	private static final int CHUNK = 16 * 1024;
+
+	private final AccessPolicy policy;
+	private final SecretStore secrets;
+	private final OkHttpClient client;
+	private final InFlightRequests inFlight;
+	private final AuditLog audit;
+	private final Clock clock;
+
+	ProxyHandler(AccessPolicy policy, SecretStore secrets, OkHttpClient client, InFlightRequests inFlight, AuditLog audit) {
+		this.policy = policy;
+		this.secrets = secrets;
+		this.client = client;
+		this.inFlight = inFlight;
+		this.audit = audit;
+		this.clock = policy.clock();
+	}
+
+	/** What one request did, for its audit row. */
+	private static final class Exchange {
+		final long startNanos = System.nanoTime();
+		final java.time.Instant time;
+		final String method;
+		Long agentId;
+		String agent;
+		String connection;
+		String path;
+		int status;
+		String decision = AuditEvent.ALLOWED;
+		String reason;
+		long bytesIn;
+		long bytesOut;
+
+		Exchange(java.time.Instant time, String method) {
+			this.time = time;
+			this.method = method;
+		}
+
+		AuditEvent toEvent() {
+			long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+			return new AuditEvent(0, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut);
+		}
+	}
+
+	@Override
+	public boolean handle(Request request, Response response, Callback callback) {
+		Exchange x = new Exchange(clock.instant(), request.getMethod());
+		try {
+			handle(request, response, callback, x);
+		} catch (RuntimeException e) {
+			// A bug, not a refusal: answer with a generic 500 (never the exception text) and keep serving.
+			System.getLogger(ProxyHandler.class.getName()).log(System.Logger.Level.ERROR, "Proxy failure", e);
+			refuse(response, callback, x, new ProxyError("internal_error", 500, "The broker failed to handle this request; see its log."),
+					AuditEvent.ERROR);
+		} finally {
+			audit.record(x.toEvent());
+		}
+		return true;
+	}
+
+	private void handle(Request request, Response response, Callback callback, Exchange x) {
+		ProxyError hostProblem = checkHost(request);
+		if (hostProblem != null) {
+			x.path = request.getHttpURI().getPath();
+			refuse(response, callback, x, hostProblem, AuditEvent.DENIED);
+			return;
+		}
+		RequestTarget target;
+		try {
+			target = RequestTarget.parse(request.getHttpURI().getPath());
+		} catch (RequestTarget.Refused e) {
+			x.path = request.getHttpURI().getPath();
+			refuse(response, callback, x, ProxyError.badRequest(e.getMessage()), AuditEvent.DENIED);
+			return;
+		}
+		x.path = target.rawRestPath();
+		x.connection = target.connection().matches("[A-Za-z0-9._-]{1,64}") ? target.connection() : null;
+
+		List<QueryParameter> query = QueryParameter.parse(request.getHttpURI().getQuery());
+		String key = switch (AgentKeyLocator.locate(request.getHeaders(), query)) {
+			case AgentKeyLocator.Found f -> f.key();
+			case AgentKeyLocator.Missing m -> null;
+			case AgentKeyLocator.Conflicting c -> {
+				refuse(response, callback, x, ProxyError.badRequest("The request carries two different agent keys; send exactly one."),
+						AuditEvent.DENIED);
+				yield null;
+			}
+		};
+		if (response.isCommitted()) {
+			return;
+		}
+		AccessPolicy.Verdict verdict = policy.check(key, target.connection(), request.getMethod(), target.segments());
+		if (verdict instanceof AccessPolicy.Denied denied) {
+			if (denied.agent() != null) {
+				x.agentId = denied.agent().agent().id();
+				x.agent = denied.agent().agent().name();
+			}
+			refuse(response, callback, x, ProxyError.of(denied.denial(), denied.message()), AuditEvent.DENIED);
+			return;
+		}
+		AccessPolicy.Allowed allowed = (AccessPolicy.Allowed) verdict;
+		x.agentId = allowed.agent().agent().id();
+		x.agent = allowed.agent().agent().name();
+		forward(request, response, callback, x, allowed, target, query, key);
+	}
+
+	private ProxyError checkHost(Request request) {
+		List<String> hosts = request.getHeaders().getValuesList(HttpHeader.HOST);
+		if (hosts.isEmpty()) {
+			return ProxyError.badRequest("The request has no Host header.");
+		}
+		if (hosts.size() > 1) {
+			return ProxyError.badRequest("The request has more than one Host header.");
+		}
+		HttpURI uri = request.getHttpURI();
+		String authority = uri.getHost() == null ? null : (uri.getPort() > 0 ? hostPort(uri.getHost(), uri.getPort()) : uri.getHost());
+		int port = Request.getLocalPort(request);
+		if (!HostCheck.allows(hosts.getFirst(), port) || (authority != null && !HostCheck.allows(authority, port))) {
+			return ProxyError.badHost("This broker answers only to 127.0.0.1, localhost or [::1] with its port."
+					+ " Point your agent at http://127.0.0.1:PORT/CONNECTION/…");
+		}
+		return null;
+	}
+
+	private static String hostPort(String host, int port) {
+		String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+		return h + ":" + port;
+	}
+
+	private void forward(Request request, Response response, Callback callback, Exchange x, AccessPolicy.Allowed allowed,
+			RequestTarget target, List<QueryParameter> query, String agentKey) {
+		Connection connection = allowed.connection();
+		String secret;
+		try {
+			secret = secrets.get(connection.secretRef());
+		} catch (AmkException e) {
+			refuse(response, callback, x, ProxyError.connectionUnavailable("The broker cannot read the secret of connection '"
+					+ connection.name() + "': " + e.getMessage()), AuditEvent.ERROR);
+			return;
+		}
+		HttpUrl url = upstreamUrl(connection, target, query, agentKey, secret);
+		if (!sameOrigin(url, connection.baseUrl())) {
+			// Unreachable by construction (segments are appended to a fixed base); kept as the last line of defence.
+			refuse(response, callback, x, ProxyError.badRequest("The request would leave the connection's host."), AuditEvent.DENIED);
+			return;
+		}
+		okhttp3.Request.Builder upstream = new okhttp3.Request.Builder().url(url);
+		copyRequestHeaders(request.getHeaders(), upstream, connection.injection(), agentKey);
+		inject(upstream, connection.injection(), secret);
+
+		long contentLength = request.getLength();
+		boolean hasBody = contentLength > 0 || (contentLength < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+		String method = request.getMethod();
+		RequestBody body;
+		if (hasBody && !HttpMethod.permitsRequestBody(method)) {
+			refuse(response, callback, x, ProxyError.badRequest(method + " requests cannot carry a body through the broker."), AuditEvent.DENIED);
+			return;
+		}
+		InFlightRequests.Entry[] entryRef = new InFlightRequests.Entry[1];
+		if (hasBody) {
+			body = new StreamingBody(Request.asInputStream(request), contentLength, x, entryRef);
+		} else {
+			body = HttpMethod.requiresRequestBody(method) ? RequestBody.EMPTY : null;
+		}
+		upstream.method(method, body);
+
+		Call call = client.newCall(upstream.build());
+		InFlightRequests.Entry entry = new InFlightRequests.Entry(call, allowed.keyHash(), allowed.agent().agent().id(), connection.name(),
+				method, target.segments());
+		entryRef[0] = entry;
+		inFlight.add(entry);
+		// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
+		request.addIdleTimeoutListener(t -> false);
+		try {
+			relay(call, entry, response, callback, x);
+		} finally {
+			inFlight.remove(entry);
+		}
+	}
+
+	private void relay(Call call, InFlightRequests.Entry entry, Response response, Callback callback, Exchange x) {
+		okhttp3.Response upstream;
+		try {
+			upstream = call.execute();
+		} catch (IOException e) {
+			refuse(response, callback, x, failureBeforeHeaders(entry, e), entry.cut == InFlightRequests.Cut.ACCESS_ENDED ? AuditEvent.DENIED
+					: AuditEvent.ERROR);
+			return;
+		}
+		try (upstream) {
+			entry.streaming = true;
+			entry.touch();
+			x.status = upstream.code();
+			response.setStatus(upstream.code());
+			copyResponseHeaders(upstream, response.getHeaders());
+			ResponseBody body = upstream.body();
+			BufferedSource source = body.source();
+			okio.Buffer buffer = new okio.Buffer();
+			while (true) {
+				long n;
+				try {
+					n = source.read(buffer, CHUNK);
+				} catch (IOException e) {
+					abort(callback, x, entry, e);
+					return;
+				}
+				if (n == -1) {
+					break;
+				}
+				entry.touch();
+				x.bytesOut += n;
+				try {
+					writeAndFlush(response, ByteBuffer.wrap(buffer.readByteArray()));
+				} catch (IOException e) {
+					// The agent went away: stop the upstream work it no longer wants.
+					call.cancel();
+					x.reason = "client_closed";
+					callback.failed(e);
+					return;
+				}
+			}
+			response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+		}
+	}
+
+	private static ProxyError failureBeforeHeaders(InFlightRequests.Entry entry, IOException e) {
+		if (entry.cut != null) {
+			return switch (entry.cut) {
+				case ACCESS_ENDED -> ProxyError.of(entry.denial, entry.denialMessage);
+				case FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT -> ProxyError.upstreamTimeout("The upstream sent no response in time. Try again later,"
+						+ " or check the provider's status.");
+				case SHUTDOWN -> ProxyError.upstreamUnreachable("The broker is shutting down.");
+			};
+		}
+		if (e instanceof SocketTimeoutException) {
+			return ProxyError.upstreamTimeout("Connecting to the upstream timed out. Check the network and the connection's base URL.");
+		}
+		if (e instanceof UnknownHostException) {
+			return ProxyError.upstreamUnreachable("The upstream host could not be resolved. Check the network and the connection's base URL.");
+		}
+		if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+			return ProxyError.upstreamUnreachable("The upstream refused the connection or could not be reached. Check that the service is up.");
+		}
+		if (e instanceof SSLException) {
+			return ProxyError.upstreamUnreachable("The TLS handshake with the upstream failed.");
+		}
+		if (e instanceof InterruptedIOException) {
+			return ProxyError.upstreamTimeout("The upstream did not answer in time.");
+		}
+		return ProxyError.upstreamUnreachable("The connection to the upstream failed before it answered.");
+	}
+
+	/** Mid-stream failure: the status line is already out, so the only honest signal left is a broken stream. */
+	private static void abort(Callback callback, Exchange x, InFlightRequests.Entry entry, IOException e) {
+		if (entry.cut == InFlightRequests.Cut.ACCESS_ENDED) {
+			x.decision = AuditEvent.DENIED;
+			x.reason = entry.denial.type();
+		} else if (entry.cut == InFlightRequests.Cut.IDLE_TIMEOUT) {
+			x.decision = AuditEvent.ERROR;
+			x.reason = "upstream_timeout";
+		} else {
+			x.decision = AuditEvent.ERROR;
+			x.reason = "upstream_unreachable";
+		}
+		callback.failed(e);
+	}
+
+	private static void writeAndFlush(Response response, ByteBuffer chunk) throws IOException {
+		try (Blocker.Callback blocker = Blocker.callback()) {
+			response.write(false, chunk, blocker);
+			blocker.block();
+		}
+	}
+
+	private static HttpUrl upstreamUrl(Connection connection, RequestTarget target, List<QueryParameter> query, String agentKey, String secret) {
+		HttpUrl.Builder url = connection.baseUrl().newBuilder();
+		for (String segment : target.rawSegments()) {
+			url.addEncodedPathSegment(segment);
+		}
+		List<QueryParameter> kept = query.stream()
+				.filter(p -> !(p.decodedName().equals(AgentKeyLocator.QUERY_PARAMETER) || p.decodedValue().equals(agentKey)))
+				.filter(p -> !(connection.injection() instanceof Injection.Query q && p.decodedName().equals(q.parameter())))
+				.toList();
+		url.encodedQuery(QueryParameter.join(kept));
+		if (connection.injection() instanceof Injection.Query q) {
+			url.addQueryParameter(q.parameter(), secret);
+		}
+		return url.build();
+	}
+
+	private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+		return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
+	}
+
+	private static void copyRequestHeaders(HttpFields from, okhttp3.Request.Builder to, Injection injection, String agentKey) {
+		Set<String> skip = new HashSet<>(NOT_FORWARDED);
+		skip.addAll(AgentKeyLocator.CREDENTIAL_HEADERS);
+		if (injection instanceof Injection.Header h) {
+			skip.add(h.name().toLowerCase(Locale.ROOT));
+		}
+		for (String listed : from.getCSV(HttpHeader.CONNECTION, false)) {
+			skip.add(listed.toLowerCase(Locale.ROOT));
+		}
+		boolean acceptEncoding = false;
+		for (HttpField field : from) {
+			String name = field.getLowerCaseName();
+			String value = field.getValue();
+			if (skip.contains(name) || name.startsWith("proxy-") || value == null
+					|| (agentKey != null && value.contains(agentKey)) || value.contains(AgentKey.PREFIX) && looksLikeKeyInside(value)) {
+				continue;
+			}
+			acceptEncoding |= name.equals("accept-encoding");
+			to.addHeader(field.getName(), value);
+		}
+		if (!acceptEncoding) {
+			// Without this OkHttp would ask for gzip and transparently unzip; the broker passes bytes through as they are.
+			to.header("Accept-Encoding", "identity");
+		}
+	}
+
+	/** Any agent-key-shaped token, even one that is not this request's key, never goes upstream. */
+	private static boolean looksLikeKeyInside(String value) {
+		int i = value.indexOf(AgentKey.PREFIX);
+		while (i >= 0) {
+			int end = i + AgentKey.LENGTH;
+			if (end <= value.length() && AgentKey.shape(value.substring(i, end)) != AgentKey.Shape.MALFORMED) {
+				return true;
+			}
+			i = value.indexOf(AgentKey.PREFIX, i + 1);
+		}
+		return false;
+	}
+
+	private static void inject(okhttp3.Request.Builder upstream, Injection injection, String secret) {
+		switch (injection) {
+			case Injection.Header h -> upstream.header(h.name(), h.value(secret));
+			case Injection.Basic b -> upstream.header("Authorization", Credentials.basic(b.user(), secret, StandardCharsets.UTF_8));
+			case Injection.Query q -> {
+				// added to the URL in upstreamUrl
+			}
+		}
+	}
+
+	private static void copyResponseHeaders(okhttp3.Response from, HttpFields.Mutable to) {
+		Set<String> skip = new HashSet<>(NOT_RETURNED);
+		for (String c : from.headers("Connection")) {
+			for (String token : c.split(",")) {
+				skip.add(token.strip().toLowerCase(Locale.ROOT));
+			}
+		}
+		for (var pair : from.headers()) {
+			if (!skip.contains(pair.getFirst().toLowerCase(Locale.ROOT))) {
+				to.add(pair.getFirst(), pair.getSecond());
+			}
+		}
+	}
+
+	private static void refuse(Response response, Callback callback, Exchange x, ProxyError error, String decision) {
+		x.status = error.status();
+		x.decision = decision;
+		x.reason = error.type();
+		if (response.isCommitted()) {
+			callback.failed(new IOException(error.type()));
+			return;
+		}
+		writeError(response, callback, error);
+	}
+
+	static void writeError(Response response, Callback callback, ProxyError error) {
+		response.setStatus(error.status());
+		HttpFields.Mutable headers = response.getHeaders();
+		headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+		headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+		response.write(true, ByteBuffer.wrap(Json.error(error.type(), error.message()).getBytes(StandardCharsets.UTF_8)), callback);
+	}
+
+	/** The agent's request body, streamed upstream as it arrives rather than buffered. */
+	private static final class StreamingBody extends RequestBody {
+		private final InputStream in;
+		private final long length;
+		private final Exchange x;
+		private final InFlightRequests.Entry[] entry;
+
+		StreamingBody(InputStream in, long length, Exchange x, InFlightRequests.Entry[] entry) {
+			this.in = in;
+			this.length = length;
+			this.x = x;
+			this.entry = entry;
+		}
+
+		@Override
+		public MediaType contentType() {
+			return null; // the agent's own Content-Type header is forwarded verbatim
+		}
+
+		@Override
+		public long contentLength() {
+			return length;
+		}
+
+		@Override
+		public boolean isOneShot() {
+			return true;
+		}
+
+		@Override
+		public void writeTo(BufferedSink sink) throws IOException {
+			byte[] buffer = new byte[CHUNK];
+			int n;
+			while ((n = in.read(buffer)) != -1) {
+				sink.write(buffer, 0, n);
+				sink.flush();
+				x.bytesIn += n;
+				if (entry[0] != null) {
+					entry[0].touch();
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package dev.amk.proxy;
+
+import dev.amk.access.AccessPolicy;
+import dev.amk.access.AccessRegistry;
+import dev.amk.audit.AuditLog;
+import dev.amk.common.AmkException;
+import dev.amk.secrets.SecretStore;
+import okhttp3.OkHttpClient;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+/**
+ * The local proxy: Jetty 12 core on 127.0.0.1 only, one virtual thread per request, strict HTTP parsing.
+ */
+public final class ProxyServer implements AutoCloseable {
+	private static final Duration GRACEFUL_STOP = Duration.ofSeconds(5);
+
+	private final ProxySettings settings;
+	private final Server server;
+	private final ServerConnector connector;
+	private final InFlightRequests inFlight;
+	private final OkHttpClient client;
+
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, AccessPolicy policy, SecretStore secrets, AuditLog audit) {
+		this.settings = settings;
+		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+		threads.setName("amk-proxy");
+		threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("amk-request-", 0).factory()));
+		this.server = new Server(threads);
+
+		HttpConfiguration http = new HttpConfiguration();
+		http.setSendServerVersion(false);
+		http.setSendXPoweredBy(false);
+		http.setSendDateHeader(false); // the upstream's Date passes through; a second one would be a duplicate
+		http.setRequestHeaderSize(32 * 1024);
+		http.setResponseHeaderSize(32 * 1024);
+		http.setHttpCompliance(HttpCompliance.RFC9110);
+		// Parse leniently enough that our own checks (RequestTarget) decide and explain; they are stricter
+		// than Jetty's about anything that could change which upstream path is reached.
+		http.setUriCompliance(UriCompliance.LEGACY);
+		this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+		connector.setHost("127.0.0.1");
+		connector.setPort(settings.port());
+		connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+		server.addConnector(connector);
+
+		this.client = UpstreamClient.create(settings);
+		this.inFlight = new InFlightRequests(policy.clock(), registry::current, settings.firstByteTimeout(), settings.idleTimeout(),
+				Duration.ofMillis(250));
+		registry.addListener(inFlight::onSnapshot);
+		ProxyHandler handler = new ProxyHandler(policy, secrets, client, inFlight, audit);
+		server.setHandler(new GracefulHandler(handler));
+		server.setErrorHandler(new JsonErrorHandler());
+		server.setStopTimeout(GRACEFUL_STOP.toMillis());
+	}
+
+	public ProxyServer start() {
+		try {
+			server.start();
+		} catch (Exception e) {
+			closeQuietly();
+			if (e instanceof BindException || e.getCause() instanceof BindException || e instanceof IOException && String.valueOf(e.getMessage()).contains("bind")) {
+				throw new AmkException("port_in_use", "Port " + settings.port() + " on 127.0.0.1 is already in use. Is another Agent Master Key"
+						+ " running? Stop it, or choose another port with --port.", e);
+			}
+			throw new AmkException("proxy_start_failed", "The proxy could not start: " + e.getMessage(), e);
+		}
+		return this;
+	}
+
+	/** The bound port (useful when started on port 0). */
+	public int port() {
+		return connector.getLocalPort();
+	}
+
+	public int inFlightCount() {
+		return inFlight.size();
+	}
+
+	/** Finishes running requests for up to five seconds, then cuts what is left. */
+	@Override
+	public void close() {
+		try {
+			server.stop();
+		} catch (Exception e) {
+			System.getLogger(ProxyServer.class.getName()).log(System.Logger.Level.WARNING, "Stopping the proxy: " + e.getMessage());
+		}
+		inFlight.cutAll();
+		inFlight.close();
+		client.dispatcher().executorService().shutdown();
+		client.connectionPool().evictAll();
+	}
+
+	private void closeQuietly() {
+		try {
+			server.stop();
+		} catch (Exception ignored) {
+			// start failed; nothing more to release
+		}
+		inFlight.close();
+	}
+}

@@ -1,0 +1,78 @@
+package dev.amk.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The request path split into the connection name and the rest. The rest is what gets appended to the
+ * connection's base URL, so it is checked here: no dot segments (plain or encoded), no encoded slash or
+ * backslash, no NUL, no empty segment in the middle. What passes is matched against grants by its
+ * decoded segments and forwarded in its original encoding, so the upstream sees exactly what was checked.
+ *
+ * @param connection   the first segment, decoded
+ * @param rawSegments  the remaining segments as received (percent-encoded)
+ * @param segments     the remaining segments decoded
+ * @param rawRestPath  "/" + the remaining segments as received: the audit path
+ */
+record RequestTarget(String connection, List<String> rawSegments, List<String> segments, String rawRestPath) {
+
+	/** Why a path was refused. */
+	static final class Refused extends Exception {
+		Refused(String message) {
+			super(message, null, false, false);
+		}
+	}
+
+	static RequestTarget parse(String rawPath) throws Refused {
+		if (rawPath == null || !rawPath.startsWith("/")) {
+			throw new Refused("The request target must be a path starting with '/', like /openai/v1/models.");
+		}
+		String[] parts = rawPath.substring(1).split("/", -1);
+		String connection = decodeSegment(parts[0]);
+		if (connection.isEmpty()) {
+			throw new Refused("The path must start with a connection name, like /openai/v1/models.");
+		}
+		List<String> raw = new ArrayList<>();
+		List<String> decoded = new ArrayList<>();
+		for (int i = 1; i < parts.length; i++) {
+			String r = parts[i];
+			String d = decodeSegment(r);
+			if (d.equals(".") || d.equals("..")) {
+				throw new Refused("The path contains a '.' or '..' segment, which could escape the connection's base URL.");
+			}
+			if (d.indexOf('/') >= 0 || d.indexOf('\\') >= 0 || d.indexOf('\0') >= 0) {
+				throw new Refused("The path contains an encoded '/', '\\' or NUL, which upstream servers interpret inconsistently.");
+			}
+			if (r.isEmpty() && i != parts.length - 1) {
+				throw new Refused("The path contains an empty segment ('//'); check the base URL your agent is configured with.");
+			}
+			raw.add(r);
+			decoded.add(d);
+		}
+		String rest = raw.isEmpty() ? "" : "/" + String.join("/", raw);
+		return new RequestTarget(connection, List.copyOf(raw), List.copyOf(decoded), rest.isEmpty() ? "/" : rest);
+	}
+
+	private static String decodeSegment(String raw) throws Refused {
+		if (raw.indexOf('%') < 0) {
+			return raw;
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+		for (int i = 0; i < raw.length(); i++) {
+			char c = raw.charAt(i);
+			if (c == '%') {
+				if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+					throw new Refused("The path contains a malformed percent-escape.");
+				}
+				out.write(Integer.parseInt(raw.substring(i + 1, i + 3).toLowerCase(Locale.ROOT), 16));
+				i += 2;
+			} else {
+				out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+			}
+		}
+		return out.toString(StandardCharsets.UTF_8);
+	}
+}

@@ -1,0 +1,71 @@
+package dev.amk.proxy;
+
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+
+import javax.net.SocketFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The one OkHttp client the proxy forwards with. */
+final class UpstreamClient {
+	private UpstreamClient() {
+	}
+
+	static OkHttpClient create(ProxySettings settings) {
+		return new OkHttpClient.Builder()
+				// A redirect could carry the injected credential to another host (OkHttp strips Authorization
+				// across hosts, but not x-api-key and friends): hand every 3xx back to the agent untouched.
+				.followRedirects(false)
+				.followSslRedirects(false)
+				.connectTimeout(settings.connectTimeout())
+				// No read/write/call timeouts here: InFlightRequests enforces them far more cheaply.
+				.readTimeout(Duration.ZERO)
+				.writeTimeout(Duration.ZERO)
+				.callTimeout(Duration.ZERO)
+				.socketFactory(new NoDelaySocketFactory())
+				.connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+				.build();
+	}
+
+	/**
+	 * OkHttp leaves Nagle's algorithm on; with a request body written in pieces, the last small piece then
+	 * waits for the upstream's delayed ACK (~40 ms). Streaming wants every chunk on the wire at once.
+	 */
+	static final class NoDelaySocketFactory extends SocketFactory {
+		private final SocketFactory delegate = SocketFactory.getDefault();
+
+		@Override
+		public Socket createSocket() throws IOException {
+			return noDelay(delegate.createSocket());
+		}
+
+		@Override
+		public Socket createSocket(String host, int port) throws IOException {
+			return noDelay(delegate.createSocket(host, port));
+		}
+
+		@Override
+		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+			return noDelay(delegate.createSocket(host, port, localHost, localPort));
+		}
+
+		@Override
+		public Socket createSocket(InetAddress host, int port) throws IOException {
+			return noDelay(delegate.createSocket(host, port));
+		}
+
+		@Override
+		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+			return noDelay(delegate.createSocket(address, port, localAddress, localPort));
+		}
+
+		private static Socket noDelay(Socket socket) throws IOException {
+			socket.setTcpNoDelay(true);
+			return socket;
+		}
+	}
+}
