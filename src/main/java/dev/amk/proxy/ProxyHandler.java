@@ -77,11 +77,16 @@ final class ProxyHandler extends Handler.Abstract {
 		this.clock = policy.clock();
 	}
 
-	/** What one request did, for its audit row. */
+	/**
+	 * What one request did, for its audit row. The row is recorded just before the agent gets the end of
+	 * the response (never after), so that a client that has its answer can rely on the row existing.
+	 */
 	private static final class Exchange {
 		final long startNanos = System.nanoTime();
+		final AuditLog audit;
 		final java.time.Instant time;
 		final String method;
+		boolean recorded;
 		Long agentId;
 		String agent;
 		String connection;
@@ -92,20 +97,24 @@ final class ProxyHandler extends Handler.Abstract {
 		long bytesIn;
 		long bytesOut;
 
-		Exchange(java.time.Instant time, String method) {
+		Exchange(AuditLog audit, java.time.Instant time, String method) {
+			this.audit = audit;
 			this.time = time;
 			this.method = method;
 		}
 
-		AuditEvent toEvent() {
-			long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
-			return new AuditEvent(0, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut);
+		void record() {
+			if (!recorded) {
+				recorded = true;
+				long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+				audit.record(new AuditEvent(0, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut));
+			}
 		}
 	}
 
 	@Override
 	public boolean handle(Request request, Response response, Callback callback) {
-		Exchange x = new Exchange(clock.instant(), request.getMethod());
+		Exchange x = new Exchange(audit, clock.instant(), request.getMethod());
 		try {
 			handle(request, response, callback, x);
 		} catch (RuntimeException e) {
@@ -114,7 +123,7 @@ final class ProxyHandler extends Handler.Abstract {
 			refuse(response, callback, x, new ProxyError("internal_error", 500, "The broker failed to handle this request; see its log."),
 					AuditEvent.ERROR);
 		} finally {
-			audit.record(x.toEvent());
+			x.record(); // no-op when the normal path already recorded
 		}
 		return true;
 	}
@@ -276,10 +285,12 @@ final class ProxyHandler extends Handler.Abstract {
 					// The agent went away: stop the upstream work it no longer wants.
 					call.cancel();
 					x.reason = "client_closed";
+					x.record();
 					callback.failed(e);
 					return;
 				}
 			}
+			x.record();
 			response.write(true, BufferUtil.EMPTY_BUFFER, callback);
 		}
 	}
@@ -323,6 +334,7 @@ final class ProxyHandler extends Handler.Abstract {
 			x.decision = AuditEvent.ERROR;
 			x.reason = "upstream_unreachable";
 		}
+		x.record();
 		callback.failed(e);
 	}
 
@@ -420,6 +432,7 @@ final class ProxyHandler extends Handler.Abstract {
 		x.status = error.status();
 		x.decision = decision;
 		x.reason = error.type();
+		x.record();
 		if (response.isCommitted()) {
 			callback.failed(new IOException(error.type()));
 			return;

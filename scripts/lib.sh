@@ -1,0 +1,52 @@
+# Shared by the scripts in this folder: pick a Java 25 JDK and make sure Maven is there.
+# Sourced, not run.
+
+amk_die() { echo "error: $*" >&2; exit 1; }
+
+amk_java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'; }
+
+# Sets JAVA_HOME to a JDK 25 or newer: $JAVA_HOME if it qualifies, else a well-known location.
+amk_select_java() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if [ "$(uname -s)" = "Darwin" ] && [ -x /usr/libexec/java_home ]; then
+    candidates+=("$(/usr/libexec/java_home -v 25+ 2>/dev/null || true)")
+  fi
+  candidates+=(/usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-25-openjdk-arm64)
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  local c
+  for c in "${candidates[@]}"; do
+    [ -n "$c" ] && [ -x "$c/bin/java" ] || continue
+    local major; major="$(amk_java_major "$c")"
+    if [ -n "$major" ] && [ "${major%%.*}" -ge 25 ] 2>/dev/null; then
+      export JAVA_HOME="$c"; export PATH="$JAVA_HOME/bin:$PATH"; return 0
+    fi
+  done
+  if [ "$(uname -s)" = "Darwin" ]; then
+    amk_die "Java 25 is needed. Install it with 'brew install --cask temurin@25' (or from adoptium.net), then run this again."
+  fi
+  amk_die "Java 25 is needed. On Debian/Ubuntu install a Temurin 25 JDK (adoptium.net), or set JAVA_HOME to one, then run this again."
+}
+
+amk_require_maven() {
+  command -v mvn >/dev/null 2>&1 && return 0
+  if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Maven (apt-get)…" >&2
+    amk_apt_install maven
+    return 0
+  fi
+  amk_die "Maven is needed: 'brew install maven' on macOS, 'apt-get install maven' on Debian/Ubuntu."
+}
+
+# apt-get install, as root or through sudo; updates the package lists once per run.
+amk_apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "${AMK_APT_UPDATED:-}" ]; then
+    $sudo apt-get update -qq >/dev/null
+    export AMK_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}

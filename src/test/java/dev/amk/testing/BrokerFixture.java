@@ -1,0 +1,162 @@
+package dev.amk.testing;
+
+import dev.amk.access.AccessSnapshot;
+import dev.amk.cli.Cli;
+import dev.amk.common.Json;
+import dev.amk.connections.Connection;
+import dev.amk.launcher.Broker;
+import dev.amk.proxy.ProxySettings;
+import dev.amk.secrets.KeyringSecretStore;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real broker for end-to-end tests: its own data folder, the real keychain (under a service name of its
+ * own), the real proxy on an ephemeral loopback port. Configuration goes through the real CLI, in-process
+ * but on its own database connections, exactly as a separate {@code amk} process would.
+ */
+public final class BrokerFixture implements AutoCloseable {
+	public final Path home;
+	public final String service;
+	public final Clock clock;
+	public final Broker broker;
+	private final KeyringSecretStore brokerKeychain;
+	public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(Duration.ofSeconds(5)).build();
+
+	public record CliResult(int exit, String out, String err) {
+		public Map<String, Object> json() {
+			return Json.readObject(out);
+		}
+	}
+
+	private BrokerFixture(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
+		TestKeychain.require();
+		this.home = home;
+		this.clock = clock;
+		this.service = TestKeychain.uniqueService();
+		this.brokerKeychain = TestKeychain.open(service);
+		ProxySettings settings = ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2), firstByteTimeout, idleTimeout);
+		this.broker = Broker.start(new Broker.Options(home, brokerKeychain, settings, clock, Duration.ofMillis(20)));
+	}
+
+	public static BrokerFixture start(Path home) {
+		return new BrokerFixture(home, Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(30));
+	}
+
+	public static BrokerFixture start(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
+		return new BrokerFixture(home, clock, firstByteTimeout, idleTimeout);
+	}
+
+	public int port() {
+		return broker.port();
+	}
+
+	public URI url(String pathAndQuery) {
+		return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+	}
+
+	/** Runs an {@code amk} command against this broker's data folder. */
+	public CliResult cliWithStdin(String stdin, String... args) {
+		StringWriter out = new StringWriter();
+		StringWriter err = new StringWriter();
+		int exit = Cli.run(args, Map.of("AMK_HOME", home.toString()), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false,
+				new PrintWriter(out, true), new PrintWriter(err, true), clock, () -> TestKeychain.open(service));
+		return new CliResult(exit, out.toString(), err.toString());
+	}
+
+	public CliResult cli(String... args) {
+		return cliWithStdin("", args);
+	}
+
+	/** Adds a connection through the CLI and waits until the running broker knows it. */
+	public void addConnection(String name, String provider, String baseUrl, String secret, String... extra) {
+		List<String> args = new ArrayList<>(List.of("connection", "add", name, "--provider", provider, "--base-url", baseUrl));
+		args.addAll(List.of(extra));
+		CliResult r = cliWithStdin(secret + "\n", args.toArray(String[]::new));
+		if (r.exit() != 0) {
+			throw new AssertionError("connection add failed: " + r.err());
+		}
+		awaitRegistry(s -> s.connection(name) != null);
+	}
+
+	/** Creates an agent through the CLI, waits until the broker knows it, and returns its key. */
+	public String createAgent(String name, String... grants) {
+		List<String> args = new ArrayList<>(List.of("agent", "create", name, "--json"));
+		for (String g : grants) {
+			args.add("--grant");
+			args.add(g);
+		}
+		CliResult r = cli(args.toArray(String[]::new));
+		if (r.exit() != 0) {
+			throw new AssertionError("agent create failed: " + r.err());
+		}
+		String key = (String) r.json().get("key");
+		awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals(name)));
+		return key;
+	}
+
+	/** Waits, by listening to the registry rather than polling, until its snapshot satisfies {@code condition}. */
+	public AccessSnapshot awaitRegistry(Predicate<AccessSnapshot> condition) {
+		CompletableFuture<AccessSnapshot> reached = new CompletableFuture<>();
+		broker.registry().addListener(s -> {
+			if (condition.test(s)) {
+				reached.complete(s);
+			}
+		});
+		AccessSnapshot now = broker.registry().current();
+		if (condition.test(now)) {
+			return now;
+		}
+		try {
+			return reached.get(5, TimeUnit.SECONDS);
+		} catch (Exception e) {
+			throw new AssertionError("the broker did not see the change within 5 s", e);
+		}
+	}
+
+	public HttpResponse<String> send(HttpRequest request) {
+		try {
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		} catch (Exception e) {
+			throw new AssertionError(e);
+		}
+	}
+
+	public HttpResponse<String> get(String path, String headerName, String headerValue) {
+		return send(HttpRequest.newBuilder(url(path)).header(headerName, headerValue).GET().build());
+	}
+
+	/** The error type of a JSON error body, or null. */
+	@SuppressWarnings("unchecked")
+	public static String errorType(HttpResponse<String> response) {
+		Map<String, Object> error = (Map<String, Object>) Json.readObject(response.body()).get("error");
+		return error == null ? null : (String) error.get("type");
+	}
+
+	@Override
+	public void close() {
+		List<Connection> connections = new ArrayList<>(broker.registry().current().connections());
+		broker.close();
+		for (Connection c : connections) {
+			brokerKeychain.delete(c.secretRef());
+		}
+		brokerKeychain.close();
+	}
+}
