@@ -29,6 +29,9 @@ public record PathGlob(String pattern, List<String> segments) {
 			if (s.contains("**") && !s.equals("**")) {
 				throw AmkException.invalid("'**' must be a whole segment ('" + pattern + "').");
 			}
+			if (!s.equals("**") && s.indexOf('*') != s.lastIndexOf('*')) {
+				throw AmkException.invalid("A path segment may hold one '*' ('" + pattern + "'); use '*' alone for any segment.");
+			}
 		}
 		return new PathGlob(pattern, segs);
 	}

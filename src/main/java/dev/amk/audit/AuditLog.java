@@ -81,6 +81,7 @@ public final class AuditLog implements AutoCloseable {
 
 	private void write(Connection c, List<AuditEvent> batch) {
 		long lost = dropped.getAndSet(0);
+		int real = batch.size();
 		if (lost > 0) {
 			AuditEvent last = batch.getLast();
 			batch.add(new AuditEvent(0, last.time(), null, null, null, null, "(" + lost + " audit rows were dropped)", 0, AuditEvent.ERROR,
@@ -105,7 +106,7 @@ public final class AuditLog implements AutoCloseable {
 			} catch (SQLException ignored) {
 				// the next batch starts a fresh transaction
 			}
-			dropped.addAndGet(batch.size());
+			dropped.addAndGet(real + lost); // the overflow row itself was not a request
 			LOG.log(System.Logger.Level.ERROR, "Writing " + batch.size() + " audit rows failed: " + e.getMessage());
 		}
 	}

@@ -56,7 +56,7 @@ public sealed interface Injection {
 	/** HTTP Basic with a fixed user and the secret as password. */
 	record Basic(String user) implements Injection {
 		public Basic {
-			if (user == null || user.contains(":") || user.chars().anyMatch(c -> c < 0x20)) {
+			if (user == null || user.isEmpty() || user.contains(":") || user.chars().anyMatch(c -> c < 0x20)) {
 				throw AmkException.invalid("The Basic user must not be empty or contain ':' or control characters.");
 			}
 		}

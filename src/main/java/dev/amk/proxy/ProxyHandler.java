@@ -129,6 +129,14 @@ final class ProxyHandler extends Handler.Abstract {
 	}
 
 	private void handle(Request request, Response response, Callback callback, Exchange x) {
+		ProxyError framingProblem = checkFraming(request);
+		if (framingProblem != null) {
+			x.path = request.getHttpURI().getPath();
+			// The rest of this connection's bytes cannot be trusted to be framed as the client meant: close it.
+			response.getHeaders().put(HttpHeader.CONNECTION, "close");
+			refuse(response, callback, x, framingProblem, AuditEvent.DENIED);
+			return;
+		}
 		ProxyError hostProblem = checkHost(request);
 		if (hostProblem != null) {
 			x.path = request.getHttpURI().getPath();
@@ -172,6 +180,19 @@ final class ProxyHandler extends Handler.Abstract {
 		x.agentId = allowed.agent().agent().id();
 		x.agent = allowed.agent().agent().name();
 		forward(request, response, callback, x, allowed, target, query, key);
+	}
+
+	/**
+	 * Jetty's parser already refuses Transfer-Encoding with Content-Length and duplicate lengths. A transfer
+	 * coding other than plain {@code chunked} is legal HTTP but no API client sends one, and peers disagree
+	 * on how to frame it: refuse it rather than guess (RFC 9112 §6.1).
+	 */
+	private static ProxyError checkFraming(Request request) {
+		List<String> codings = request.getHeaders().getValuesList(HttpHeader.TRANSFER_ENCODING);
+		if (!codings.isEmpty() && !(codings.size() == 1 && codings.getFirst().strip().equalsIgnoreCase("chunked"))) {
+			return ProxyError.badRequest("Only 'Transfer-Encoding: chunked' is accepted; send the body plainly or with Content-Length.");
+		}
+		return null;
 	}
 
 	private ProxyError checkHost(Request request) {

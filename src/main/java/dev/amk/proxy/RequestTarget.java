@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The request path split into the connection name and the rest. The rest is what gets appended to the
@@ -60,17 +59,19 @@ record RequestTarget(String connection, List<String> rawSegments, List<String> s
 		if (raw.indexOf('%') < 0) {
 			return raw;
 		}
-		ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-		for (int i = 0; i < raw.length(); i++) {
-			char c = raw.charAt(i);
-			if (c == '%') {
-				if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+		// Decode at the byte level: %XX escapes and raw non-ASCII characters both become UTF-8 bytes.
+		byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
+		for (int i = 0; i < bytes.length; i++) {
+			byte b = bytes[i];
+			if (b == '%') {
+				if (i + 2 >= bytes.length || Character.digit(bytes[i + 1], 16) < 0 || Character.digit(bytes[i + 2], 16) < 0) {
 					throw new Refused("The path contains a malformed percent-escape.");
 				}
-				out.write(Integer.parseInt(raw.substring(i + 1, i + 3).toLowerCase(Locale.ROOT), 16));
+				out.write(Character.digit(bytes[i + 1], 16) * 16 + Character.digit(bytes[i + 2], 16));
 				i += 2;
 			} else {
-				out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+				out.write(b);
 			}
 		}
 		return out.toString(StandardCharsets.UTF_8);
