@@ -13,7 +13,8 @@ chmod 700 "$XDG_RUNTIME_DIR"
 cleanup() { rm -rf "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"; }
 trap cleanup EXIT
 # --unlock reads the new keyring's password from stdin, creates the 'login' collection and makes it the default.
-eval "$(printf 'amk-test-keyring' | gnome-keyring-daemon --unlock --components=secrets)"
+export AMK_TEST_KEYRING_PASSWORD="amk-test-keyring-$$"
+eval "$(printf '%s' "$AMK_TEST_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
 for _ in $(seq 1 50); do
   if dbus-send --session --dest=org.freedesktop.DBus --type=method_call --print-reply /org/freedesktop/DBus \

@@ -120,11 +120,11 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 			if (cause instanceof AmkException amk) {
 				throw amk;
 			}
-			if (cause instanceof PasswordAccessException) {
-				throw SecretStoreErrors.locked("access refused", cause);
-			}
-			// D-Bus and JNA failures: never include their message, which may quote attributes we passed.
-			throw SecretStoreErrors.unavailable(cause.getClass().getSimpleName(), cause);
+			// The keychain was reachable (opening it would have failed otherwise) but refused this operation:
+			// in practice a locked collection whose unlock prompt could not be shown or was dismissed.
+			// Never include the library's message, which may quote attributes we passed.
+			throw SecretStoreErrors.locked(cause instanceof PasswordAccessException ? "access refused" : "the operation failed: "
+					+ cause.getClass().getSimpleName(), cause);
 		}
 	}
 
