@@ -11,6 +11,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -28,7 +29,9 @@ public final class Cli {
 		boolean interactive = console != null && console.isTerminal();
 		PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
 		PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-		return run(args, env, System.in, interactive, out, err, Clock.systemUTC(), KeyringSecretStore::new);
+		// AMK_KEYCHAIN_SERVICE files secrets under another keychain service name: for tests and side-by-side installs.
+		String service = env.getOrDefault("AMK_KEYCHAIN_SERVICE", KeyringSecretStore.DEFAULT_SERVICE);
+		return run(args, env, System.in, interactive, out, err, Clock.systemUTC(), () -> new KeyringSecretStore(service, Duration.ofSeconds(20)));
 	}
 
 	/** The whole CLI with every outside dependency passed in: what tests call. */

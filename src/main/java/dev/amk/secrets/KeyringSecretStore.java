@@ -38,10 +38,6 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 		this.deadline = deadline;
 	}
 
-	public KeyringSecretStore() {
-		this(DEFAULT_SERVICE, Duration.ofSeconds(20));
-	}
-
 	@Override
 	public void put(String ref, String secret) {
 		call(() -> {

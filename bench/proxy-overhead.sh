@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): the latency the broker adds to a request, against direct calls to the same
+# loopback upstream, and how soon a running broker refuses a key after 'amk agent revoke'.
+#
+#   bench/proxy-overhead.sh
+#
+# What it does: builds target/amk.jar if missing, installs wrk and nginx if missing (apt-get), starts an
+# nginx upstream on 127.0.0.1 that answers every request with a small JSON body, starts the broker
+# ('amk serve') in a private data folder (and, on Linux, a private unlocked gnome-keyring), adds a
+# connection 'bench' to the upstream and an agent 'bencher', warms both paths up, then measures
+# interleaved rounds (direct, then through the broker, alternating the order each round):
+#   wrk -t1 -c1  -d10s --latency   p50 / p99 at 1 connection
+#   wrk -t2 -c64 -d10s --latency   requests/s at 64 connections
+# and reports medians over the rounds. Last, bench/RevokeLatency.java times revoke → refusal.
+# Loopback only; every run is bounded; all child processes are stopped on exit.
+#
+# Knobs (environment): AMK_BENCH_ROUNDS (5), AMK_BENCH_DURATION (seconds per wrk run, 10),
+# AMK_BENCH_WARMUP (seconds, 10), AMK_BENCH_REVOKE_TRIALS (20), AMK_JAR (target/amk.jar),
+# AMK_BENCH_KEEP=1 keeps the raw wrk outputs and broker logs (kept anyway when something went wrong).
+# Exit status 1 when any request failed (non-2xx, socket errors) or a revoke trial failed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+self="$root/bench/$(basename "$0")"
+. "$root/scripts/lib.sh"
+
+ROUNDS="${AMK_BENCH_ROUNDS:-5}"
+DURATION="${AMK_BENCH_DURATION:-10}"
+WARMUP="${AMK_BENCH_WARMUP:-10}"
+TRIALS="${AMK_BENCH_REVOKE_TRIALS:-20}"
+jar="${AMK_JAR:-$root/target/amk.jar}"
+
+# --- outside the private keyring: build and install what is missing, then re-enter through it ---
+if [ -z "${AMK_BENCH_INNER:-}" ]; then
+  amk_select_java
+  if [ ! -f "$jar" ]; then
+    amk_require_maven
+    echo "Building $jar…" >&2
+    (cd "$root" && { mvn -B -q -o -DskipTests package || mvn -B -q -DskipTests package; }) >&2
+  fi
+  case "$(uname -s)" in
+    Linux)
+      need=()
+      command -v wrk >/dev/null 2>&1 || need+=(wrk)
+      command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+      command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
+      command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+      if [ ${#need[@]} -gt 0 ]; then
+        echo "Installing: ${need[*]} (apt-get)" >&2
+        sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        export DEBIAN_FRONTEND=noninteractive
+        $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
+          $sudo apt-get update -qq >/dev/null
+          $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+        }
+      fi
+      export AMK_BENCH_INNER=1
+      exec "$root/scripts/with-keyring.sh" "$self" "$@"
+      ;;
+    Darwin)
+      command -v wrk >/dev/null 2>&1 || amk_die "wrk is needed: brew install wrk"
+      command -v nginx >/dev/null 2>&1 || amk_die "nginx is needed: brew install nginx"
+      export AMK_BENCH_INNER=1   # the real login Keychain; a connection 'bench' is added to a private AMK_HOME
+      ;;
+    *) amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu." ;;
+  esac
+fi
+
+amk_select_java
+export PATH="$PATH:/usr/sbin:/sbin"
+JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
+amk() { "${JAVA[@]}" -jar "$jar" "$@"; }
+# "${bounded[@]}" SECONDS COMMAND…: COMMAND, killed after SECONDS (where coreutils' timeout exists).
+if command -v timeout >/dev/null 2>&1; then bounded=(timeout -k 5); else bounded=(bounded_none); fi
+bounded_none() { shift; "$@"; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/amk-bench.XXXXXX")"
+raw="$work/raw"; mkdir -p "$raw"
+export AMK_HOME="$work/amk-home"
+nginx_pid=""; broker_pid=""; child_pid=""; keep="${AMK_BENCH_KEEP:-}"
+
+cleanup() {
+  set +e
+  local p
+  for p in $child_pid $broker_pid $nginx_pid; do kill -TERM "$p" 2>/dev/null; done
+  for p in $child_pid $broker_pid $nginx_pid; do
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
+  done
+  if [ -n "$keep" ]; then echo "Raw outputs and logs kept in $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# Runs a command in the background so that the trap can stop it, and waits for it.
+run_child() { "$@" & child_pid=$!; local rc=0; wait "$child_pid" || rc=$?; child_pid=""; return "$rc"; }
+
+# --- upstream: nginx, one worker, keep-alive without limits, a fixed 200 with a small JSON body ---
+body='{"ok":true,"from":"bench-upstream","note":"amk proxy overhead"}'
+start_nginx() {
+  local dir="$work/nginx" port
+  mkdir -p "$dir/tmp"
+  for _ in $(seq 1 20); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue   # in use
+    local user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
+    getent group nogroup >/dev/null 2>&1 || user_line="${user_line/nogroup/nobody}"
+    cat >"$dir/nginx.conf" <<EOF
+$user_line
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  tcp_nodelay on;
+  server {
+    listen 127.0.0.1:$port;
+    default_type application/json;
+    location / { return 200 '$body'; }
+  }
+}
+EOF
+    nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/stdout.log" 2>&1 &
+    nginx_pid=$!
+    for _ in $(seq 1 50); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then UPPORT=$port; return 0; fi
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
+  done
+  cat "$dir/error.log" >&2 2>/dev/null || true
+  amk_die "could not start nginx"
+}
+
+# One HTTP/1.1 GET over bash's /dev/tcp; prints the response.
+http_get() { # PORT PATH AUTH
+  exec 4<>"/dev/tcp/127.0.0.1/$1"
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAuthorization: %s\r\nConnection: close\r\n\r\n' "$2" "$1" "$3" >&4
+  "${bounded[@]}" 5 cat <&4 || true
+  exec 4<&- 4>&-
+}
+
+echo "== Machine"
+{
+  echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "system:  $(uname -srm)"
+  echo "cpus:    $(nproc 2>/dev/null || sysctl -n hw.ncpu) ($( (grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //') || sysctl -n machdep.cpu.brand_string 2>/dev/null))"
+  echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -2 | tr '\n' ' ')"
+  echo "wrk:     $(wrk -v 2>&1 | head -1)"
+  echo "nginx:   $(nginx -v 2>&1)"
+  echo "amk jar: $jar ($(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+} | tee "$work/machine.txt"
+
+echo "== Setup"
+start_nginx
+echo "upstream: nginx on 127.0.0.1:$UPPORT"
+printf %s "sk-bench-secret" | amk connection add bench --provider custom --base-url "http://127.0.0.1:$UPPORT" \
+  --header Authorization --format 'Bearer {secret}' >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; amk_die "connection add failed"; }
+amk agent create bencher --grant bench --json >"$work/agent.json" 2>>"$work/setup.log" || { cat "$work/setup.log" "$work/agent.json" >&2; amk_die "agent create failed"; }
+key="$(sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p' "$work/agent.json" | head -1)"
+[ -n "$key" ] || { cat "$work/agent.json" >&2; amk_die "no key in 'agent create' output"; }
+
+"${JAVA[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
+broker_pid=$!
+PORT=""
+for _ in $(seq 1 300); do
+  PORT="$(sed -n 's/.*"event" *: *"ready".*"port" *: *\([0-9]*\).*/\1/p' "$work/broker.out" | head -1)"
+  [ -n "$PORT" ] && break
+  kill -0 "$broker_pid" 2>/dev/null || { cat "$work/broker.out" "$work/broker.err" >&2; amk_die "the broker exited"; }
+  sleep 0.1
+done
+[ -n "$PORT" ] || { keep=1; amk_die "the broker did not report ready within 30 s"; }
+echo "broker: 127.0.0.1:$PORT (pid $broker_pid)"
+
+DIRECT_URL="http://127.0.0.1:$UPPORT/anything"
+PROXY_URL="http://127.0.0.1:$PORT/bench/anything"
+DIRECT_AUTH="Bearer sk-bench-secret"   # what the broker sends upstream: both paths carry the same header
+PROXY_AUTH="Bearer $key"
+
+check() { # LABEL PORT PATH AUTH
+  local r; r="$(http_get "$2" "$3" "$4")"
+  printf '%s: %s\n' "$1" "$(printf '%s' "$r" | head -1 | tr -d '\r')"
+  printf '%s' "$r" | head -1 | grep -q ' 200' && printf '%s' "$r" | grep -q 'bench-upstream' \
+    || { printf '%s\n' "$r" >&2; keep=1; amk_die "$1 did not return the upstream's 200"; }
+}
+check direct "$UPPORT" /anything "$DIRECT_AUTH"
+check proxied "$PORT" /bench/anything "$PROXY_AUTH"
+# The broker must refuse a wrong key (and so never be measured doing less than it should).
+bad="$(http_get "$PORT" /bench/anything "Bearer amk_wrong" | head -1 | tr -d '\r')"
+echo "wrong key: $bad"
+
+# --- wrk runs ---
+anomalies=()
+results="$work/results.tsv"   # round path conns p50_ms p99_ms rps requests non2xx socket_errors
+: >"$results"
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); printf "%.4f\n", v/1000}
+  else if (v ~ /ms$/) {sub(/ms$/,"",v); printf "%.4f\n", v}
+  else if (v ~ /m$/)  {sub(/m$/,"",v);  printf "%.4f\n", v*60000}
+  else if (v ~ /h$/)  {sub(/h$/,"",v);  printf "%.4f\n", v*3600000}
+  else if (v ~ /s$/)  {sub(/s$/,"",v);  printf "%.4f\n", v*1000}
+  else print "NaN"}'; }
+
+wrk_run() { # NAME ROUND PATH(direct|proxied) THREADS CONNS SECONDS
+  local name="$1" round="$2" path="$3" t="$4" c="$5" d="$6" url auth out
+  if [ "$path" = direct ]; then url="$DIRECT_URL"; auth="$DIRECT_AUTH"; else url="$PROXY_URL"; auth="$PROXY_AUTH"; fi
+  out="$raw/$name.txt"
+  run_child "${bounded[@]}" $((d + 30)) wrk -t"$t" -c"$c" -d"${d}s" --latency -H "Authorization: $auth" "$url" >"$out" 2>&1 \
+    || { keep=1; anomalies+=("$name: wrk exited non-zero"); }
+  local p50 p99 rps reqs non2xx serr
+  p50="$(awk '/Latency Distribution/{f=1;next} f && $1=="50%"{print $2; exit}' "$out" | to_ms)"
+  p99="$(awk '/Latency Distribution/{f=1;next} f && $1=="99%"{print $2; exit}' "$out" | to_ms)"
+  rps="$(awk '/^Requests\/sec:/{print $2; exit}' "$out")"
+  reqs="$(awk '/requests in/{print $1; exit}' "$out")"
+  non2xx="$(awk '/Non-2xx or 3xx responses:/{print $NF; exit}' "$out")"; non2xx="${non2xx:-0}"
+  serr="$(awk -F'[ ,]+' '/Socket errors:/{s=0; for(i=1;i<=NF;i++) if ($i ~ /^[0-9]+$/) s+=$i; print s; exit}' "$out")"; serr="${serr:-0}"
+  if [ "$non2xx" != 0 ] || [ "$serr" != 0 ] || [ -z "$rps" ]; then
+    keep=1; anomalies+=("$name: non-2xx=$non2xx socket-errors=$serr (see $out)")
+  fi
+  [ "$round" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$path" "$c" "$p50" "$p99" "$rps" "$reqs" "$non2xx" "$serr" >>"$results"
+  printf '  %-22s p50 %8s ms  p99 %8s ms  %10s req/s  %9s requests  non-2xx %s  socket errors %s\n' \
+    "$name" "$p50" "$p99" "${rps:-?}" "${reqs:-?}" "$non2xx" "$serr"
+}
+
+echo "== Warm-up (JIT): ${WARMUP}s at 64 connections on each path, then ${WARMUP}s at 1 connection through the broker"
+wrk_run warmup-direct-c64 warmup direct 2 64 "$WARMUP"
+wrk_run warmup-proxied-c64 warmup proxied 2 64 "$WARMUP"
+wrk_run warmup-proxied-c1 warmup proxied 1 1 "$WARMUP"
+
+echo "== $ROUNDS interleaved rounds of ${DURATION}s runs"
+for r in $(seq 1 "$ROUNDS"); do
+  if [ $((r % 2)) -eq 1 ]; then order="direct proxied"; else order="proxied direct"; fi
+  for p in $order; do wrk_run "r$r-$p-c1" "$r" "$p" 1 1 "$DURATION"; done
+  for p in $order; do wrk_run "r$r-$p-c64" "$r" "$p" 2 64 "$DURATION"; done
+done
+
+echo "== Revoke → refusal ($TRIALS trials)"
+revoke_line=""
+run_child "${bounded[@]}" 300 "$JAVA_HOME/bin/java" "$root/bench/RevokeLatency.java" "$PROXY_URL" "$key" bencher "$TRIALS" \
+  "${JAVA[@]}" -jar "$jar" >"$raw/revoke.txt" 2>&1 || { keep=1; anomalies+=("revoke latency: some trials failed (see $raw/revoke.txt)"); }
+sed 's/^/  /' "$raw/revoke.txt"
+revoke_line="$(grep '^revoke_latency_ms' "$raw/revoke.txt" || true)"
+
+# --- summary: medians over rounds ---
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) printf "%.3f\n", a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+col() { awk -F'\t' -v p="$1" -v c="$2" -v k="$3" '$2==p && $3==c {print $k}' "$results" | median; }
+added() { # column: per-round proxied − direct at 1 connection, then the median
+  awk -F'\t' -v k="$1" '$3==1 {v[$1,$2]=$k; r[$1]=1} END {for (i in r) printf "%.4f\n", v[i,"proxied"]-v[i,"direct"]}' "$results" | median
+}
+d50="$(col direct 1 4)"; d99="$(col direct 1 5)"; p50="$(col proxied 1 4)"; p99="$(col proxied 1 5)"
+a50="$(added 4)"; a99="$(added 5)"
+drps="$(col direct 64 6)"; prps="$(col proxied 64 6)"
+ratio="$(awk -v a="$prps" -v b="$drps" 'BEGIN {printf "%.2f", a/b}')"
+d1rps="$(col direct 1 6)"; p1rps="$(col proxied 1 6)"
+rp50="$(printf '%s\n' "$revoke_line" | sed -n 's/.*p50=\([^ ]*\).*/\1/p')"
+rmax="$(printf '%s\n' "$revoke_line" | sed -n 's/.*max=\([^ ]*\).*/\1/p')"
+
+{
+  echo
+  echo "== Results (medians over $ROUNDS rounds; latency in ms)"
+  echo
+  echo "| measure | direct | through amk | added |"
+  echo "| --- | ---: | ---: | ---: |"
+  echo "| p50 latency, 1 connection | $d50 | $p50 | **$a50** |"
+  echo "| p99 latency, 1 connection | $d99 | $p99 | $a99 |"
+  echo "| requests/s, 1 connection | $d1rps | $p1rps | |"
+  echo "| requests/s, 64 connections | $drps | $prps | ratio $ratio |"
+  echo
+  echo "Revoke → refusal (from the CLI's exit): p50 ${rp50:-?} ms, max ${rmax:-?} ms ($revoke_line)"
+  echo "Target: added p50 < 0.5 ms: $(awk -v a="$a50" 'BEGIN {print (a < 0.5 ? "met" : "NOT met")}');" \
+    "revoke within 100 ms: $(awk -v m="${rmax:-1e9}" 'BEGIN {print (m < 100 ? "met" : "NOT met")}')"
+} | tee "$work/summary.md"
+
+# Anything the broker said on stderr or logged as a warning/error is part of the result.
+broker_noise="$(cat "$work/broker.err" 2>/dev/null; grep -rhiE 'WARN|ERROR|Exception' "$AMK_HOME/logs" 2>/dev/null | head -50 || true)"
+if [ -n "$broker_noise" ]; then
+  echo; echo "== Broker stderr / log warnings"; printf '%s\n' "$broker_noise" | head -50
+fi
+if ! kill -0 "$broker_pid" 2>/dev/null; then anomalies+=("the broker exited during the run"); fi
+if [ ${#anomalies[@]} -gt 0 ]; then
+  keep=1
+  echo; echo "== ANOMALIES (treat as bugs)"; printf '  %s\n' "${anomalies[@]}"
+  exit 1
+fi
