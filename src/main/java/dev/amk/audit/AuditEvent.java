@@ -21,10 +21,17 @@ public record AuditEvent(long id, Instant time, Long agentId, String agent, Stri
 	public static final String DENIED = "denied";
 	public static final String ERROR = "error";
 	private static final int MAX_PATH = 2048;
+	/** An agent key pasted into a URL path must not be preserved by the log meant to catch misuse. */
+	private static final java.util.regex.Pattern AGENT_KEY = java.util.regex.Pattern.compile("amk_[0-9A-Za-z]{20,}");
 
 	public AuditEvent {
-		if (path != null && path.length() > MAX_PATH) {
-			path = path.substring(0, MAX_PATH) + "…";
+		if (path != null) {
+			if (path.length() > MAX_PATH) {
+				path = path.substring(0, MAX_PATH) + "…";
+			}
+			if (path.contains("amk_")) {
+				path = AGENT_KEY.matcher(path).replaceAll("amk_[redacted]");
+			}
 		}
 	}
 

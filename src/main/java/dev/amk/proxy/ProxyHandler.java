@@ -263,13 +263,13 @@ final class ProxyHandler extends Handler.Abstract {
 		// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 		request.addIdleTimeoutListener(t -> false);
 		try {
-			relay(call, entry, response, callback, x);
+			relay(call, entry, response, callback, x, SecretMask.of(secret));
 		} finally {
 			inFlight.remove(entry);
 		}
 	}
 
-	private void relay(Call call, InFlightRequests.Entry entry, Response response, Callback callback, Exchange x) {
+	private void relay(Call call, InFlightRequests.Entry entry, Response response, Callback callback, Exchange x, SecretMask mask) {
 		okhttp3.Response upstream;
 		try {
 			upstream = call.execute();
@@ -283,7 +283,9 @@ final class ProxyHandler extends Handler.Abstract {
 			entry.touch();
 			x.status = upstream.code();
 			response.setStatus(upstream.code());
-			copyResponseHeaders(upstream, response.getHeaders());
+			copyResponseHeaders(upstream, response.getHeaders(), mask);
+			String encoding = upstream.header("Content-Encoding");
+			SecretMask bodyMask = encoding == null || encoding.equalsIgnoreCase("identity") ? mask : null;
 			ResponseBody body = upstream.body();
 			BufferedSource source = body.source();
 			okio.Buffer buffer = new okio.Buffer();
@@ -300,8 +302,12 @@ final class ProxyHandler extends Handler.Abstract {
 				}
 				entry.touch();
 				x.bytesOut += n;
+				byte[] chunk = buffer.readByteArray();
+				if (bodyMask != null) {
+					bodyMask.maskInPlace(chunk);
+				}
 				try {
-					writeAndFlush(response, ByteBuffer.wrap(buffer.readByteArray()));
+					writeAndFlush(response, ByteBuffer.wrap(chunk));
 				} catch (IOException e) {
 					// The agent went away: stop the upstream work it no longer wants.
 					call.cancel();
@@ -435,7 +441,7 @@ final class ProxyHandler extends Handler.Abstract {
 		}
 	}
 
-	private static void copyResponseHeaders(okhttp3.Response from, HttpFields.Mutable to) {
+	private static void copyResponseHeaders(okhttp3.Response from, HttpFields.Mutable to, SecretMask mask) {
 		Set<String> skip = new HashSet<>(NOT_RETURNED);
 		for (String c : from.headers("Connection")) {
 			for (String token : c.split(",")) {
@@ -444,7 +450,7 @@ final class ProxyHandler extends Handler.Abstract {
 		}
 		for (var pair : from.headers()) {
 			if (!skip.contains(pair.getFirst().toLowerCase(Locale.ROOT))) {
-				to.add(pair.getFirst(), pair.getSecond());
+				to.add(pair.getFirst(), mask == null ? pair.getSecond() : mask.mask(pair.getSecond()));
 			}
 		}
 	}

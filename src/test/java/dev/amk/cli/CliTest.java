@@ -196,6 +196,32 @@ class CliTest {
 	}
 
 	@Test
+	@DisplayName("audit --follow --json prints one JSON object per line as rows arrive")
+	void followAudit() throws Exception {
+		java.io.PipedInputStream pipe = new java.io.PipedInputStream();
+		java.io.PrintWriter out = new java.io.PrintWriter(new java.io.OutputStreamWriter(new java.io.PipedOutputStream(pipe),
+				java.nio.charset.StandardCharsets.UTF_8), true);
+		Thread follower = Thread.ofVirtual().start(() -> Cli.run(new String[] {"audit", "--follow", "--json"},
+				Map.of("AMK_HOME", home.toString()), java.io.InputStream.nullInputStream(), false, out, new java.io.PrintWriter(java.io.Writer.nullWriter()),
+				java.time.Clock.systemUTC(), () -> TestKeychain.open(broker.service)));
+		java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(pipe, java.nio.charset.StandardCharsets.UTF_8));
+		try {
+			broker.get("/openai/v1/models", "Authorization", "Bearer amk_not_a_key");
+			broker.get("/github/user", "x-api-key", "amk_also_not_a_key");
+
+			Map<String, Object> first = Json.readObject(lines.readLine());
+			Map<String, Object> second = Json.readObject(lines.readLine());
+			assertEquals("openai", first.get("connection"));
+			assertEquals("invalid_key", first.get("reason"));
+			assertEquals("/user", second.get("path"));
+		} finally {
+			follower.interrupt();
+			follower.join(5000);
+		}
+		assertFalse(follower.isAlive(), "--follow stops when interrupted");
+	}
+
+	@Test
 	@DisplayName("agent create prints ready-to-paste setup for the granted providers")
 	void setupLines() {
 		broker.cliWithStdin("sk-x\n", "connection", "add", "openai", "--provider", "openai");

@@ -331,6 +331,23 @@ class ProxyEndToEndTest {
 	}
 
 	@Test
+	@DisplayName("an upstream that echoes the real key has it masked, same length, in headers and body")
+	void echoedSecretIsMasked() throws Exception {
+		broker.addConnection("openai", "openai", upstreamBase(), OPENAI_SECRET);
+		String key = broker.createAgent("coder", "openai");
+		String body = "{\"error\":\"Incorrect API key provided: " + OPENAI_SECRET + "\"}";
+		upstream.enqueue(new MockResponse.Builder().code(401).addHeader("X-Debug", "key=" + OPENAI_SECRET).body(body).build());
+
+		HttpResponse<String> r = broker.get("/openai/v1/models", "Authorization", "Bearer " + key);
+
+		String stars = "*".repeat(OPENAI_SECRET.length());
+		assertEquals(401, r.statusCode());
+		assertEquals(body.replace(OPENAI_SECRET, stars), r.body());
+		assertEquals("key=" + stars, r.headers().firstValue("X-Debug").orElseThrow());
+		assertEquals(String.valueOf(body.length()), r.headers().firstValue("Content-Length").orElseThrow());
+	}
+
+	@Test
 	@DisplayName("an upstream that is down gets a quick 502 upstream_unreachable, and the broker keeps serving")
 	void upstreamDown() throws Exception {
 		int deadPort;
