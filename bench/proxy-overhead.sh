@@ -76,7 +76,7 @@ bounded_none() { shift; "$@"; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/amk-bench.XXXXXX")"
 raw="$work/raw"; mkdir -p "$raw"
 export AMK_HOME="$work/amk-home"
-nginx_pid=""; broker_pid=""; child_pid=""; keep="${AMK_BENCH_KEEP:-}"
+nginx_pid=""; broker_pid=""; child_pid=""; connection_added=""; keep="${AMK_BENCH_KEEP:-}"
 
 cleanup() {
   set +e
@@ -86,6 +86,8 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
   done
+  # On macOS the secret went to the real login Keychain: removing the connection removes that item.
+  [ -n "$connection_added" ] && [ "$(uname -s)" = Darwin ] && amk connection remove bench >/dev/null 2>&1
   if [ -n "$keep" ]; then echo "Raw outputs and logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -153,12 +155,13 @@ echo "== Machine"
   echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "wrk:     $(wrk -v 2>&1 | head -1)"
   echo "nginx:   $(nginx -v 2>&1)"
-  echo "amk jar: $jar ($(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  echo "amk jar: $jar (checkout at $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo "?"))"
 } | tee "$work/machine.txt"
 
 echo "== Setup"
 start_nginx
 echo "upstream: nginx on 127.0.0.1:$UPPORT"
+connection_added=1
 printf %s "sk-bench-secret" | amk connection add bench --provider custom --base-url "http://127.0.0.1:$UPPORT" \
   --header Authorization --format 'Bearer {secret}' >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; amk_die "connection add failed"; }
 amk agent create bencher --grant bench --json >"$work/agent.json" 2>>"$work/setup.log" || { cat "$work/setup.log" "$work/agent.json" >&2; amk_die "agent create failed"; }
@@ -253,9 +256,11 @@ added() { # column: per-round proxied − direct at 1 connection, then the media
 }
 d50="$(col direct 1 4)"; d99="$(col direct 1 5)"; p50="$(col proxied 1 4)"; p99="$(col proxied 1 5)"
 a50="$(added 4)"; a99="$(added 5)"
-drps="$(col direct 64 6)"; prps="$(col proxied 64 6)"
+int() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }
+drps="$(int "$(col direct 64 6)")"; prps="$(int "$(col proxied 64 6)")"
 ratio="$(awk -v a="$prps" -v b="$drps" 'BEGIN {printf "%.2f", a/b}')"
-d1rps="$(col direct 1 6)"; p1rps="$(col proxied 1 6)"
+d1rps="$(int "$(col direct 1 6)")"; p1rps="$(int "$(col proxied 1 6)")"
+d64p50="$(col direct 64 4)"; p64p50="$(col proxied 64 4)"
 rp50="$(printf '%s\n' "$revoke_line" | sed -n 's/.*p50=\([^ ]*\).*/\1/p')"
 rmax="$(printf '%s\n' "$revoke_line" | sed -n 's/.*max=\([^ ]*\).*/\1/p')"
 
@@ -268,6 +273,7 @@ rmax="$(printf '%s\n' "$revoke_line" | sed -n 's/.*max=\([^ ]*\).*/\1/p')"
   echo "| p50 latency, 1 connection | $d50 | $p50 | **$a50** |"
   echo "| p99 latency, 1 connection | $d99 | $p99 | $a99 |"
   echo "| requests/s, 1 connection | $d1rps | $p1rps | |"
+  echo "| p50 latency, 64 connections | $d64p50 | $p64p50 | |"
   echo "| requests/s, 64 connections | $drps | $prps | ratio $ratio |"
   echo
   echo "Revoke → refusal (from the CLI's exit): p50 ${rp50:-?} ms, max ${rmax:-?} ms ($revoke_line)"

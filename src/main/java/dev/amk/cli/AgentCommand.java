@@ -8,10 +8,8 @@ import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.proxy.ProxySettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -23,22 +21,13 @@ import java.util.Map;
 /** {@code amk agent …}: agent identities, their keys and grants. */
 @Command(name = "agent", description = "Create, list, revoke and rotate agent keys.",
 		subcommands = {AgentCommand.Create.class, AgentCommand.ListCmd.class, AgentCommand.Revoke.class, AgentCommand.Enable.class,
-				AgentCommand.Rotate.class, AgentCommand.Delete.class, AgentCommand.SetGrants.class})
-final class AgentCommand implements Runnable {
-	@Spec
-	CommandSpec spec;
-
-	@Override
-	public void run() {
-		spec.commandLine().usage(((AmkCommand) spec.root().userObject()).ctx.out());
-	}
+				AgentCommand.Rotate.class, AgentCommand.Delete.class, AgentCommand.SetGrants.class,
+				AgentCommand.SetExpiry.class})
+final class AgentCommand extends AmkCommand.Group {
 
 	@Command(name = "create", description = {"Create an agent and print its key (shown once).",
 			"GRANT is CONN (everything), CONN:read (GET, HEAD, OPTIONS), CONN:GET,POST or CONN:METHODS:/path/glob,/other/**."})
-	static final class Create extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class Create extends AmkCommand.NamedLeaf {
 		@Option(names = "--grant", paramLabel = "GRANT", description = "A connection the agent may use; repeat for more.")
 		List<String> grants = new ArrayList<>();
 
@@ -79,10 +68,7 @@ final class AgentCommand implements Runnable {
 	}
 
 	@Command(name = "revoke", description = "Cut an agent off at once, in-flight requests included; 'enable' restores it.")
-	static final class Revoke extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class Revoke extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
 			Agent a = ctx().agents().revoke(name);
@@ -92,24 +78,18 @@ final class AgentCommand implements Runnable {
 	}
 
 	@Command(name = "enable", description = "Restore a revoked agent with its existing key.")
-	static final class Enable extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class Enable extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
 			Agent a = ctx().agents().enable(name);
 			report(this, a, "Enabled '" + name + "'. Its key works again" + (a.status(ctx().clock().instant()) == Agent.Status.EXPIRED
-					? ", but it has expired: create a new agent or rotate with a new expiry." : "."));
+					? ", but it has expired: give it a new expiry with 'amk agent set-expiry " + name + " 7d'." : "."));
 			return 0;
 		}
 	}
 
 	@Command(name = "rotate", description = "Issue a new key for the agent; the old one stops working at once.")
-	static final class Rotate extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class Rotate extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
 			printIssued(this, ctx().agents().rotate(name), "Rotated the key of");
@@ -118,28 +98,31 @@ final class AgentCommand implements Runnable {
 	}
 
 	@Command(name = "delete", description = "Delete an agent and its grants; its key stops working at once.")
-	static final class Delete extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class Delete extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
 			ctx().agents().delete(name);
-			if (json()) {
-				Output.printJson(ctx().out(), Map.of("deleted", name));
-			} else {
-				ctx().out().printf("Deleted '%s'.%n", name);
-				ctx().out().flush();
-			}
+			respond(Map.of("deleted", name), "Deleted '" + name + "'.");
+			return 0;
+		}
+	}
+
+	@Command(name = "set-expiry", description = "Change when an agent's key expires: a duration from now (90m, 24h, 7d), an ISO instant, or 'never'.")
+	static final class SetExpiry extends AmkCommand.NamedLeaf {
+		@Parameters(index = "1", paramLabel = "WHEN")
+		String when;
+
+		@Override
+		public Integer call() {
+			Instant expiresAt = when.equalsIgnoreCase("never") ? null : Durations.parseExpiry(when, ctx().clock().instant());
+			Agent a = ctx().agents().setExpiry(name, expiresAt);
+			report(this, a, expiresAt == null ? "'" + name + "' no longer expires." : "'" + name + "' now expires at " + expiresAt + ".");
 			return 0;
 		}
 	}
 
 	@Command(name = "set-grants", description = "Replace all of an agent's grants.")
-	static final class SetGrants extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class SetGrants extends AmkCommand.NamedLeaf {
 		@Option(names = "--grant", paramLabel = "GRANT", description = "As for 'agent create'; none leaves the agent unable to do anything.")
 		List<String> grants = new ArrayList<>();
 
@@ -152,12 +135,7 @@ final class AgentCommand implements Runnable {
 	}
 
 	private static void report(AmkCommand.Leaf cmd, Agent agent, String message) {
-		if (cmd.json()) {
-			Output.printJson(cmd.ctx().out(), toJson(agent, cmd.ctx().clock().instant()));
-		} else {
-			cmd.ctx().out().println(message);
-			cmd.ctx().out().flush();
-		}
+		cmd.respond(toJson(agent, cmd.ctx().clock().instant()), message);
 	}
 
 	private static void printIssued(AmkCommand.Leaf cmd, AgentService.Issued issued, String verb) {

@@ -47,5 +47,32 @@ public final class AmkCommand implements Runnable {
 		boolean json() {
 			return output.json();
 		}
+
+		/** Prints {@code json} with --json, else the sentence for a person. */
+		void respond(Object json, String text) {
+			if (json()) {
+				Output.printJson(ctx().out(), json);
+			} else {
+				ctx().out().println(text);
+				ctx().out().flush();
+			}
+		}
+	}
+
+	/** A leaf command about one named thing. */
+	abstract static class NamedLeaf extends Leaf {
+		@CommandLine.Parameters(index = "0", paramLabel = "NAME")
+		String name;
+	}
+
+	/** A command that only groups others ({@code amk agent}, {@code amk connection}): alone, it shows its usage. */
+	abstract static class Group implements Runnable {
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public void run() {
+			spec.commandLine().usage(((AmkCommand) spec.root().userObject()).ctx.out());
+		}
 	}
 }

@@ -7,7 +7,6 @@ import dev.amk.connections.Provider;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +16,11 @@ import java.util.Map;
 @Command(name = "connection", description = "Connect accounts (API keys kept in the OS keychain).",
 		subcommands = {ConnectionCommand.Add.class, ConnectionCommand.ListCmd.class, ConnectionCommand.Remove.class,
 				ConnectionCommand.SetSecret.class})
-final class ConnectionCommand implements Runnable {
+final class ConnectionCommand extends AmkCommand.Group {
 
 	@Command(name = "add", description = {"Connect an account. The secret is read from stdin (a hidden prompt on a terminal), never from arguments.",
 			"Example: printf %s \"$OPENAI_API_KEY\" | amk connection add openai --provider openai"})
-	static final class Add extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME", description = "Name used in proxy URLs: http://127.0.0.1:PORT/NAME/…")
-		String name;
-
+	static final class Add extends AmkCommand.NamedLeaf {
 		@Option(names = "--provider", required = true, paramLabel = "PROVIDER", description = "openai, anthropic, gemini, github or custom.")
 		String provider;
 
@@ -109,38 +105,23 @@ final class ConnectionCommand implements Runnable {
 	}
 
 	@Command(name = "remove", description = "Remove a connection, its grants and its keychain item.")
-	static final class Remove extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class Remove extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
 			List<String> affected = ctx().connections().remove(name);
-			if (json()) {
-				Output.printJson(ctx().out(), Map.of("removed", name, "agents_lost_access", affected));
-			} else {
-				ctx().out().printf("Removed '%s'.%s%n", name, affected.isEmpty() ? "" : " These agents lost access to it: " + String.join(", ", affected) + ".");
-				ctx().out().flush();
-			}
+			respond(Map.of("removed", name, "agents_lost_access", affected), "Removed '" + name + "'."
+					+ (affected.isEmpty() ? "" : " These agents lost access to it: " + String.join(", ", affected) + "."));
 			return 0;
 		}
 	}
 
 	@Command(name = "set-secret", description = "Replace a connection's secret (read from stdin); grants stay as they are.")
-	static final class SetSecret extends AmkCommand.Leaf {
-		@Parameters(index = "0", paramLabel = "NAME")
-		String name;
-
+	static final class SetSecret extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
 			ctx().connections().get(name); // fail before prompting for a secret nobody can use
 			ctx().connections().setSecret(name, SecretInput.read(ctx(), "New secret for " + name));
-			if (json()) {
-				Output.printJson(ctx().out(), Map.of("updated", name));
-			} else {
-				ctx().out().printf("Replaced the secret of '%s'. Running brokers use it from the next request.%n", name);
-				ctx().out().flush();
-			}
+			respond(Map.of("updated", name), "Replaced the secret of '" + name + "'. Running brokers use it from the next request.");
 			return 0;
 		}
 	}
@@ -154,13 +135,5 @@ final class ConnectionCommand implements Runnable {
 		m.put("created", c.createdAt().toString());
 		m.put("agents", agents);
 		return m;
-	}
-
-	@picocli.CommandLine.Spec
-	picocli.CommandLine.Model.CommandSpec spec;
-
-	@Override
-	public void run() {
-		spec.commandLine().usage(((AmkCommand) spec.root().userObject()).ctx.out());
 	}
 }

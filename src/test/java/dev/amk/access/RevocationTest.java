@@ -122,6 +122,11 @@ class RevocationTest {
 		assertEquals(401, expired.statusCode());
 		assertEquals("expired_key", errorType(expired));
 		assertEquals(200, call(key).statusCode(), "keys without expiry are unaffected");
+
+		assertEquals(0, broker.cli("agent", "set-expiry", "short-lived", "1h").exit());
+		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("short-lived")
+				&& a.agent().expiresAt().isAfter(clock.instant())));
+		assertEquals(200, call(shortLived).statusCode(), "a new expiry brings the same key back");
 	}
 
 	@Test
