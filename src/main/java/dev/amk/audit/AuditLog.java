@@ -4,6 +4,9 @@ import dev.amk.db.Database;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,22 +21,31 @@ import java.util.function.Consumer;
  * writer thread commits them in batches (one transaction per batch), so auditing adds no latency and one
  * fsync serves many requests. {@link #close} drains everything queued before it returns.
  *
+ * <p>Rows older than the retention period are pruned by the same thread, at start and every six hours.
+ *
  * <p>If the queue is ever full (the disk stalls for seconds under heavy load), new rows are counted and a
  * single {@code audit_overflow} row records how many were lost; requests are never held up.
  */
 public final class AuditLog implements AutoCloseable {
 	private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
 	private static final int BATCH = 512;
+	private static final Duration PRUNE_EVERY = Duration.ofHours(6);
 
 	private final Database db;
+	private final Clock clock;
+	private final Duration retention;
+	private Instant lastPrune = Instant.MIN;
 	private final BlockingQueue<AuditEvent> queue;
 	private final AtomicLong dropped = new AtomicLong();
 	private final List<Consumer<List<AuditEvent>>> listeners = new CopyOnWriteArrayList<>();
 	private final Thread writer;
 	private volatile boolean closing;
 
-	public AuditLog(Database db, int capacity) {
+	/** @param retention how long rows are kept; null keeps them for ever */
+	public AuditLog(Database db, int capacity, Clock clock, Duration retention) {
 		this.db = db;
+		this.clock = clock;
+		this.retention = retention;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.writer = Thread.ofPlatform().daemon().name("amk-audit-writer").unstarted(this::run);
 	}
@@ -62,7 +74,9 @@ public final class AuditLog implements AutoCloseable {
 	private void run() {
 		try (Connection c = db.connect(Database.Durability.NORMAL)) {
 			List<AuditEvent> batch = new ArrayList<>(BATCH);
+			pruneIfDue(c);
 			while (!closing || !queue.isEmpty()) {
+				pruneIfDue(c);
 				AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;
@@ -108,6 +122,22 @@ public final class AuditLog implements AutoCloseable {
 			}
 			dropped.addAndGet(real + lost); // the overflow row itself was not a request
 			LOG.log(System.Logger.Level.ERROR, "Writing " + batch.size() + " audit rows failed: " + e.getMessage());
+		}
+	}
+
+	private void pruneIfDue(Connection c) {
+		Instant now = clock.instant();
+		if (retention == null || Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) < 0) {
+			return;
+		}
+		lastPrune = now;
+		try {
+			int pruned = AuditStore.pruneOlderThan(c, now.minus(retention));
+			if (pruned > 0) {
+				LOG.log(System.Logger.Level.INFO, "Pruned " + pruned + " audit rows older than " + retention.toDays() + " days");
+			}
+		} catch (SQLException e) {
+			LOG.log(System.Logger.Level.WARNING, "Pruning old audit rows failed: " + e.getMessage());
 		}
 	}
 

@@ -73,6 +73,24 @@ public final class AuditStore implements UsageSource {
 		});
 	}
 
+	/**
+	 * Deletes rows older than {@code cutoff}, oldest first, in the caller's connection. Ids grow with time, so
+	 * the scan stops at the first young row; no index on time (and its cost on every insert) is needed.
+	 */
+	static int pruneOlderThan(Connection c, Instant cutoff) throws SQLException {
+		long firstKept;
+		try (PreparedStatement ps = c.prepareStatement("SELECT id FROM audit WHERE time >= ? ORDER BY id LIMIT 1")) {
+			ps.setLong(1, cutoff.toEpochMilli());
+			try (ResultSet rs = ps.executeQuery()) {
+				firstKept = rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+			}
+		}
+		try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit WHERE id < ?")) {
+			ps.setLong(1, firstKept);
+			return ps.executeUpdate();
+		}
+	}
+
 	/** Appends a batch in the caller's transaction and returns the events with their row ids. */
 	static List<AuditEvent> append(Connection c, Collection<AuditEvent> events) throws SQLException {
 		List<AuditEvent> written = new ArrayList<>(events.size());

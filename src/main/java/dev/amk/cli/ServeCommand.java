@@ -28,7 +28,7 @@ final class ServeCommand extends AmkCommand.Leaf {
 		}
 		Logging.toFile(ctx.dataDir().resolve("logs"));
 		SecretStore secrets = ctx.secrets();
-		Broker broker = Broker.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort));
+		Broker broker = Broker.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort).withAuditRetention(retention(ctx)));
 		CountDownLatch stopped = new CountDownLatch(1);
 		Thread hook = new Thread(() -> {
 			broker.close();
@@ -64,6 +64,23 @@ final class ServeCommand extends AmkCommand.Leaf {
 		ctx.out().flush();
 		stopped.await();
 		return 0;
+	}
+
+	/** AMK_AUDIT_RETENTION_DAYS: how long audit rows are kept (default 90; 0 keeps them for ever). */
+	private static java.time.Duration retention(CliContext ctx) {
+		String env = ctx.env().get("AMK_AUDIT_RETENTION_DAYS");
+		if (env == null || env.isBlank()) {
+			return Broker.Options.DEFAULT_AUDIT_RETENTION;
+		}
+		try {
+			int days = Integer.parseInt(env.strip());
+			if (days < 0) {
+				throw new NumberFormatException();
+			}
+			return days == 0 ? null : java.time.Duration.ofDays(days);
+		} catch (NumberFormatException e) {
+			throw AmkException.invalid("AMK_AUDIT_RETENTION_DAYS='" + env + "' is not a number of days (0 keeps the log for ever).");
+		}
 	}
 
 	private static int portFromEnvironment(CliContext ctx) {

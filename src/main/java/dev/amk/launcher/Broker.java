@@ -32,16 +32,22 @@ public final class Broker implements AutoCloseable {
 	private final ProxyServer proxy;
 
 	/** Everything a broker can be configured with; tests shorten the timeouts and pass a clock. */
-	public record Options(Path dataDir, SecretStore secretStore, ProxySettings proxy, Clock clock, Duration registryPoll) {
+	public record Options(Path dataDir, SecretStore secretStore, ProxySettings proxy, Clock clock, Duration registryPoll, Duration auditRetention) {
+		public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
+
 		public static Options defaults(Path dataDir, SecretStore secretStore, int port) {
-			return new Options(dataDir, secretStore, ProxySettings.defaults(port), Clock.systemUTC(), Duration.ofMillis(20));
+			return new Options(dataDir, secretStore, ProxySettings.defaults(port), Clock.systemUTC(), Duration.ofMillis(20), DEFAULT_AUDIT_RETENTION);
+		}
+
+		public Options withAuditRetention(Duration retention) {
+			return new Options(dataDir, secretStore, proxy, clock, registryPoll, retention);
 		}
 	}
 
 	private Broker(Options options) {
 		this.registryDb = Database.openRegistry(options.dataDir());
 		this.auditStore = new AuditStore(Database.openAudit(options.dataDir()));
-		this.auditLog = new AuditLog(auditStore.database(), 65_536);
+		this.auditLog = new AuditLog(auditStore.database(), 65_536, options.clock(), options.auditRetention());
 		this.registry = new AccessRegistry(registryDb, options.registryPoll());
 		this.secrets = new CachingSecretStore(options.secretStore());
 		this.agents = new AgentService(registryDb, options.clock(), auditStore);

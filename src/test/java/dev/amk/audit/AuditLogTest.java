@@ -57,7 +57,7 @@ class AuditLogTest {
 		void everyRecordedEventIsInTheTableAfterClose() {
 			int n = 1_500; // several batches of 512
 			List<AuditEvent> sent = new ArrayList<>();
-			try (AuditLog log = new AuditLog(db, 10_000).start()) {
+			try (AuditLog log = new AuditLog(db, 10_000, java.time.Clock.systemUTC(), null).start()) {
 				for (int i = 0; i < n; i++) {
 					AuditEvent e = event(i);
 					sent.add(e);
@@ -77,7 +77,7 @@ class AuditLogTest {
 
 		@Test
 		void closeWithNothingRecordedWritesNothing() {
-			new AuditLog(db, 10).start().close();
+			new AuditLog(db, 10, java.time.Clock.systemUTC(), null).start().close();
 			assertEquals(0, store.latestId());
 			assertTrue(store.recent(null, 10).isEmpty());
 		}
@@ -85,7 +85,7 @@ class AuditLogTest {
 		@Test
 		void nullableFieldsSurvive() {
 			AuditEvent denied = new AuditEvent(0, T0, null, null, null, "GET", "/x", 401, AuditEvent.DENIED, "missing_key", 0, 0, 0);
-			try (AuditLog log = new AuditLog(db, 10).start()) {
+			try (AuditLog log = new AuditLog(db, 10, java.time.Clock.systemUTC(), null).start()) {
 				log.record(denied);
 			}
 			List<AuditEvent> rows = store.recent(null, 10);
@@ -102,7 +102,7 @@ class AuditLogTest {
 			int n = 1_200;
 			List<List<AuditEvent>> batches = new CopyOnWriteArrayList<>();
 			List<AuditEvent> sent = new ArrayList<>();
-			try (AuditLog log = new AuditLog(db, 10_000)) {
+			try (AuditLog log = new AuditLog(db, 10_000, java.time.Clock.systemUTC(), null)) {
 				log.addListener(batches::add);
 				log.start();
 				for (int i = 0; i < n; i++) {
@@ -127,7 +127,7 @@ class AuditLogTest {
 		@Test
 		void aFailingListenerDoesNotStopTheLog() {
 			List<AuditEvent> heard = new CopyOnWriteArrayList<>();
-			try (AuditLog log = new AuditLog(db, 100)) {
+			try (AuditLog log = new AuditLog(db, 100, java.time.Clock.systemUTC(), null)) {
 				log.addListener(batch -> {
 					throw new IllegalStateException("listener bug");
 				});
@@ -143,7 +143,7 @@ class AuditLogTest {
 
 		@Test
 		void recentFiltersByAgentNewestFirstAndAfterFollows() {
-			try (AuditLog log = new AuditLog(db, 100).start()) {
+			try (AuditLog log = new AuditLog(db, 100, java.time.Clock.systemUTC(), null).start()) {
 				for (int i = 0; i < 9; i++) {
 					log.record(event(i));
 				}
@@ -169,7 +169,7 @@ class AuditLogTest {
 	class LastUse {
 		@Test
 		void theLatestTimePerAgentIdIsKept() {
-			try (AuditLog log = new AuditLog(db, 100).start()) {
+			try (AuditLog log = new AuditLog(db, 100, java.time.Clock.systemUTC(), null).start()) {
 				log.record(event(1, 1L, "a", T0.plusSeconds(30)));
 				log.record(event(2, 2L, "b", T0.plusSeconds(10)));
 				log.record(event(3, 1L, "a", T0.plusSeconds(50)));
@@ -182,11 +182,11 @@ class AuditLogTest {
 
 		@Test
 		void aLaterLogNeverMovesTheTimeBackwards() {
-			try (AuditLog log = new AuditLog(db, 100).start()) {
+			try (AuditLog log = new AuditLog(db, 100, java.time.Clock.systemUTC(), null).start()) {
 				log.record(event(1, 1L, "a", T0.plusSeconds(50)));
 				log.record(event(2, 2L, "b", T0.plusSeconds(10)));
 			}
-			try (AuditLog log = new AuditLog(db, 100).start()) {
+			try (AuditLog log = new AuditLog(db, 100, java.time.Clock.systemUTC(), null).start()) {
 				log.record(event(3, 1L, "a", T0.plusSeconds(20)));
 				log.record(event(4, 2L, "b", T0.plusSeconds(60)));
 				log.record(event(5, 3L, "c", T0));
@@ -205,7 +205,7 @@ class AuditLogTest {
 	class Overflow {
 		@Test
 		void recordNeverBlocksAndCountsWhatDoesNotFit() {
-			AuditLog log = new AuditLog(db, 3); // not started: nothing drains the queue
+			AuditLog log = new AuditLog(db, 3, java.time.Clock.systemUTC(), null); // not started: nothing drains the queue
 			for (int i = 0; i < 10; i++) {
 				log.record(event(i));
 			}
@@ -216,7 +216,7 @@ class AuditLogTest {
 
 		@Test
 		void theLossIsRecordedAsAnOverflowRow() {
-			AuditLog log = new AuditLog(db, 2);
+			AuditLog log = new AuditLog(db, 2, java.time.Clock.systemUTC(), null);
 			List<AuditEvent> heard = new CopyOnWriteArrayList<>();
 			log.addListener(heard::addAll);
 			for (int i = 0; i < 5; i++) {
@@ -242,7 +242,7 @@ class AuditLogTest {
 
 		@Test
 		void overflowRowsDoNotCountAsAgentUse() {
-			AuditLog log = new AuditLog(db, 1);
+			AuditLog log = new AuditLog(db, 1, java.time.Clock.systemUTC(), null);
 			log.record(event(1, 7L, "a", T0));
 			log.record(event(2, 7L, "a", T0.plusSeconds(5)));
 			log.start();
@@ -253,7 +253,7 @@ class AuditLogTest {
 
 		@Test
 		void eventsAfterCloseAreDropped() {
-			AuditLog log = new AuditLog(db, 100).start();
+			AuditLog log = new AuditLog(db, 100, java.time.Clock.systemUTC(), null).start();
 			log.record(event(1));
 			log.close();
 			log.record(event(2));
@@ -261,5 +261,22 @@ class AuditLogTest {
 			assertEquals(1, store.latestId());
 			assertFalse(store.recent(null, 10).stream().anyMatch(e -> e.path().equals("/v1/models/2")));
 		}
+	}
+
+	@Test
+	@DisplayName("rows older than the retention period are pruned when the writer starts; younger ones stay")
+	void retention() {
+		Instant now = T0.plus(java.time.Duration.ofDays(100));
+		try (AuditLog log = new AuditLog(db, 100, java.time.Clock.systemUTC(), null).start()) {
+			log.record(event(1, 1L, "a", T0));                                        // 100 days old
+			log.record(event(2, 1L, "a", now.minus(java.time.Duration.ofDays(91))));  // just past 90 days
+			log.record(event(3, 1L, "a", now.minus(java.time.Duration.ofDays(89))));  // inside
+			log.record(event(4, 1L, "a", now));
+		}
+		new AuditLog(db, 100, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), java.time.Duration.ofDays(90)).start().close();
+
+		List<String> kept = store.recent(null, 10).stream().map(AuditEvent::path).toList();
+		assertEquals(List.of("/v1/models/4", "/v1/models/3"), kept);
+		assertEquals(Map.of(1L, now), store.lastUsedByAgentId(), "last-use survives pruning");
 	}
 }

@@ -53,7 +53,7 @@ public final class BrokerFixture implements AutoCloseable {
 		this.service = TestKeychain.uniqueService();
 		this.brokerKeychain = TestKeychain.open(service);
 		ProxySettings settings = ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2), firstByteTimeout, idleTimeout);
-		this.broker = Broker.start(new Broker.Options(home, brokerKeychain, settings, clock, Duration.ofMillis(20)));
+		this.broker = Broker.start(new Broker.Options(home, brokerKeychain, settings, clock, Duration.ofMillis(20), Duration.ofDays(90)));
 	}
 
 	public static BrokerFixture start(Path home) {
