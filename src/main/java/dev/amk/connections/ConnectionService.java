@@ -46,7 +46,7 @@ public final class ConnectionService {
 			throw AmkException.invalid("Say how the custom API takes its key: --header NAME [--format 'Bearer {secret}'],"
 					+ " --query-param NAME, or --basic-user USER.");
 		}
-		requireUsableSecret(secret);
+		requireUsableSecret(secret, injection);
 		db.read(c -> {
 			if (repository.byName(c, name).isPresent()) {
 				throw new AmkException("already_exists", "A connection named '" + name + "' already exists. Pick another name,"
@@ -70,8 +70,8 @@ public final class ConnectionService {
 
 	/** Replaces the secret; the broker picks up the new one at once, in-flight requests finish with the old. */
 	public void setSecret(String name, String secret) {
-		requireUsableSecret(secret);
 		Connection existing = get(name);
+		requireUsableSecret(secret, existing.injection());
 		String ref = newSecretRef();
 		secrets.put(ref, secret);
 		try {
@@ -113,12 +113,17 @@ public final class ConnectionService {
 		return affected;
 	}
 
-	private static void requireUsableSecret(String secret) {
+	private static void requireUsableSecret(String secret, Injection injection) {
 		if (secret == null || secret.isEmpty()) {
 			throw AmkException.invalid("The secret is empty. Pipe it on stdin, for example: printf %s \"$KEY\" | amk connection add …");
 		}
 		if (secret.chars().anyMatch(ch -> ch == '\r' || ch == '\n' || ch == 0)) {
 			throw AmkException.invalid("The secret contains a line break or NUL; only one trailing newline is removed."
+					+ " Check that stdin holds just the key.");
+		}
+		// Header values are ASCII on the wire: catch a mis-pasted key now rather than fail every request later.
+		if (!(injection instanceof Injection.Query) && secret.chars().anyMatch(ch -> ch < 0x20 || ch > 0x7e)) {
+			throw AmkException.invalid("The secret contains characters that cannot be sent in an HTTP header (control or non-ASCII)."
 					+ " Check that stdin holds just the key.");
 		}
 	}

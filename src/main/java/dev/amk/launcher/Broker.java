@@ -32,7 +32,7 @@ public final class Broker implements AutoCloseable {
 	private final ProxyServer proxy;
 
 	/** Everything a broker can be configured with; tests shorten the timeouts and pass a clock. */
-	public record Options(Path dataDir, SecretStore secretStore, ProxySettings proxy, Clock clock, Duration registryPoll, Duration auditRetention) {
+	public record Options(Path dataDir, SecretStore secretStore, ProxySettings proxy, Clock clock, Duration registryBusyPoll, Duration auditRetention) {
 		public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
 		public static Options defaults(Path dataDir, SecretStore secretStore, int port) {
@@ -40,7 +40,7 @@ public final class Broker implements AutoCloseable {
 		}
 
 		public Options withAuditRetention(Duration retention) {
-			return new Options(dataDir, secretStore, proxy, clock, registryPoll, retention);
+			return new Options(dataDir, secretStore, proxy, clock, registryBusyPoll, retention);
 		}
 	}
 
@@ -48,7 +48,7 @@ public final class Broker implements AutoCloseable {
 		this.registryDb = Database.openRegistry(options.dataDir());
 		this.auditStore = new AuditStore(Database.openAudit(options.dataDir()));
 		this.auditLog = new AuditLog(auditStore.database(), 65_536, options.clock(), options.auditRetention());
-		this.registry = new AccessRegistry(registryDb, options.registryPoll());
+		this.registry = new AccessRegistry(registryDb, options.registryBusyPoll());
 		this.secrets = new CachingSecretStore(options.secretStore());
 		this.agents = new AgentService(registryDb, options.clock(), auditStore);
 		this.connections = new ConnectionService(registryDb, secrets, options.clock());

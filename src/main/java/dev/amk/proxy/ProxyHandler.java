@@ -118,8 +118,11 @@ final class ProxyHandler extends Handler.Abstract {
 		try {
 			handle(request, response, callback, x);
 		} catch (RuntimeException e) {
-			// A bug, not a refusal: answer with a generic 500 (never the exception text) and keep serving.
-			System.getLogger(ProxyHandler.class.getName()).log(System.Logger.Level.ERROR, "Proxy failure", e);
+			// A bug, not a refusal: answer with a generic 500 and keep serving. Log where it happened, never the
+			// exception's message: library messages can quote header values, and a header may hold the secret.
+			StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+			System.getLogger(ProxyHandler.class.getName()).log(System.Logger.Level.ERROR,
+					"Proxy failure: " + e.getClass().getName() + " at " + at + " (connection " + x.connection + ")");
 			refuse(response, callback, x, new ProxyError("internal_error", 500, "The broker failed to handle this request; see its log."),
 					AuditEvent.ERROR);
 		} finally {

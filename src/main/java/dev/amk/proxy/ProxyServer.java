@@ -59,6 +59,7 @@ public final class ProxyServer implements AutoCloseable {
 		this.inFlight = new InFlightRequests(policy.clock(), registry::current, settings.firstByteTimeout(), settings.idleTimeout(),
 				Duration.ofMillis(250));
 		registry.addListener(inFlight::onSnapshot);
+		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		ProxyHandler handler = new ProxyHandler(policy, secrets, client, inFlight, audit);
 		server.setHandler(new GracefulHandler(handler));
 		server.setErrorHandler(new JsonErrorHandler());

@@ -62,6 +62,24 @@ class RevocationTest {
 	@DisplayName("'amk agent revoke' takes effect in the running broker within 100 ms of the command's exit; enable restores")
 	void revokeAndEnable() {
 		assertEquals(200, call(key).statusCode());
+
+		assertEquals(0, broker.cli("agent", "revoke", "coder").exit());
+		long exited = System.nanoTime();
+		HttpResponse<String> refused = call(key);
+		long tookMs = (System.nanoTime() - exited) / 1_000_000;
+
+		assertEquals(401, refused.statusCode(), "the first request after the command's exit is refused");
+		assertEquals("revoked_key", errorType(refused));
+		assertTrue(tookMs <= 100, "refused " + tookMs + " ms after the CLI exited");
+		assertEquals(200, call(bystander).statusCode(), "revoking one agent leaves the others alone");
+
+		assertEquals(0, broker.cli("agent", "enable", "coder").exit());
+		assertEquals(200, call(key).statusCode(), "enable restores the same key at once");
+	}
+
+	@Test
+	@DisplayName("an idle broker still hears of changes by itself (for running streams and the UI) within a second")
+	void watcherNoticesChangesWhileIdle() throws Exception {
 		CompletableFuture<Long> seen = new CompletableFuture<>();
 		broker.broker.registry().addListener(s -> s.agents().stream()
 				.filter(a -> a.agent().name().equals("coder") && a.agent().revokedAt() != null)
@@ -70,16 +88,8 @@ class RevocationTest {
 		assertEquals(0, broker.cli("agent", "revoke", "coder").exit());
 		long exited = System.nanoTime();
 
-		long tookMs = (seen.join() - exited) / 1_000_000;
-		assertTrue(tookMs <= 100, "the broker saw the revoke " + tookMs + " ms after the CLI exited");
-		HttpResponse<String> refused = call(key);
-		assertEquals(401, refused.statusCode());
-		assertEquals("revoked_key", errorType(refused));
-		assertEquals(200, call(bystander).statusCode(), "revoking one agent leaves the others alone");
-
-		assertEquals(0, broker.cli("agent", "enable", "coder").exit());
-		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("coder") && a.agent().revokedAt() == null));
-		assertEquals(200, call(key).statusCode());
+		long tookMs = (seen.get(5, TimeUnit.SECONDS) - exited) / 1_000_000;
+		assertTrue(tookMs <= 1000, "the watcher saw the revoke " + tookMs + " ms after the CLI exited");
 	}
 
 	@Test

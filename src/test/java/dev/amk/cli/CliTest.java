@@ -76,6 +76,9 @@ class CliTest {
 			assertTrue(twoLines.err().contains("line break"), twoLines.err());
 			assertEquals(1, empty.exit());
 			assertTrue(empty.err().contains("empty"), empty.err());
+			BrokerFixture.CliResult nonAscii = broker.cliWithStdin("sk-ключ\n", "connection", "add", "openai", "--provider", "openai");
+			assertEquals(1, nonAscii.exit());
+			assertTrue(nonAscii.err().contains("cannot be sent in an HTTP header"), nonAscii.err());
 			assertEquals("[ ]", broker.cli("connection", "list", "--json").out().strip());
 		}
 
