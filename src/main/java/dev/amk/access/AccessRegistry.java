@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * {@code PRAGMA data_version}, which moves whenever another connection commits and costs under a
  * microsecond to read (it looks at the WAL index in shared memory). It is checked in two places:
  * <ul>
- *   <li>on access: every {@link #current()} checks, so a request that starts after a commit is decided
- *       by that commit (when another thread is checking at that very moment, its result is used);</li>
+ *   <li>on access: {@link #current()} checks unless another check ran less than a millisecond ago, so a
+ *       request is never decided by a registry more than 1 ms older than its start (under load that is
+ *       one check per millisecond, not one per request; when another thread is checking at that very
+ *       moment, its result is used);</li>
  *   <li>by a watcher thread, so that running requests are cut and listeners (the UI) hear of changes
  *       without waiting for a request: every 20 ms while {@code busy} says requests are in flight,
  *       every 500 ms otherwise.</li>
@@ -38,6 +40,7 @@ import java.util.function.Consumer;
 public final class AccessRegistry implements AutoCloseable {
 	private static final System.Logger LOG = System.getLogger(AccessRegistry.class.getName());
 	private static final Duration IDLE_POLL = Duration.ofMillis(500);
+	private static final long RECHECK_AFTER_NANOS = 1_000_000;
 
 	private final Database db;
 	private final long busyPollNanos;
@@ -48,6 +51,7 @@ public final class AccessRegistry implements AutoCloseable {
 	private volatile AccessSnapshot current = AccessSnapshot.EMPTY;
 	private volatile boolean running;
 	private volatile BooleanSupplier busy = () -> false;
+	private volatile long lastCheckNanos;
 	private Connection connection;
 	private PreparedStatement dataVersion;
 	private long seenVersion;
@@ -61,7 +65,7 @@ public final class AccessRegistry implements AutoCloseable {
 
 	/** The registry as of the latest commit. */
 	public AccessSnapshot current() {
-		if (running && dbLock.tryLock()) {
+		if (running && System.nanoTime() - lastCheckNanos > RECHECK_AFTER_NANOS && dbLock.tryLock()) {
 			try {
 				refreshIfChangedLocked();
 			} finally {
@@ -136,8 +140,9 @@ public final class AccessRegistry implements AutoCloseable {
 		try {
 			long version = readDataVersion();
 			if (version != seenVersion) {
-				seenVersion = version;
-				publish(load(connection));
+				AccessSnapshot snapshot = load(connection);
+				seenVersion = version; // only once loaded: a failed load is retried on the next check
+				publish(snapshot);
 			}
 		} catch (SQLException | RuntimeException e) {
 			// A busy or briefly locked database: keep the last good snapshot and try again on the next check.
@@ -147,6 +152,7 @@ public final class AccessRegistry implements AutoCloseable {
 
 	private long readDataVersion() throws SQLException {
 		try (ResultSet rs = dataVersion.executeQuery()) {
+			lastCheckNanos = System.nanoTime();
 			return rs.getLong(1);
 		}
 	}

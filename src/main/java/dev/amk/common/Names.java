@@ -9,8 +9,12 @@ public final class Names {
 	private Names() {
 	}
 
+	public static boolean isValid(String name) {
+		return name != null && NAME.matcher(name).matches();
+	}
+
 	public static String requireValid(String kind, String name) {
-		if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+		if (!isValid(name)) {
 			throw AmkException.invalid("'" + name + "' is not a usable " + kind + " name. Use 1-64 letters, digits, '.', '_' or '-',"
 					+ " starting with a letter or digit.");
 		}

@@ -6,6 +6,7 @@ import dev.amk.audit.AuditEvent;
 import dev.amk.audit.AuditLog;
 import dev.amk.common.AmkException;
 import dev.amk.common.Json;
+import dev.amk.common.Names;
 import dev.amk.connections.Connection;
 import dev.amk.connections.Injection;
 import dev.amk.secrets.SecretStore;
@@ -155,21 +156,16 @@ final class ProxyHandler extends Handler.Abstract {
 			return;
 		}
 		x.path = target.rawRestPath();
-		x.connection = target.connection().matches("[A-Za-z0-9._-]{1,64}") ? target.connection() : null;
+		x.connection = Names.isValid(target.connection()) ? target.connection() : null; // never log arbitrary text
 
 		List<QueryParameter> query = QueryParameter.parse(request.getHttpURI().getQuery());
-		String key = switch (AgentKeyLocator.locate(request.getHeaders(), query)) {
-			case AgentKeyLocator.Found f -> f.key();
-			case AgentKeyLocator.Missing m -> null;
-			case AgentKeyLocator.Conflicting c -> {
-				refuse(response, callback, x, ProxyError.badRequest("The request carries two different agent keys; send exactly one."),
-						AuditEvent.DENIED);
-				yield null;
-			}
-		};
-		if (response.isCommitted()) {
+		AgentKeyLocator.Result located = AgentKeyLocator.locate(request.getHeaders(), query);
+		if (located instanceof AgentKeyLocator.Conflicting) {
+			refuse(response, callback, x, ProxyError.badRequest("The request carries two different agent keys; send exactly one."),
+					AuditEvent.DENIED);
 			return;
 		}
+		String key = located instanceof AgentKeyLocator.Found found ? found.key() : null;
 		AccessPolicy.Verdict verdict = policy.check(key, target.connection(), request.getMethod(), target.segments());
 		if (verdict instanceof AccessPolicy.Denied denied) {
 			if (denied.agent() != null) {
@@ -250,9 +246,9 @@ final class ProxyHandler extends Handler.Abstract {
 			refuse(response, callback, x, ProxyError.badRequest(method + " requests cannot carry a body through the broker."), AuditEvent.DENIED);
 			return;
 		}
-		InFlightRequests.Entry[] entryRef = new InFlightRequests.Entry[1];
+		StreamingBody streamingBody = hasBody ? new StreamingBody(Request.asInputStream(request), contentLength, x) : null;
 		if (hasBody) {
-			body = new StreamingBody(Request.asInputStream(request), contentLength, x, entryRef);
+			body = streamingBody;
 		} else {
 			body = HttpMethod.requiresRequestBody(method) ? RequestBody.EMPTY : null;
 		}
@@ -261,7 +257,9 @@ final class ProxyHandler extends Handler.Abstract {
 		Call call = client.newCall(upstream.build());
 		InFlightRequests.Entry entry = new InFlightRequests.Entry(call, allowed.keyHash(), allowed.agent().agent().id(), connection.name(),
 				method, target.segments());
-		entryRef[0] = entry;
+		if (streamingBody != null) {
+			streamingBody.entry = entry; // an upload in progress is activity, not silence
+		}
 		inFlight.add(entry);
 		// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 		request.addIdleTimeoutListener(t -> false);
@@ -483,13 +481,12 @@ final class ProxyHandler extends Handler.Abstract {
 		private final InputStream in;
 		private final long length;
 		private final Exchange x;
-		private final InFlightRequests.Entry[] entry;
+		volatile InFlightRequests.Entry entry;
 
-		StreamingBody(InputStream in, long length, Exchange x, InFlightRequests.Entry[] entry) {
+		StreamingBody(InputStream in, long length, Exchange x) {
 			this.in = in;
 			this.length = length;
 			this.x = x;
-			this.entry = entry;
 		}
 
 		@Override
@@ -515,8 +512,9 @@ final class ProxyHandler extends Handler.Abstract {
 				sink.write(buffer, 0, n);
 				sink.flush();
 				x.bytesIn += n;
-				if (entry[0] != null) {
-					entry[0].touch();
+				InFlightRequests.Entry e = entry;
+				if (e != null) {
+					e.touch();
 				}
 			}
 		}

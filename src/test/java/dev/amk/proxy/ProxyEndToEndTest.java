@@ -241,7 +241,7 @@ class ProxyEndToEndTest {
 		assertEquals(401, unknownKey.statusCode());
 		assertEquals("unknown_key", errorType(unknownKey));
 		HttpResponse<String> noSuchConnection = broker.get("/opneai/v1/models", "Authorization", "Bearer " + key);
-		assertEquals(404, noSuchConnection.statusCode());
+		assertEquals(404, noSuchConnection.statusCode(), noSuchConnection.body());
 		assertEquals("unknown_connection", errorType(noSuchConnection));
 		assertFalse(noSuchConnection.body().contains(key), "errors never echo the key");
 		assertEquals(0, upstream.getRequestCount());
