@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Agent Master Key from a source checkout: builds target/amk.jar when the sources are newer, then
-# starts it. With no arguments it runs the broker ('amk serve'); any arguments are an amk command, e.g.
+# starts it. With no arguments it runs the menu-bar app with its broker (on a machine without a display,
+# the broker alone, as 'amk serve'); any arguments are an amk command, e.g.
 #   scripts/run.sh agent list
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,6 +14,6 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar
   echo "Building target/amk.jar…" >&2
   (cd "$root" && mvn -B -q -DskipTests package) >&2
 fi
-[ $# -eq 0 ] && set -- serve
+
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
   -XX:-HeapDumpOnOutOfMemoryError -XX:+DisableAttachMechanism -jar "$jar" "$@"

@@ -60,6 +60,26 @@ public final class AuditStore implements UsageSource {
 		});
 	}
 
+	/** Per-agent counts since {@code since}: requests, denied requests, newest time. */
+	public record AgentCounts(long agentId, long requests, long denied, Instant last) {
+	}
+
+	public List<AgentCounts> countsSince(Instant since) {
+		return db.read(c -> {
+			try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, count(*), sum(decision = 'denied'), max(time) FROM audit"
+					+ " WHERE time >= ? AND agent_id IS NOT NULL GROUP BY agent_id")) {
+				ps.setLong(1, since.toEpochMilli());
+				List<AgentCounts> result = new ArrayList<>();
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						result.add(new AgentCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), Instant.ofEpochMilli(rs.getLong(4))));
+					}
+				}
+				return result;
+			}
+		});
+	}
+
 	@Override
 	public Map<Long, Instant> lastUsedByAgentId() {
 		return db.read(c -> {

@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code amk serve}: the broker without a GUI, until interrupted. */
 @Command(name = "serve", description = "Run the broker without a GUI on 127.0.0.1 until interrupted (Ctrl+C, SIGTERM).")
-final class ServeCommand extends AmkCommand.Leaf {
+class ServeCommand extends AmkCommand.Leaf {
 	@Option(names = "--port", paramLabel = "N", description = "Port on 127.0.0.1 (default: $AMK_PORT or " + ProxySettings.DEFAULT_PORT + "; 0 picks a free one).")
 	Integer port;
 
@@ -62,8 +62,13 @@ final class ServeCommand extends AmkCommand.Leaf {
 			ctx.out().printf("Agents use %s/CONNECTION/… with their amk_ key. Ctrl+C stops.%n", url);
 		}
 		ctx.out().flush();
+		onReady(ctx, broker);
 		stopped.await();
 		return 0;
+	}
+
+	/** Called once the broker serves; the menu-bar app builds its UI here. */
+	void onReady(CliContext ctx, Broker broker) {
 	}
 
 	/** AMK_AUDIT_RETENTION_DAYS: how long audit rows are kept (default 90; 0 keeps them for ever). */

@@ -3,8 +3,8 @@ package dev.amk.launcher;
 import dev.amk.cli.Cli;
 
 /**
- * Entry point of {@code amk.jar}. With a command it is the CLI; with none it starts the broker, which the
- * menu-bar app will host in-process.
+ * Entry point of {@code amk.jar}. With a command it is the CLI; with none it is the menu-bar app, which
+ * hosts the broker in-process.
  */
 public final class Main {
 	private Main() {
@@ -12,7 +12,11 @@ public final class Main {
 
 	public static void main(String[] args) {
 		Logging.configureForCli();
-		String[] effective = args.length == 0 ? new String[] {"serve"} : args;
+		String[] effective = args.length == 0 ? new String[] {"app"} : args;
+		if (effective[0].equals("app")) {
+			// A menu-bar app: no Dock icon on macOS. Must be set before AWT (the tray) loads.
+			System.setProperty("apple.awt.UIElement", "true");
+		}
 		System.exit(Cli.run(effective, System.getenv()));
 	}
 }

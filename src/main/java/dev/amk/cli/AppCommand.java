@@ -1,0 +1,40 @@
+package dev.amk.cli;
+
+import dev.amk.launcher.Broker;
+import dev.amk.ui.fxapp.DesktopApp;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import picocli.CommandLine.Command;
+
+import java.awt.GraphicsEnvironment;
+
+/**
+ * {@code amk app} (also what {@code amk} with no command runs): the broker plus its menu-bar app, in one
+ * process. The broker starts first and serves even if no window can open; on a machine without a display
+ * this is {@code amk serve} with a note saying so.
+ */
+@Command(name = "app", description = "Run the broker with its menu-bar app (the default when no command is given).")
+final class AppCommand extends ServeCommand {
+	@Override
+	void onReady(CliContext ctx, Broker broker) {
+		if (!displayAvailable()) {
+			ctx.err().println("No display here, so the broker runs without its menu-bar app (as 'amk serve'). Ctrl+C stops.");
+			ctx.err().flush();
+			return;
+		}
+		DesktopApp app = new DesktopApp(broker);
+		Platform.startup(() -> app.start(new Stage(), () -> {
+			app.stop();
+			Platform.exit();
+			System.exit(0); // the shutdown hook stops the broker cleanly and flushes the audit log
+		}));
+	}
+
+	private static boolean displayAvailable() {
+		if (GraphicsEnvironment.isHeadless()) {
+			return false;
+		}
+		boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+		return !linux || System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
+	}
+}

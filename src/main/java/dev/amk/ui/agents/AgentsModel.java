@@ -1,0 +1,171 @@
+package dev.amk.ui.agents;
+
+import dev.amk.access.AccessRegistry;
+import dev.amk.access.AccessSnapshot;
+import dev.amk.activity.ActivityTracker;
+import dev.amk.agents.Agent;
+import dev.amk.agents.AgentService;
+import dev.amk.common.AmkException;
+import dev.amk.ui.common.FxBatcher;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * The live agent list behind the window and the tray menu: rows follow the registry (CLI changes included)
+ * and the audit log, batched onto the FX thread. Changes the user asks for (revoke, enable, pause all) run
+ * on a background executor and reach the proxy before the call's effects are shown.
+ */
+public final class AgentsModel {
+	private final AccessRegistry registry;
+	private final ActivityTracker activity;
+	private final AgentService agents;
+	private final Clock clock;
+	private final Executor background;
+	private final ObservableList<AgentRow> rows = FXCollections.observableArrayList();
+	private final Map<Long, AgentRow> byId = new HashMap<>();
+	private final ReadOnlyIntegerWrapper activeCount = new ReadOnlyIntegerWrapper();
+	private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper();
+	private final FxBatcher refresh = new FxBatcher(this::refreshNow);
+	/** The agents that "Pause all" revoked, so that "Resume" restores exactly those. */
+	private final ReadOnlyIntegerWrapper pausedCount = new ReadOnlyIntegerWrapper();
+	private Set<String> paused = Set.of();
+
+	public AgentsModel(AccessRegistry registry, ActivityTracker activity, AgentService agents, Clock clock, Executor background) {
+		this.registry = registry;
+		this.activity = activity;
+		this.agents = agents;
+		this.clock = clock;
+		this.background = background;
+	}
+
+	/** Starts following the registry and the activity; call on the FX thread. */
+	public AgentsModel start() {
+		registry.addListener(s -> refresh.request());
+		activity.addListener(refresh::request);
+		refreshNow();
+		return this;
+	}
+
+	public ObservableList<AgentRow> rows() {
+		return rows;
+	}
+
+	public ReadOnlyIntegerProperty activeCountProperty() {
+		return activeCount.getReadOnlyProperty();
+	}
+
+	/** How many agents "Pause all" is holding; 0 when nothing is paused. */
+	public ReadOnlyIntegerProperty pausedCountProperty() {
+		return pausedCount.getReadOnlyProperty();
+	}
+
+	/** The last failure of a change the user asked for, in words for a person; null after a success. */
+	public ReadOnlyStringProperty lastErrorProperty() {
+		return lastError.getReadOnlyProperty();
+	}
+
+	/** Rebuilds rows from the current registry and activity, in place, keeping selection stable. */
+	void refreshNow() {
+		AccessSnapshot snapshot = registry.current();
+		var now = clock.instant();
+		List<Agent> current = snapshot.agents().stream().map(AccessSnapshot.AgentEntry::agent)
+				.sorted(Comparator.comparing(Agent::name)).toList();
+		Set<Long> seen = new LinkedHashSet<>();
+		int active = 0;
+		for (int i = 0; i < current.size(); i++) {
+			Agent a = current.get(i);
+			seen.add(a.id());
+			AgentRow row = byId.computeIfAbsent(a.id(), AgentRow::new);
+			ActivityTracker.AgentActivity act = activity.of(a.id());
+			row.nameProperty().set(a.name());
+			row.reachProperty().set(a.reach());
+			row.statusProperty().set(a.status(now).id());
+			row.activeProperty().set(a.status(now) == Agent.Status.ACTIVE);
+			row.keyPrefixProperty().set(a.keyPrefix());
+			row.lastSeenProperty().set(act.lastSeen());
+			row.requestsTodayProperty().set(act.requestsToday());
+			row.deniedTodayProperty().set(act.deniedToday());
+			if (row.isActive()) {
+				active++;
+			}
+			int at = rows.indexOf(row);
+			if (at != i) {
+				if (at >= 0) {
+					rows.remove(at);
+				}
+				rows.add(i, row);
+			}
+		}
+		rows.removeIf(r -> !seen.contains(r.id()));
+		byId.keySet().retainAll(seen);
+		activeCount.set(active);
+	}
+
+	/** Revokes or enables one agent; the proxy refuses or accepts its key before the switch settles. */
+	public void setActive(AgentRow row, boolean active) {
+		String name = row.name();
+		run(() -> {
+			if (active) {
+				agents.enable(name);
+			} else {
+				agents.revoke(name);
+			}
+		});
+	}
+
+	/** Revokes every active agent at once and remembers which, for {@link #resumeAll()}. */
+	public void pauseAll() {
+		Set<String> toPause = new LinkedHashSet<>();
+		rows.stream().filter(AgentRow::isActive).forEach(r -> toPause.add(r.name()));
+		paused = Set.copyOf(toPause);
+		pausedCount.set(paused.size());
+		run(() -> toPause.forEach(agents::revoke));
+	}
+
+	/** Restores exactly the agents that the last "Pause all" revoked (those that still exist). */
+	public void resumeAll() {
+		Set<String> toResume = paused;
+		paused = Set.of();
+		pausedCount.set(0);
+		run(() -> {
+			for (String name : toResume) {
+				try {
+					agents.enable(name);
+				} catch (AmkException e) {
+					// deleted meanwhile: nothing to restore
+				}
+			}
+		});
+	}
+
+	private void run(Runnable change) {
+		background.execute(() -> {
+			String error = null;
+			try {
+				change.run();
+			} catch (AmkException e) {
+				error = e.getMessage();
+			}
+			registry.reload(); // in-process: the proxy sees the change before the UI does
+			String shown = error;
+			Platform.runLater(() -> {
+				lastError.set(shown);
+				refreshNow();
+			});
+		});
+	}
+}

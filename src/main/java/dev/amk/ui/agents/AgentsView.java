@@ -1,0 +1,139 @@
+package dev.amk.ui.agents;
+
+import dev.amk.common.Durations;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Circle;
+import javafx.util.Duration;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/** The live agent list: who may reach what, when each was last seen, and a switch that revokes at once. */
+public final class AgentsView extends BorderPane {
+	private final ListView<AgentRow> list;
+
+	public AgentsView(AgentsModel model, Clock clock) {
+		list = new ListView<>(model.rows());
+		list.setId("agents");
+		list.setAccessibleText("Agents");
+		list.setPlaceholder(new Label("No agents yet. Create one with 'amk agent create NAME --grant CONNECTION'."));
+		list.setCellFactory(v -> new AgentCell(model, clock));
+		setCenter(list);
+		Label error = new Label();
+		error.getStyleClass().add("error-text");
+		error.textProperty().bind(model.lastErrorProperty());
+		error.visibleProperty().bind(model.lastErrorProperty().isNotNull());
+		error.managedProperty().bind(error.visibleProperty());
+		setBottom(error);
+		// "4 s ago" must keep moving even when nothing else changes.
+		Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> list.refresh()));
+		tick.setCycleCount(Timeline.INDEFINITE);
+		tick.play();
+	}
+
+	public ListView<AgentRow> list() {
+		return list;
+	}
+
+	/** One row: activity dot, name and reach, last seen and today's counts, the switch. */
+	static final class AgentCell extends ListCell<AgentRow> {
+		private final AgentsModel model;
+		private final Clock clock;
+		private final Circle dot = new Circle(4);
+		private final Label name = new Label();
+		private final Label reach = new Label();
+		private final Label seen = new Label();
+		private final Label counts = new Label();
+		private final ToggleButton toggle = new ToggleButton();
+		private final HBox root;
+		/** Rows change in place, so a cell follows its row's properties, not just the list. */
+		private final javafx.beans.InvalidationListener redraw = o -> render();
+		private AgentRow shown;
+
+		AgentCell(AgentsModel model, Clock clock) {
+			this.model = model;
+			this.clock = clock;
+			name.getStyleClass().add("agent-name");
+			reach.getStyleClass().add("secondary");
+			seen.getStyleClass().add("secondary");
+			counts.getStyleClass().add("secondary");
+			toggle.getStyleClass().add("switch");
+			toggle.setOnAction(e -> {
+				AgentRow row = getItem();
+				if (row != null) {
+					model.setActive(row, toggle.isSelected());
+				}
+			});
+			Region spacer = new Region();
+			HBox.setHgrow(spacer, Priority.ALWAYS);
+			VBox left = new VBox(2, name, reach);
+			VBox right = new VBox(2, seen, counts);
+			right.setAlignment(Pos.CENTER_RIGHT);
+			root = new HBox(10, dot, left, spacer, right, toggle);
+			root.setAlignment(Pos.CENTER_LEFT);
+			root.setPadding(new Insets(6, 8, 6, 8));
+		}
+
+		@Override
+		protected void updateItem(AgentRow row, boolean empty) {
+			super.updateItem(row, empty);
+			follow(empty ? null : row);
+			render();
+		}
+
+		private void follow(AgentRow row) {
+			if (shown == row) {
+				return;
+			}
+			if (shown != null) {
+				properties(shown).forEach(p -> p.removeListener(redraw));
+			}
+			shown = row;
+			if (row != null) {
+				properties(row).forEach(p -> p.addListener(redraw));
+			}
+		}
+
+		private static java.util.List<javafx.beans.Observable> properties(AgentRow r) {
+			return java.util.List.of(r.nameProperty(), r.reachProperty(), r.statusProperty(), r.activeProperty(), r.lastSeenProperty(),
+					r.requestsTodayProperty(), r.deniedTodayProperty());
+		}
+
+		private void render() {
+			AgentRow row = shown;
+			if (row == null) {
+				toggle.setId(null);
+				setGraphic(null);
+				setAccessibleText(null);
+				return;
+			}
+			Instant now = clock.instant();
+			Instant last = row.lastSeenProperty().get();
+			name.setText(row.name());
+			reach.setText(row.reachProperty().get() + (row.isActive() ? "" : " — " + row.statusProperty().get()));
+			seen.setText(last == null ? "never seen" : "seen " + Durations.ago(last, now));
+			long denied = row.deniedTodayProperty().get();
+			counts.setText(row.requestsTodayProperty().get() + " today" + (denied > 0 ? " · " + denied + " denied" : ""));
+			boolean recent = last != null && now.toEpochMilli() - last.toEpochMilli() < 10_000;
+			dot.getStyleClass().setAll(recent ? "activity-dot-live" : "activity-dot");
+			toggle.setSelected(row.isActive());
+			toggle.setText(row.isActive() ? "Active" : "Revoked");
+			toggle.setId("toggle-" + row.name());
+			toggle.setAccessibleText((row.isActive() ? "Revoke " : "Enable ") + row.name());
+			setAccessibleText(row.name() + ", " + row.statusProperty().get() + ", may reach " + row.reachProperty().get());
+			setGraphic(root);
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package dev.amk.ui.fxapp;
+
+import com.dustinredmond.fxtrayicon.FXTrayIcon;
+import dev.amk.activity.ActivityTracker;
+import dev.amk.launcher.Broker;
+import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.tray.TrayMenu;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The menu-bar app around a running broker: the UI's composition root. The broker starts first (it works
+ * without any window); the FX toolkit comes up after it, the tray icon and the (hidden) main window with it.
+ * Closing the window hides it; only Quit stops the broker.
+ */
+public final class DesktopApp {
+	private final Broker broker;
+	private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+	private final ActivityTracker activity;
+	private AgentsModel agents;
+	private MainWindow window;
+	private TrayMenu tray;
+
+	public DesktopApp(Broker broker) {
+		this.broker = broker;
+		this.activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 500)
+				.start(broker.auditStore(), broker.auditLog());
+	}
+
+	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */
+	public void start(Stage stage, Runnable quit) {
+		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
+		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
+		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
+		if (FXTrayIcon.isSupported()) {
+			tray = new TrayMenu(stage, agents, broker.port(), window, quit);
+			tray.show();
+		} else {
+			stage.setOnCloseRequest(e -> quit.run());
+			window.show();
+		}
+	}
+
+	public AgentsModel agents() {
+		return agents;
+	}
+
+	public MainWindow window() {
+		return window;
+	}
+
+	public ActivityTracker activity() {
+		return activity;
+	}
+
+	public void stop() {
+		background.shutdown();
+	}
+}

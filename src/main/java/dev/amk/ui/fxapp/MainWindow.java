@@ -1,0 +1,68 @@
+package dev.amk.ui.fxapp;
+
+import dev.amk.activity.ActivityTracker;
+import dev.amk.ui.activity.ActivityView;
+import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.agents.AgentsView;
+import javafx.beans.binding.Bindings;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.Stage;
+
+import java.time.Clock;
+import java.time.ZoneId;
+
+/** The compact main window: Agents and Activity, with a status line. Closing it only hides it. */
+public final class MainWindow {
+	private final Stage stage;
+	private final AgentsView agentsView;
+	private final ActivityView activityView;
+
+	public MainWindow(Stage stage, AgentsModel agents, ActivityTracker activity, int port, Clock clock, ZoneId zone) {
+		this.stage = stage;
+		this.agentsView = new AgentsView(agents, clock);
+		this.activityView = new ActivityView(activity, zone);
+		Tab agentsTab = new Tab("Agents", agentsView);
+		Tab activityTab = new Tab("Activity", activityView);
+		agentsTab.setId("tab-agents");
+		activityTab.setId("tab-activity");
+		TabPane tabs = new TabPane(agentsTab, activityTab);
+		tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+		Label status = new Label();
+		status.setId("status-line");
+		status.getStyleClass().add("status-line");
+		status.textProperty().bind(Bindings.createStringBinding(() -> statusLine(port, agents),
+				agents.activeCountProperty(), agents.rows()));
+		BorderPane root = new BorderPane(tabs);
+		root.setBottom(status);
+		Scene scene = new Scene(root, 760, 480);
+		scene.getStylesheets().add(MainWindow.class.getResource("/dev/amk/ui/amk.css").toExternalForm());
+		stage.setTitle("Agent Master Key");
+		stage.setScene(scene);
+	}
+
+	/** "Proxy on 127.0.0.1:9323 · 3 of 4 agents active", shared with the tray menu. */
+	public static String statusLine(int port, AgentsModel agents) {
+		return "Proxy on 127.0.0.1:" + port + " · " + agents.activeCountProperty().get() + " of " + agents.rows().size() + " agents active";
+	}
+
+	public void show() {
+		stage.show();
+		stage.toFront();
+	}
+
+	public Stage stage() {
+		return stage;
+	}
+
+	public AgentsView agentsView() {
+		return agentsView;
+	}
+
+	public ActivityView activityView() {
+		return activityView;
+	}
+}

@@ -1,0 +1,165 @@
+package dev.amk.ui.fxapp;
+
+import dev.amk.audit.AuditEvent;
+import dev.amk.testing.BrokerFixture;
+import dev.amk.ui.agents.AgentRow;
+import javafx.scene.control.ToggleButton;
+import javafx.stage.Stage;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static dev.amk.testing.BrokerFixture.errorType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The desktop app on the real in-process broker (real keychain, real proxy, a loopback upstream), driven
+ * through its window with TestFX, headless under Monocle.
+ */
+@ExtendWith(ApplicationExtension.class)
+class DesktopAppTest {
+	@TempDir
+	Path home;
+
+	MockWebServer upstream;
+	BrokerFixture broker;
+	DesktopApp app;
+	String coderKey;
+
+	@Start
+	void start(Stage stage) throws Exception {
+		upstream = new MockWebServer();
+		upstream.setDispatcher(new Dispatcher() {
+			@Override
+			public MockResponse dispatch(RecordedRequest request) {
+				return new MockResponse.Builder().body("{}").build();
+			}
+		});
+		upstream.start();
+		broker = BrokerFixture.start(home);
+		broker.addConnection("openai", "openai", upstream.url("/").toString(), "sk-desktop-test-secret");
+		broker.addConnection("github", "github", upstream.url("/").toString(), "ghp_desktop_test_secret");
+		coderKey = broker.createAgent("coder", "openai");
+		broker.createAgent("reader", "github:read");
+		broker.createAgent("idle", "openai");
+		broker.cli("agent", "revoke", "idle");
+		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("idle") && a.agent().revokedAt() != null));
+		app = new DesktopApp(broker.broker);
+		app.start(stage, () -> { });
+	}
+
+	@AfterEach
+	void stop() throws Exception {
+		app.stop();
+		broker.close();
+		upstream.close();
+	}
+
+	private AgentRow row(String name) {
+		return app.agents().rows().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+	}
+
+	/** The switch as shown on screen (ListView also lays out an off-screen cell to measure rows). */
+	private static ToggleButton toggle(FxRobot robot, String agent) {
+		return robot.lookup("#toggle-" + agent).match((javafx.scene.Node n) -> n.getScene() != null && n.isVisible()
+				&& n.getParent() != null && n.getParent().isVisible()).queryAs(ToggleButton.class);
+	}
+
+	private void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) {
+		try {
+			WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, condition);
+		} catch (java.util.concurrent.TimeoutException e) {
+			throw new AssertionError("timed out waiting until " + what, e);
+		}
+	}
+
+	@Test
+	@DisplayName("the window lists every agent with what it may reach and its state")
+	void listsAgents(FxRobot robot) {
+		assertEquals(List.of("coder", "idle", "reader"), app.agents().rows().stream().map(AgentRow::name).toList());
+		assertEquals("github (read)", row("reader").reachProperty().get());
+		assertTrue(toggle(robot, "coder").isSelected());
+		assertTrue(!toggle(robot, "idle").isSelected());
+		assertEquals("Proxy on 127.0.0.1:" + broker.port() + " · 2 of 3 agents active",
+				robot.lookup("#status-line").queryLabeled().getText());
+	}
+
+	@Test
+	@DisplayName("flipping an agent's switch makes the proxy refuse its key at once; flipping it back restores it")
+	void toggleRevokes(FxRobot robot) {
+		assertEquals(200, broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey).statusCode());
+
+		robot.clickOn(toggle(robot, "coder"));
+		waitUntil("coder shows as revoked", () -> !row("coder").isActive());
+
+		assertEquals("revoked_key", errorType(broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey)));
+		WaitForAsyncUtils.waitForFxEvents();
+		assertEquals("Revoked", toggle(robot, "coder").getText());
+
+		robot.clickOn(toggle(robot, "coder"));
+		waitUntil("coder shows as active", () -> row("coder").isActive());
+		assertEquals(200, broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey).statusCode());
+	}
+
+	@Test
+	@DisplayName("an agent created through the CLI appears in the list within a second")
+	void cliCreatedAgentAppears() throws Exception {
+		assertEquals(0, broker.cli("agent", "create", "newcomer", "--grant", "openai").exit());
+		long created = System.nanoTime();
+		WaitForAsyncUtils.waitFor(1, TimeUnit.SECONDS, () -> app.agents().rows().stream().anyMatch(r -> r.name().equals("newcomer")));
+		assertTrue(System.nanoTime() - created < TimeUnit.SECONDS.toNanos(1));
+	}
+
+	@Test
+	@DisplayName("a request by the agent shows in Activity and updates its last-seen and counts; a denial is marked")
+	void activityFollowsRequests(FxRobot robot) {
+		broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey);
+		broker.send(java.net.http.HttpRequest.newBuilder(broker.url("/openai/v1/files/1"))
+				.header("Authorization", "Bearer " + coderKey).DELETE().build()); // allowed: a full grant
+
+		waitUntil("coder's requests are counted", () -> row("coder").requestsTodayProperty().get() == 2);
+		assertTrue(row("coder").lastSeenProperty().get() != null);
+
+		robot.clickOn("#tab-activity");
+		waitUntil("activity lists both requests", () -> app.window().activityView().table().getItems().size() >= 2);
+		AuditEvent newest = app.window().activityView().table().getItems().getFirst();
+		assertEquals("coder", newest.agent());
+		assertEquals("DELETE", newest.method());
+	}
+
+	@Test
+	@DisplayName("Pause all revokes every active agent; Resume restores exactly those that were active")
+	void pauseAndResume() {
+		robot().interact(() -> app.agents().pauseAll());
+		waitUntil("all paused", () -> app.agents().rows().stream().noneMatch(AgentRow::isActive));
+		assertEquals("revoked_key", errorType(broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey)));
+
+		robot().interact(() -> app.agents().resumeAll());
+		waitUntil("resumed", () -> row("coder").isActive() && row("reader").isActive());
+
+		Set<String> active = app.agents().rows().stream().filter(AgentRow::isActive).map(AgentRow::name).collect(Collectors.toSet());
+		assertEquals(Set.of("coder", "reader"), active, "'idle' was revoked before the pause and stays revoked");
+		assertEquals(200, broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey).statusCode());
+	}
+
+	private static FxRobot robot() {
+		return new FxRobot();
+	}
+}
