@@ -40,6 +40,7 @@ public final class ActivityTracker {
 	private final Map<Long, Instant> lastSeenEver = new HashMap<>();
 	private final Deque<AuditEvent> feed = new ArrayDeque<>();
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+	private final List<java.util.function.Consumer<List<AuditEvent>>> eventListeners = new CopyOnWriteArrayList<>();
 	private LocalDate day;
 
 	public ActivityTracker(Clock clock, ZoneId zone, int feedSize) {
@@ -81,6 +82,7 @@ public final class ActivityTracker {
 			}
 		}
 		listeners.forEach(Runnable::run);
+		eventListeners.forEach(l -> l.accept(batch));
 	}
 
 	private void rollDay() {
@@ -107,5 +109,10 @@ public final class ActivityTracker {
 	/** Called (on the audit writer thread) after each batch has been counted. */
 	public void addListener(Runnable listener) {
 		listeners.add(listener);
+	}
+
+	/** Called (on the audit writer thread) with each new batch of rows, after they were counted. */
+	public void addEventListener(java.util.function.Consumer<List<AuditEvent>> listener) {
+		eventListeners.add(listener);
 	}
 }

@@ -22,7 +22,7 @@ final class AppCommand extends ServeCommand {
 			ctx.err().flush();
 			return;
 		}
-		DesktopApp app = new DesktopApp(broker);
+		DesktopApp app = new DesktopApp(broker, null);
 		Platform.startup(() -> app.start(new Stage(), () -> {
 			app.stop();
 			Platform.exit();

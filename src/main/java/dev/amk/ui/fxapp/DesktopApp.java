@@ -4,6 +4,7 @@ import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.launcher.Broker;
 import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.notify.DeniedNotifier;
 import dev.amk.ui.tray.TrayMenu;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -22,14 +23,27 @@ public final class DesktopApp {
 	private final Broker broker;
 	private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 	private final ActivityTracker activity;
+	private final DeniedNotifier denied;
 	private AgentsModel agents;
 	private MainWindow window;
 	private TrayMenu tray;
 
-	public DesktopApp(Broker broker) {
+	/**
+	 * @param notifier where denial notifications go; null for the tray's own (what the app uses), a
+	 *                 recording one in tests
+	 */
+	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier) {
 		this.broker = broker;
 		this.activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 500)
 				.start(broker.auditStore(), broker.auditLog());
+		DeniedNotifier.SystemNotifier target = notifier != null ? notifier
+				: (title, message) -> Platform.runLater(() -> {
+					if (tray != null) {
+						tray.notify(title, message);
+					}
+				});
+		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> true);
+		activity.addEventListener(denied::onEvents);
 	}
 
 	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */
@@ -38,7 +52,7 @@ public final class DesktopApp {
 		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
 		if (FXTrayIcon.isSupported()) {
-			tray = new TrayMenu(stage, agents, broker.port(), window, quit);
+			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, quit);
 			tray.show();
 		} else {
 			stage.setOnCloseRequest(e -> quit.run());

@@ -10,6 +10,11 @@ import javafx.scene.control.MenuItem;
 import javafx.stage.Stage;
 
 import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 
 /**
  * The menu-bar icon and its menu, rebuilt from the model whenever the model changes (agents created from the
@@ -22,19 +27,70 @@ public final class TrayMenu {
 	private final int port;
 	private final MainWindow window;
 	private final Runnable quit;
+	private final Supplier<Instant> lastDenied;
+	private String iconShown;
 
-	public TrayMenu(Stage owner, AgentsModel model, int port, MainWindow window, Runnable quit) {
+	/** How long the icon shows the alert state after a denied request. */
+	static final Duration ALERT_FOR = Duration.ofMinutes(5);
+
+	public TrayMenu(Stage owner, AgentsModel model, int port, MainWindow window, Supplier<Instant> lastDenied, Runnable quit) {
 		this.model = model;
 		this.port = port;
 		this.window = window;
+		this.lastDenied = lastDenied;
 		this.quit = quit;
-		this.icon = new FXTrayIcon(owner, iconUrl(), 22, 22);
+		this.icon = new FXTrayIcon(owner, iconUrl(State.RUNNING), 22, 22);
+		this.iconShown = State.RUNNING.file;
 		icon.setApplicationTitle("Agent Master Key");
 		icon.setTrayIconTooltip("Agent Master Key");
 		rebuild();
 		model.rows().addListener((ListChangeListener<AgentRow>) c -> rebuild());
 		model.activeCountProperty().addListener((o, a, b) -> rebuild());
 		model.pausedCountProperty().addListener((o, a, b) -> rebuild());
+		// The alert state must also end by itself; a light 5 s tick is enough for a 5 min window.
+		Timeline tick = new Timeline(new KeyFrame(javafx.util.Duration.seconds(5), e -> updateIcon()));
+		tick.setCycleCount(Timeline.INDEFINITE);
+		tick.play();
+	}
+
+	/** What the icon says at a glance. */
+	enum State {
+		RUNNING("tray"), PAUSED("trayPaused"), ALERT("trayAlert");
+
+		final String file;
+
+		State(String file) {
+			this.file = file;
+		}
+	}
+
+	State state() {
+		boolean allPaused = model.pausedCountProperty().get() > 0
+				|| (!model.rows().isEmpty() && model.activeCountProperty().get() == 0);
+		Instant denied = lastDenied.get();
+		if (denied != null && denied.isAfter(Instant.now().minus(ALERT_FOR))) {
+			return State.ALERT;
+		}
+		return allPaused ? State.PAUSED : State.RUNNING;
+	}
+
+	private void updateIcon() {
+		State s = state();
+		if (!s.file.equals(iconShown)) {
+			iconShown = s.file;
+			icon.setGraphic(iconUrl(s), 22, 22);
+			icon.setTrayIconTooltip(switch (s) {
+				case RUNNING -> "Agent Master Key";
+				case PAUSED -> "Agent Master Key: all agents paused";
+				case ALERT -> "Agent Master Key: a request was denied recently";
+			});
+		}
+	}
+
+	/** A system notification from the tray icon (Notification Center on macOS, the desktop's on Linux). */
+	public void notify(String title, String message) {
+		icon.showWarningMessage(title, message);
+		updateIcon();
 	}
 
 	public void show() {
@@ -46,6 +102,7 @@ public final class TrayMenu {
 	}
 
 	private void rebuild() {
+		updateIcon();
 		icon.clear();
 		MenuItem status = new MenuItem(MainWindow.statusLine(port, model));
 		status.setDisable(true);
@@ -79,9 +136,9 @@ public final class TrayMenu {
 		icon.addMenuItem(quitItem);
 	}
 
-	private static URL iconUrl() {
+	/** Template images on macOS (it tints them for light and dark menu bars), light colour icons elsewhere. */
+	private static URL iconUrl(State state) {
 		boolean mac = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
-		URL template = TrayMenu.class.getResource(mac ? "trayTemplate.png" : "tray.png");
-		return template != null ? template : TrayMenu.class.getResource("/dev/amk/ui/tray/tray.png");
+		return TrayMenu.class.getResource(state.file + (mac ? "Template" : "") + ".png");
 	}
 }

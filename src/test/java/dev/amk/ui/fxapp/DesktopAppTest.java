@@ -42,6 +42,8 @@ class DesktopAppTest {
 	BrokerFixture broker;
 	DesktopApp app;
 	String coderKey;
+	String readerKey;
+	final java.util.List<String> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	@Start
 	void start(Stage stage) throws Exception {
@@ -57,11 +59,11 @@ class DesktopAppTest {
 		broker.addConnection("openai", "openai", upstream.url("/").toString(), "sk-desktop-test-secret");
 		broker.addConnection("github", "github", upstream.url("/").toString(), "ghp_desktop_test_secret");
 		coderKey = broker.createAgent("coder", "openai");
-		broker.createAgent("reader", "github:read");
+		readerKey = broker.createAgent("reader", "github:read");
 		broker.createAgent("idle", "openai");
 		broker.cli("agent", "revoke", "idle");
 		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("idle") && a.agent().revokedAt() != null));
-		app = new DesktopApp(broker.broker);
+		app = new DesktopApp(broker.broker, (title, message) -> notifications.add(message));
 		app.start(stage, () -> { });
 	}
 
@@ -157,6 +159,16 @@ class DesktopAppTest {
 		Set<String> active = app.agents().rows().stream().filter(AgentRow::isActive).map(AgentRow::name).collect(Collectors.toSet());
 		assertEquals(Set.of("coder", "reader"), active, "'idle' was revoked before the pause and stays revoked");
 		assertEquals(200, broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey).statusCode());
+	}
+
+	@Test
+	@DisplayName("a denied request raises one notification that says who, what and why")
+	void deniedRequestNotifies() {
+		broker.send(java.net.http.HttpRequest.newBuilder(broker.url("/github/repos/acme/api"))
+				.header("Authorization", "Bearer " + readerKey).DELETE().build());
+
+		waitUntil("a notification was raised", () -> !notifications.isEmpty());
+		assertEquals(List.of("reader was denied DELETE /repos/acme/api on github — read-only grant"), notifications);
 	}
 
 	private static FxRobot robot() {

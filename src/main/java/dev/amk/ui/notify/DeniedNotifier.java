@@ -1,0 +1,110 @@
+package dev.amk.ui.notify;
+
+import dev.amk.access.AccessRegistry;
+import dev.amk.access.AccessSnapshot;
+import dev.amk.agents.GrantRule;
+import dev.amk.audit.AuditEvent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Turns denied requests into system notifications a person can act on ("research-bot was denied DELETE
+ * /repos/acme/api — read-only grant"), throttled so that a looping agent cannot flood the screen: at most one
+ * notification per agent per minute and three per minute in all; what was held back is counted into the
+ * next one that is shown.
+ */
+public final class DeniedNotifier {
+	/** Where notifications go: the tray's balloon, the OS notification centre, or a test's list. */
+	@FunctionalInterface
+	public interface SystemNotifier {
+		void notify(String title, String message);
+	}
+
+	static final Duration PER_AGENT = Duration.ofMinutes(1);
+	static final Duration WINDOW = Duration.ofMinutes(1);
+	static final int PER_WINDOW = 3;
+
+	private final AccessRegistry registry;
+	private final SystemNotifier notifier;
+	private final Clock clock;
+	private final BooleanSupplier enabled;
+	private final Map<String, Instant> lastPerAgent = new HashMap<>();
+	private final java.util.ArrayDeque<Instant> shown = new java.util.ArrayDeque<>();
+	private int heldBack;
+	private volatile Instant lastDenied;
+
+	public DeniedNotifier(AccessRegistry registry, SystemNotifier notifier, Clock clock, BooleanSupplier enabled) {
+		this.registry = registry;
+		this.notifier = notifier;
+		this.clock = clock;
+		this.enabled = enabled;
+	}
+
+	/** When the most recent denial happened, or null: the tray shows an alert for a few minutes after one. */
+	public Instant lastDenied() {
+		return lastDenied;
+	}
+
+	/** Feed it every new audit batch (ActivityTracker event listener). */
+	public synchronized void onEvents(List<AuditEvent> batch) {
+		for (AuditEvent e : batch) {
+			if (!AuditEvent.DENIED.equals(e.decision()) || e.agent() == null) {
+				continue; // unknown keys are noise (scanners, typos); only identified agents are news
+			}
+			lastDenied = e.time();
+			if (!enabled.getAsBoolean()) {
+				continue;
+			}
+			Instant now = clock.instant();
+			while (!shown.isEmpty() && shown.peekFirst().isBefore(now.minus(WINDOW))) {
+				shown.removeFirst();
+			}
+			Instant last = lastPerAgent.get(e.agent());
+			if (shown.size() >= PER_WINDOW || (last != null && last.isAfter(now.minus(PER_AGENT)))) {
+				heldBack++;
+				continue;
+			}
+			lastPerAgent.put(e.agent(), now);
+			shown.addLast(now);
+			String more = heldBack == 0 ? "" : " (and " + heldBack + " more denied " + (heldBack == 1 ? "request" : "requests") + ")";
+			heldBack = 0;
+			notifier.notify("Request denied", message(e) + more);
+		}
+	}
+
+	/** "research-bot was denied DELETE /repos/acme/api on github — read-only grant". */
+	String message(AuditEvent e) {
+		String on = e.connection() == null ? "" : " on " + e.connection();
+		return e.agent() + " was denied " + e.method() + " " + e.path() + on + " — " + why(e);
+	}
+
+	private String why(AuditEvent e) {
+		return switch (String.valueOf(e.reason())) {
+			case "revoked_key" -> "the agent is revoked";
+			case "expired_key" -> "its key has expired";
+			case "unknown_connection" -> "there is no connection named '" + e.connection() + "'";
+			case "scope_denied" -> scope(e);
+			default -> String.valueOf(e.reason());
+		};
+	}
+
+	private String scope(AuditEvent e) {
+		AccessSnapshot snapshot = registry.current();
+		AccessSnapshot.AgentEntry agent = e.agentId() == null ? null : snapshot.agentById(e.agentId());
+		GrantRule rule = agent == null || e.connection() == null ? null : agent.grants().get(e.connection());
+		if (rule == null) {
+			return "no grant for " + e.connection();
+		}
+		return switch (rule.preset()) {
+			case READ -> "read-only grant";
+			case FULL -> "outside its grant";
+			case CUSTOM -> "grant allows only " + rule.describe();
+		};
+	}
+}
