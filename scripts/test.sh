@@ -3,7 +3,8 @@
 # (the OS keychain, SQLite files, loopback HTTP servers, the proxy over real sockets).
 #  - macOS: uses your login Keychain (test items are created and removed under a test service name).
 #  - Debian/Ubuntu: installs what is missing (apt-get) and runs inside a private D-Bus session
-#    with its own unlocked gnome-keyring, so your own keyring is never touched.
+#    with its own unlocked gnome-keyring, so your own keyring is never touched; the tray tests run
+#    on a virtual display (Xvfb) with a tray panel (trayer).
 # Extra arguments go to Maven, e.g. scripts/test.sh -Dtest=ProxyEndToEndTest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,18 +15,24 @@ amk_require_maven
 
 case "$(uname -s)" in
   Darwin)
-    exec mvn -B verify "$@"
+    mvn -B verify "$@"
+    mvn -B -Ptray surefire:test "$@"   # the real menu bar
     ;;
   Linux)
     missing=()
     command -v dbus-run-session >/dev/null 2>&1 || missing+=(dbus)
     command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
+    command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb xauth x11-utils)
+    command -v trayer >/dev/null 2>&1 || missing+=(trayer)
+    [ -e /usr/lib/x86_64-linux-gnu/libgtk-3.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libgtk-3.so.0 ] || missing+=(libgtk-3-0)
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"
     fi
     export AMK_REQUIRE_KEYRING=1
-    exec scripts/with-keyring.sh mvn -B verify "$@"
+    # Everything headless first (UI tests through Monocle), then the tray tests on a virtual display with a tray.
+    scripts/with-keyring.sh mvn -B verify "$@"
+    AMK_REQUIRE_TRAY=1 scripts/with-keyring.sh scripts/with-tray-display.sh mvn -B -Ptray surefire:test "$@"
     ;;
   *)
     amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu."
