@@ -39,10 +39,10 @@ public final class ActivityView extends BorderPane {
 		table.getColumns().setAll(List.of(
 				column("Time", e -> time.format(e.time()), 70),
 				column("Agent", e -> Objects.requireNonNullElse(e.agent(), "—"), 110),
-				column("Connection", e -> Objects.requireNonNullElse(e.connection(), "—"), 90),
-				column("Method", AuditEvent::method, 60),
-				column("Path", AuditEvent::path, 200),
-				column("Status", e -> e.reason() == null ? String.valueOf(e.status()) : e.status() + " " + e.reason(), 120),
+				column("Connection", e -> Objects.requireNonNullElse(e.connection(), "—"), 95),
+				column("Method", AuditEvent::method, 65),
+				column("Path", AuditEvent::path, 185),
+				column("Status", e -> e.reason() == null ? String.valueOf(e.status()) : e.status() + " " + e.reason(), 140),
 				column("ms", e -> String.valueOf(e.latencyMs()), 50)));
 		table.setRowFactory(t -> new TableRow<>() {
 			@Override
