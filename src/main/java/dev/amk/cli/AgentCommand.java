@@ -6,7 +6,6 @@ import dev.amk.agents.Grant;
 import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionRepository;
-import dev.amk.proxy.ProxySettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -141,7 +140,7 @@ final class AgentCommand extends AmkCommand.Group {
 	private static void printIssued(AmkCommand.Leaf cmd, AgentService.Issued issued, String verb) {
 		CliContext ctx = cmd.ctx();
 		Agent agent = issued.agent();
-		int port = BrokerFile.runningPort(ctx.dataDir()).orElse(ProxySettings.DEFAULT_PORT);
+		int port = ctx.expectedPort();
 		Map<String, Connection> connections = new LinkedHashMap<>();
 		for (Connection c : ctx.registry().read(new ConnectionRepository()::all)) {
 			connections.put(c.name(), c);

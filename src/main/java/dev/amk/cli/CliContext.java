@@ -49,6 +49,11 @@ public final class CliContext implements AutoCloseable {
 		return AmkHome.resolve(env);
 	}
 
+	/** The port agents should use: the running broker's, else the one it will start on. */
+	public int expectedPort() {
+		return BrokerFile.runningPort(dataDir()).orElseGet(() -> dev.amk.settings.Settings.load(dataDir()).port());
+	}
+
 	public InputStream in() {
 		return in;
 	}

@@ -58,7 +58,7 @@ final class ConnectionCommand extends AmkCommand.Group {
 			if (json()) {
 				Output.printJson(ctx().out(), toJson(c, List.of()));
 			} else {
-				int port = BrokerFile.runningPort(ctx().dataDir()).orElse(dev.amk.proxy.ProxySettings.DEFAULT_PORT);
+				int port = ctx().expectedPort();
 				ctx().out().printf("Connected '%s' (%s) → %s, %s.%nThe secret is in the %s; agents reach it at http://127.0.0.1:%d/%s/…%n",
 						c.name(), p.displayName(), c.baseUrl(), c.injection().describe(), ctx().secrets().description(), port, c.name());
 				ctx().out().printf("Next: amk agent create NAME --grant %s%n", c.name());

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code amk serve}: the broker without a GUI, until interrupted. */
 @Command(name = "serve", description = "Run the broker without a GUI on 127.0.0.1 until interrupted (Ctrl+C, SIGTERM).")
 class ServeCommand extends AmkCommand.Leaf {
-	@Option(names = "--port", paramLabel = "N", description = "Port on 127.0.0.1 (default: $AMK_PORT or " + ProxySettings.DEFAULT_PORT + "; 0 picks a free one).")
+	@Option(names = "--port", paramLabel = "N", description = "Port on 127.0.0.1 (default: $AMK_PORT, else the app's setting, else " + ProxySettings.DEFAULT_PORT + "; 0 picks a free one).")
 	Integer port;
 
 	@Override
@@ -88,10 +88,11 @@ class ServeCommand extends AmkCommand.Leaf {
 		}
 	}
 
+	/** --port, else AMK_PORT, else the port in the settings (default 9323). */
 	private static int portFromEnvironment(CliContext ctx) {
 		String env = ctx.env().get("AMK_PORT");
 		if (env == null || env.isBlank()) {
-			return ProxySettings.DEFAULT_PORT;
+			return dev.amk.settings.Settings.load(ctx.dataDir()).port();
 		}
 		try {
 			return Integer.parseInt(env.strip());

@@ -30,6 +30,7 @@ public final class Broker implements AutoCloseable {
 	private final AgentService agents;
 	private final ConnectionService connections;
 	private final ProxyServer proxy;
+	private final Path dataDir;
 
 	/** Everything a broker can be configured with; tests shorten the timeouts and pass a clock. */
 	public record Options(Path dataDir, SecretStore secretStore, ProxySettings proxy, Clock clock, Duration registryBusyPoll, Duration auditRetention) {
@@ -45,6 +46,7 @@ public final class Broker implements AutoCloseable {
 	}
 
 	private Broker(Options options) {
+		this.dataDir = options.dataDir();
 		this.registryDb = Database.openRegistry(options.dataDir());
 		this.auditStore = new AuditStore(Database.openAudit(options.dataDir()));
 		this.auditLog = new AuditLog(auditStore.database(), 65_536, options.clock(), options.auditRetention());
@@ -74,6 +76,10 @@ public final class Broker implements AutoCloseable {
 
 	public int port() {
 		return proxy.port();
+	}
+
+	public Path dataDir() {
+		return dataDir;
 	}
 
 	public AgentService agents() {

@@ -23,13 +23,15 @@ import java.time.Instant;
 /** The live agent list: who may reach what, when each was last seen, and a switch that revokes at once. */
 public final class AgentsView extends BorderPane {
 	private final ListView<AgentRow> list;
+	/** Ticks once a second so that "4 s ago" keeps moving; cells redraw their texts in place. */
+	private final javafx.beans.property.LongProperty tick = new javafx.beans.property.SimpleLongProperty();
 
 	public AgentsView(AgentsModel model, Clock clock) {
 		list = new ListView<>(model.rows());
 		list.setId("agents");
 		list.setAccessibleText("Agents");
 		list.setPlaceholder(new Label("No agents yet. Create one with 'amk agent create NAME --grant CONNECTION'."));
-		list.setCellFactory(v -> new AgentCell(model, clock));
+		list.setCellFactory(v -> new AgentCell(model, clock, tick));
 		setCenter(list);
 		Label error = new Label();
 		error.getStyleClass().add("error-text");
@@ -37,10 +39,10 @@ public final class AgentsView extends BorderPane {
 		error.visibleProperty().bind(model.lastErrorProperty().isNotNull());
 		error.managedProperty().bind(error.visibleProperty());
 		setBottom(error);
-		// "4 s ago" must keep moving even when nothing else changes.
-		Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> list.refresh()));
-		tick.setCycleCount(Timeline.INDEFINITE);
-		tick.play();
+		// Not list.refresh(): that rebuilds every cell, detaching the switch a person may be about to click.
+		Timeline ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> tick.set(tick.get() + 1)));
+		ticker.setCycleCount(Timeline.INDEFINITE);
+		ticker.play();
 	}
 
 	public ListView<AgentRow> list() {
@@ -62,9 +64,10 @@ public final class AgentsView extends BorderPane {
 		private final javafx.beans.InvalidationListener redraw = o -> render();
 		private AgentRow shown;
 
-		AgentCell(AgentsModel model, Clock clock) {
+		AgentCell(AgentsModel model, Clock clock, javafx.beans.value.ObservableValue<Number> tick) {
 			this.model = model;
 			this.clock = clock;
+			tick.addListener(redraw);
 			name.getStyleClass().add("agent-name");
 			reach.getStyleClass().add("secondary");
 			seen.getStyleClass().add("secondary");

@@ -4,7 +4,13 @@ import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.launcher.Broker;
 import dev.amk.ui.agents.AgentsModel;
+import dev.amk.login.LoginItem;
+import dev.amk.settings.Settings;
 import dev.amk.ui.notify.DeniedNotifier;
+import dev.amk.ui.settings.SettingsView;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import java.nio.file.Path;
 import dev.amk.ui.tray.TrayMenu;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -24,6 +30,8 @@ public final class DesktopApp {
 	private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 	private final ActivityTracker activity;
 	private final DeniedNotifier denied;
+	/** Read by the notifier on the audit thread, written by the settings view on the FX thread. */
+	private final ObjectProperty<Settings> settings;
 	private AgentsModel agents;
 	private MainWindow window;
 	private TrayMenu tray;
@@ -42,7 +50,8 @@ public final class DesktopApp {
 						tray.notify(title, message);
 					}
 				});
-		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> true);
+		this.settings = new SimpleObjectProperty<>(Settings.load(broker.dataDir()));
+		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> settings.get().notifyOnDenied());
 		activity.addEventListener(denied::onEvents);
 	}
 
@@ -51,6 +60,8 @@ public final class DesktopApp {
 		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
 		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
+		window.addTab("Settings", new SettingsView(broker.dataDir(), settings,
+				LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv()), broker.port(), background), "tab-settings");
 		if (FXTrayIcon.isSupported()) {
 			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, quit);
 			tray.show();

@@ -49,6 +49,13 @@ public final class MainWindow {
 		return "Proxy on 127.0.0.1:" + port + " · " + agents.activeCountProperty().get() + " of " + agents.rows().size() + " agents active";
 	}
 
+	/** Adds a view as the last tab: how the composition root plugs in views that need more than the broker. */
+	public void addTab(String title, javafx.scene.Node content, String id) {
+		Tab tab = new Tab(title, content);
+		tab.setId(id);
+		((TabPane) ((BorderPane) stage.getScene().getRoot()).getCenter()).getTabs().add(tab);
+	}
+
 	public void show() {
 		stage.show();
 		stage.toFront();

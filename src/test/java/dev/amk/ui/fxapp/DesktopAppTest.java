@@ -80,8 +80,10 @@ class DesktopAppTest {
 
 	/** The switch as shown on screen (ListView also lays out an off-screen cell to measure rows). */
 	private static ToggleButton toggle(FxRobot robot, String agent) {
-		return robot.lookup("#toggle-" + agent).match((javafx.scene.Node n) -> n.getScene() != null && n.isVisible()
-				&& n.getParent() != null && n.getParent().isVisible()).queryAs(ToggleButton.class);
+		// Earlier tests' scenes linger without a window; only the showing window's switch is clickable.
+		return robot.lookup("#toggle-" + agent).match((javafx.scene.Node n) -> n.getScene() != null && n.getScene().getWindow() != null
+				&& n.getScene().getWindow().isShowing() && n.isVisible() && n.getParent() != null && n.getParent().isVisible())
+				.queryAs(ToggleButton.class);
 	}
 
 	private void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) {
@@ -169,6 +171,22 @@ class DesktopAppTest {
 
 		waitUntil("a notification was raised", () -> !notifications.isEmpty());
 		assertEquals(List.of("reader was denied DELETE /repos/acme/api on github — read-only grant"), notifications);
+	}
+
+	@Test
+	@DisplayName("settings: a new port is saved for the next start; notifications can be switched off")
+	void settings(FxRobot robot) {
+		robot.clickOn("#tab-settings");
+		robot.doubleClickOn("#settings-port").eraseText(6).write("9410");
+		robot.clickOn("#settings-save-port");
+		waitUntil("the port is saved", () -> dev.amk.settings.Settings.load(home).port() == 9410);
+
+		robot.clickOn("#settings-notify-denied");
+		waitUntil("notifications are off", () -> !dev.amk.settings.Settings.load(home).notifyOnDenied());
+		broker.send(java.net.http.HttpRequest.newBuilder(broker.url("/github/repos/acme/api"))
+				.header("Authorization", "Bearer " + readerKey).DELETE().build());
+		waitUntil("the denial is counted", () -> row("reader").deniedTodayProperty().get() == 1);
+		assertTrue(notifications.isEmpty(), notifications.toString());
 	}
 
 	private static FxRobot robot() {

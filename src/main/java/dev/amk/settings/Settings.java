@@ -1,0 +1,87 @@
+package dev.amk.settings;
+
+import dev.amk.common.AmkException;
+import dev.amk.proxy.ProxySettings;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * The user's preferences, in {@code settings.properties} in the data folder: plain values only, never a
+ * secret. Written atomically (temp file + rename) so that a crash never leaves half a file.
+ *
+ * @param port           the proxy port used when neither --port nor AMK_PORT says otherwise
+ * @param launchAtLogin  start the menu-bar app when the user logs in
+ * @param notifyOnDenied raise a system notification when a request is denied
+ */
+public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) {
+	public static final Settings DEFAULTS = new Settings(ProxySettings.DEFAULT_PORT, false, true);
+	private static final String FILE = "settings.properties";
+
+	public Settings {
+		if (port < 1 || port > 65535) {
+			throw AmkException.invalid("The port must be between 1 and 65535.");
+		}
+	}
+
+	public static Settings load(Path dataDir) {
+		Path file = dataDir.resolve(FILE);
+		if (!Files.exists(file)) {
+			return DEFAULTS;
+		}
+		Properties p = new Properties();
+		try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			p.load(in);
+		} catch (IOException e) {
+			throw new AmkException("settings_unreadable", "Cannot read " + file + ": " + e.getMessage() + ". Fix or delete the file.", e);
+		}
+		try {
+			return new Settings(
+					Integer.parseInt(p.getProperty("port", String.valueOf(DEFAULTS.port())).strip()),
+					Boolean.parseBoolean(p.getProperty("launchAtLogin", String.valueOf(DEFAULTS.launchAtLogin())).strip()),
+					Boolean.parseBoolean(p.getProperty("notifyOnDenied", String.valueOf(DEFAULTS.notifyOnDenied())).strip()));
+		} catch (NumberFormatException e) {
+			throw new AmkException("settings_unreadable", "The port in " + file + " is not a number. Fix or delete the file.", e);
+		}
+	}
+
+	public void save(Path dataDir) {
+		Properties p = new Properties();
+		p.setProperty("port", String.valueOf(port));
+		p.setProperty("launchAtLogin", String.valueOf(launchAtLogin));
+		p.setProperty("notifyOnDenied", String.valueOf(notifyOnDenied));
+		try {
+			Files.createDirectories(dataDir);
+			Path tmp = Files.createTempFile(dataDir, "settings", ".tmp");
+			try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+				p.store(out, "Agent Master Key settings");
+			}
+			try {
+				Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			} catch (AtomicMoveNotSupportedException e) {
+				Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
+			}
+		} catch (IOException e) {
+			throw new AmkException("settings_unwritable", "Cannot save settings in " + dataDir + ": " + e.getMessage(), e);
+		}
+	}
+
+	public Settings withPort(int newPort) {
+		return new Settings(newPort, launchAtLogin, notifyOnDenied);
+	}
+
+	public Settings withLaunchAtLogin(boolean value) {
+		return new Settings(port, value, notifyOnDenied);
+	}
+
+	public Settings withNotifyOnDenied(boolean value) {
+		return new Settings(port, launchAtLogin, value);
+	}
+}
