@@ -15,5 +15,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar
   (cd "$root" && mvn -B -q -DskipTests package) >&2
 fi
 
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
-  -XX:-HeapDumpOnOutOfMemoryError -XX:+DisableAttachMechanism -jar "$jar" "$@"
+options="$(amk_java_options)"
+if [ $# -eq 0 ] || [ "$1" = "app" ]; then options="$(amk_app_java_options)"; fi
+# shellcheck disable=SC2086 # the options are a list
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $options -jar "$jar" "$@"

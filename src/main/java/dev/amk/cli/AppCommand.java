@@ -28,6 +28,31 @@ final class AppCommand extends ServeCommand {
 			Platform.exit();
 			System.exit(0); // the shutdown hook stops the broker cleanly and flushes the audit log
 		}));
+		if (json()) {
+			reportWhenShown(ctx, app);
+		}
+	}
+
+	/**
+	 * With --json, one more line once the tray icon is really in the menu bar (AWT adds it asynchronously):
+	 * {"event":"ui_ready","tray":true,"ms_since_start":N}. Start-up benchmarks read it.
+	 */
+	private static void reportWhenShown(CliContext ctx, DesktopApp app) {
+		Thread.ofVirtual().start(() -> {
+			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+			while (!app.isShowing() && System.nanoTime() < deadline) {
+				java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+			}
+			long sinceStart = System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
+					.map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+			var event = new java.util.LinkedHashMap<String, Object>();
+			event.put("event", "ui_ready");
+			event.put("tray", app.hasTray());
+			event.put("shown", app.isShowing());
+			event.put("ms_since_start", sinceStart);
+			ctx.out().println(dev.amk.common.Json.write(event));
+			ctx.out().flush();
+		});
 	}
 
 	private static boolean displayAvailable() {

@@ -33,6 +33,8 @@ public final class Logging {
 		Logger.getLogger("org.eclipse.jetty").setLevel(Level.SEVERE);
 		Logger.getLogger("org.freedesktop.dbus").setLevel(Level.SEVERE);
 		Logger.getLogger("de.swiesend").setLevel(Level.SEVERE);
+		// JavaFX on the class path (how jpackage and java -jar run it) warns on every start; nothing to act on.
+		Logger.getLogger("javafx").setLevel(Level.SEVERE);
 	}
 
 	/** Adds a rotating log file under {@code dir} (5 × 2 MB) at INFO, for the long-running broker. */

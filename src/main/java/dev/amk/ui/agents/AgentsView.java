@@ -40,9 +40,19 @@ public final class AgentsView extends BorderPane {
 		error.managedProperty().bind(error.visibleProperty());
 		setBottom(error);
 		// Not list.refresh(): that rebuilds every cell, detaching the switch a person may be about to click.
+		// The ticker runs only while the window shows: a running animation keeps JavaFX pulsing, which an
+		// app that idles in the menu bar cannot afford.
 		Timeline ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> tick.set(tick.get() + 1)));
 		ticker.setCycleCount(Timeline.INDEFINITE);
-		ticker.play();
+		sceneProperty().flatMap(javafx.scene.Scene::windowProperty).flatMap(javafx.stage.Window::showingProperty).orElse(false)
+				.subscribe(showing -> {
+					if (showing) {
+						tick.set(tick.get() + 1);
+						ticker.play();
+					} else {
+						ticker.stop();
+					}
+				});
 	}
 
 	public ListView<AgentRow> list() {

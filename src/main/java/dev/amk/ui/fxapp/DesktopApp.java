@@ -33,8 +33,8 @@ public final class DesktopApp {
 	/** Read by the notifier on the audit thread, written by the settings view on the FX thread. */
 	private final ObjectProperty<Settings> settings;
 	private AgentsModel agents;
-	private MainWindow window;
-	private TrayMenu tray;
+	private volatile MainWindow window;
+	private volatile TrayMenu tray;
 
 	/**
 	 * @param notifier where denial notifications go; null for the tray's own (what the app uses), a
@@ -69,6 +69,16 @@ public final class DesktopApp {
 			stage.setOnCloseRequest(e -> quit.run());
 			window.show();
 		}
+	}
+
+	/** True once the tray icon (or, without a tray, the window) is on screen. */
+	public boolean isShowing() {
+		TrayMenu t = tray;
+		return t != null ? t.isShowing() : window != null && window.stage().isShowing();
+	}
+
+	public boolean hasTray() {
+		return tray != null;
 	}
 
 	public AgentsModel agents() {

@@ -4,6 +4,7 @@ import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.ui.agents.AgentRow;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.fxapp.MainWindow;
+import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.MenuItem;
@@ -12,9 +13,10 @@ import javafx.stage.Stage;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
 
 /**
  * The menu-bar icon and its menu, rebuilt from the model whenever the model changes (agents created from the
@@ -29,6 +31,12 @@ public final class TrayMenu {
 	private final Runnable quit;
 	private final Supplier<Instant> lastDenied;
 	private String iconShown;
+
+	private static final ScheduledExecutorService ICON_CHECK = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "amk-tray-icon");
+		t.setDaemon(true);
+		return t;
+	});
 
 	/** How long the icon shows the alert state after a denied request. */
 	static final Duration ALERT_FOR = Duration.ofMinutes(5);
@@ -47,10 +55,9 @@ public final class TrayMenu {
 		model.rows().addListener((ListChangeListener<AgentRow>) c -> rebuild());
 		model.activeCountProperty().addListener((o, a, b) -> rebuild());
 		model.pausedCountProperty().addListener((o, a, b) -> rebuild());
-		// The alert state must also end by itself; a light 5 s tick is enough for a 5 min window.
-		Timeline tick = new Timeline(new KeyFrame(javafx.util.Duration.seconds(5), e -> updateIcon()));
-		tick.setCycleCount(Timeline.INDEFINITE);
-		tick.play();
+		// The alert state must also end by itself; a 5 s check is enough for a 5 min window. A scheduler, not a
+		// Timeline: a running animation would keep JavaFX pulsing while the app idles in the menu bar.
+		ICON_CHECK.scheduleWithFixedDelay(() -> Platform.runLater(this::updateIcon), 5, 5, TimeUnit.SECONDS);
 	}
 
 	/** What the icon says at a glance. */
