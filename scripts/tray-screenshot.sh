@@ -29,7 +29,9 @@ for _ in $(seq 1 400); do grep -q ui_ready "$work/out" 2>/dev/null && break; sle
 sleep 1
 # The icon sits at the right end of the 200 px trayer panel on the 1280 px wide display.
 xdotool mousemove 1266 16 click 3
+sleep 0.5
+xdotool mousemove 1100 120   # onto the menu, away from the icon, so that its tooltip goes
 sleep 1
 mkdir -p "$root/docs/screenshots"
-import -window root -crop 420x300+860+0 +repage "$root/docs/screenshots/tray-menu.png"
+import -window root -crop 340x215+940+0 +repage "$root/docs/screenshots/tray-menu.png"
 echo "wrote docs/screenshots/tray-menu.png"
