@@ -40,8 +40,25 @@ public final class MainWindow {
 		root.setBottom(status);
 		Scene scene = new Scene(root, 760, 480);
 		scene.getStylesheets().add(MainWindow.class.getResource("/dev/amk/ui/amk.css").toExternalForm());
+		followAppearance(scene);
 		stage.setTitle("Agent Master Key");
 		stage.setScene(scene);
+	}
+
+	/**
+	 * Light or dark with the system, switching live when the user changes it; {@code -Damk.appearance=dark}
+	 * or {@code light} overrides the system (and lets the screenshots show both).
+	 */
+	static void followAppearance(Scene scene) {
+		String dark = MainWindow.class.getResource("/dev/amk/ui/amk-dark.css").toExternalForm();
+		String forced = System.getProperty("amk.appearance", "system");
+		javafx.application.Platform.getPreferences().colorSchemeProperty().subscribe(scheme -> {
+			scene.getStylesheets().remove(dark);
+			boolean useDark = forced.equals("dark") || (forced.equals("system") && scheme == javafx.application.ColorScheme.DARK);
+			if (useDark) {
+				scene.getStylesheets().add(dark);
+			}
+		});
 	}
 
 	/** "Proxy on 127.0.0.1:9323 · 3 of 4 agents active", shared with the tray menu. */

@@ -137,6 +137,12 @@ class ScreenshotTour {
 				.filter(t -> "tab-activity".equals(t.getId())).findFirst().orElseThrow()));
 		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> app.window().activityView().table().getItems().size() >= 12);
 		save(stage.getScene(), out.resolve("activity.png"));
+
+		robot.interact(() -> {
+			tabs.getSelectionModel().selectFirst();
+			stage.getScene().getStylesheets().add(MainWindow.class.getResource("/dev/amk/ui/amk-dark.css").toExternalForm());
+		});
+		save(stage.getScene(), out.resolve("agents-dark.png"));
 		assertTrue(Files.size(out.resolve("activity.png")) > 10_000);
 	}
 
