@@ -46,6 +46,9 @@ public final class ProxyServer implements AutoCloseable {
 		http.setRequestHeaderSize(32 * 1024);
 		http.setResponseHeaderSize(32 * 1024);
 		http.setHttpCompliance(HttpCompliance.RFC9110);
+		// Jetty reuses header fields seen earlier on a connection, matching values case-insensitively by default:
+		// an agent key differing only in case from the one before it would be read as that earlier key.
+		http.setHeaderCacheCaseSensitive(true);
 		// Parse leniently enough that our own checks (RequestTarget) decide and explain; they are stricter
 		// than Jetty's about anything that could change which upstream path is reached.
 		http.setUriCompliance(UriCompliance.LEGACY);

@@ -193,6 +193,43 @@ class ProxyAttackTest {
 	}
 
 	@Test
+	@DisplayName("on one keep-alive connection, a key differing only in letter case from the one before is not taken for it")
+	void caseVariantOfKeyOnSameConnection() throws Exception {
+		int i = 4;
+		while (!Character.isLetter(key.charAt(i))) {
+			i++;
+		}
+		char c = key.charAt(i);
+		String variant = key.substring(0, i) + (Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c)) + key.substring(i + 1);
+		upstream.enqueue(new MockResponse.Builder().body("first").build());
+		String host = "Host: 127.0.0.1:" + broker.port() + "\r\n";
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", broker.port())) {
+			socket.setSoTimeout(5000);
+			var out = socket.getOutputStream();
+			var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+			out.write(("GET /openai/models HTTP/1.1\r\n" + host + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			out.flush();
+			assertEquals("HTTP/1.1 200 OK", in.readLine());
+			int length = 0;
+			for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+				if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+					length = Integer.parseInt(line.substring(15).strip());
+				}
+			}
+			in.skip(length);
+			// Same connection, the same key but for one letter's case.
+			out.write(("GET /openai/models HTTP/1.1\r\n" + host + "Authorization: Bearer " + variant + "\r\nConnection: close\r\n\r\n")
+					.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			out.flush();
+			upstream.enqueue(new MockResponse.Builder().body("second").build());
+			String status = in.readLine();
+			assertTrue(status.startsWith("HTTP/1.1 401"), "the case variant was accepted (" + upstream.getRequestCount() + " upstream requests): " + status);
+		}
+		assertEquals(1, upstream.getRequestCount());
+		upstream.takeRequest(5, TimeUnit.SECONDS);
+	}
+
+	@Test
 	@DisplayName("errors never echo the presented key")
 	void errorsDoNotEchoKeys() {
 		String almost = key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A");
