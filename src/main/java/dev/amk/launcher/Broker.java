@@ -106,6 +106,11 @@ public final class Broker implements AutoCloseable {
 		return proxy;
 	}
 
+	/** The keychain behind the proxy (through its cache): the connection test must send the very secret the proxy sends. */
+	public SecretStore secrets() {
+		return secrets;
+	}
+
 	/**
 	 * Reads every connection's secret into memory. Throws if the keychain itself is unreachable; returns one
 	 * warning per connection whose secret is missing (that connection answers 503 until it is fixed).

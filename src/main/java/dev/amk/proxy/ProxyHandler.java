@@ -11,7 +11,6 @@ import dev.amk.connections.Connection;
 import dev.amk.connections.Injection;
 import dev.amk.secrets.SecretStore;
 import okhttp3.Call;
-import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -229,14 +228,14 @@ final class ProxyHandler extends Handler.Abstract {
 			return;
 		}
 		HttpUrl url = upstreamUrl(connection, target, query, agentKey, secret);
-		if (!sameOrigin(url, connection.baseUrl())) {
+		if (!SecretInjection.staysOn(url, connection.baseUrl())) {
 			// Unreachable by construction (segments are appended to a fixed base); kept as the last line of defence.
 			refuse(response, callback, x, ProxyError.badRequest("The request would leave the connection's host."), AuditEvent.DENIED);
 			return;
 		}
 		okhttp3.Request.Builder upstream = new okhttp3.Request.Builder().url(url);
 		copyRequestHeaders(request.getHeaders(), upstream, connection.injection(), agentKey);
-		inject(upstream, connection.injection(), secret);
+		SecretInjection.intoHeaders(upstream, connection.injection(), secret);
 
 		long contentLength = request.getLength();
 		boolean hasBody = contentLength > 0 || (contentLength < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
@@ -383,14 +382,8 @@ final class ProxyHandler extends Handler.Abstract {
 				.filter(p -> !(connection.injection() instanceof Injection.Query q && p.decodedName().equals(q.parameter())))
 				.toList();
 		url.encodedQuery(QueryParameter.join(kept));
-		if (connection.injection() instanceof Injection.Query q) {
-			url.addQueryParameter(q.parameter(), secret);
-		}
+		SecretInjection.intoUrl(url, connection.injection(), secret);
 		return url.build();
-	}
-
-	private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
-		return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
 	}
 
 	private static void copyRequestHeaders(HttpFields from, okhttp3.Request.Builder to, Injection injection, String agentKey) {
@@ -430,16 +423,6 @@ final class ProxyHandler extends Handler.Abstract {
 			i = value.indexOf(AgentKey.PREFIX, i + 1);
 		}
 		return false;
-	}
-
-	private static void inject(okhttp3.Request.Builder upstream, Injection injection, String secret) {
-		switch (injection) {
-			case Injection.Header h -> upstream.header(h.name(), h.value(secret));
-			case Injection.Basic b -> upstream.header("Authorization", Credentials.basic(b.user(), secret, StandardCharsets.UTF_8));
-			case Injection.Query q -> {
-				// added to the URL in upstreamUrl
-			}
-		}
 	}
 
 	private static void copyResponseHeaders(okhttp3.Response from, HttpFields.Mutable to, SecretMask mask) {

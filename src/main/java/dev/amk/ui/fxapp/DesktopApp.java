@@ -3,6 +3,8 @@ package dev.amk.ui.fxapp;
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.launcher.Broker;
+import dev.amk.proxy.ConnectionTester;
+import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.login.LoginItem;
 import dev.amk.settings.Settings;
@@ -30,9 +32,11 @@ public final class DesktopApp {
 	private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 	private final ActivityTracker activity;
 	private final DeniedNotifier denied;
+	private final ConnectionTester tester;
 	/** Read by the notifier on the audit thread, written by the settings view on the FX thread. */
 	private final ObjectProperty<Settings> settings;
 	private AgentsModel agents;
+	private ConnectionsModel connections;
 	private volatile MainWindow window;
 	private volatile TrayMenu tray;
 
@@ -53,6 +57,7 @@ public final class DesktopApp {
 		this.settings = new SimpleObjectProperty<>(Settings.load(broker.dataDir()));
 		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> settings.get().notifyOnDenied());
 		activity.addEventListener(denied::onEvents);
+		this.tester = new ConnectionTester(broker.secrets());
 	}
 
 	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */
@@ -60,6 +65,8 @@ public final class DesktopApp {
 		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
 		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
+		connections = new ConnectionsModel(broker.registry(), broker.connections(), tester, background).start();
+		window.addConnectionsTab(connections);
 		window.addTab("Settings", new SettingsView(broker.dataDir(), settings,
 				LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv()), broker.port(), background), "tab-settings");
 		if (FXTrayIcon.isSupported()) {
@@ -85,6 +92,10 @@ public final class DesktopApp {
 		return agents;
 	}
 
+	public ConnectionsModel connections() {
+		return connections;
+	}
+
 	public MainWindow window() {
 		return window;
 	}
@@ -95,5 +106,6 @@ public final class DesktopApp {
 
 	public void stop() {
 		background.shutdown();
+		tester.close();
 	}
 }

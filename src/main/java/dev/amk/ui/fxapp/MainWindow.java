@@ -4,6 +4,8 @@ import dev.amk.activity.ActivityTracker;
 import dev.amk.ui.activity.ActivityView;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.agents.AgentsView;
+import dev.amk.ui.connections.ConnectionsModel;
+import dev.amk.ui.connections.ConnectionsView;
 import javafx.beans.binding.Bindings;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -20,6 +22,7 @@ public final class MainWindow {
 	private final Stage stage;
 	private final AgentsView agentsView;
 	private final ActivityView activityView;
+	private ConnectionsView connectionsView;
 
 	public MainWindow(Stage stage, AgentsModel agents, ActivityTracker activity, int port, Clock clock, ZoneId zone) {
 		this.stage = stage;
@@ -71,6 +74,24 @@ public final class MainWindow {
 		Tab tab = new Tab(title, content);
 		tab.setId(id);
 		((TabPane) ((BorderPane) stage.getScene().getRoot()).getCenter()).getTabs().add(tab);
+	}
+
+	/**
+	 * Adds the Connections tab right after Agents (addTab would put it last). Not in the constructor because only
+	 * the composition root has the connection services; call once, on the FX thread.
+	 */
+	public ConnectionsView addConnectionsTab(ConnectionsModel connections) {
+		connectionsView = new ConnectionsView(connections);
+		Tab tab = new Tab("Connections", connectionsView);
+		tab.setId("tab-connections");
+		var tabs = ((TabPane) ((BorderPane) stage.getScene().getRoot()).getCenter()).getTabs();
+		tabs.add(tabs.stream().map(Tab::getId).toList().indexOf("tab-agents") + 1, tab);
+		return connectionsView;
+	}
+
+	/** The Connections view, or null until {@link #addConnectionsTab} has run. */
+	public ConnectionsView connectionsView() {
+		return connectionsView;
 	}
 
 	public void show() {

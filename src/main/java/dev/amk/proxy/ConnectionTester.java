@@ -1,0 +1,283 @@
+package dev.amk.proxy;
+
+import dev.amk.common.AmkException;
+import dev.amk.connections.BaseUrls;
+import dev.amk.connections.Connection;
+import dev.amk.connections.ConnectionService;
+import dev.amk.connections.Injection;
+import dev.amk.connections.Provider;
+import dev.amk.secrets.SecretStore;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Proves that a key works by making one cheap authenticated GET (the provider's {@link Provider#probePath()},
+ * or the base URL itself for a custom API) with the real secret put in exactly as the proxy puts it. Works for
+ * a saved connection (secret from the keychain) and for one still being typed in, so that a person can test
+ * before saving.
+ *
+ * <p>Only the connection's own base URL host is contacted: the URL is that base plus fixed segments, and the
+ * client is the proxy's, which never follows a redirect. Result messages are for a person and never contain
+ * the secret. Calls block for up to the timeout (5 s by default): never call them on the FX thread.
+ */
+public final class ConnectionTester implements AutoCloseable {
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+	/** Anthropic refuses any request without a version header; this one is stable and lists models. */
+	static final String ANTHROPIC_VERSION = "2023-06-01";
+
+	public enum Outcome {
+		/** The upstream accepted the request (2xx). */
+		OK,
+		/** 401 or 403: the key was refused. */
+		REJECTED,
+		/** No connection could be made (DNS, refused, TLS). */
+		UNREACHABLE,
+		/** No answer within the timeout. */
+		TIMEOUT,
+		/** An answer that proves neither (a redirect, 404, 429, 5xx…); see {@link Result#status()}. */
+		UNEXPECTED_STATUS,
+		/** A saved connection whose secret the keychain could not give. */
+		SECRET_UNAVAILABLE
+	}
+
+	/**
+	 * What the test found.
+	 *
+	 * @param status  the upstream's HTTP status, or 0 when none arrived
+	 * @param message what happened and what to do next, for a person; never contains the secret
+	 */
+	public record Result(Outcome outcome, int status, String message) {
+		public boolean ok() {
+			return outcome == Outcome.OK;
+		}
+	}
+
+	private final SecretStore secrets;
+	private final Duration timeout;
+	private final OkHttpClient client;
+
+	public ConnectionTester(SecretStore secrets) {
+		this(secrets, DEFAULT_TIMEOUT);
+	}
+
+	public ConnectionTester(SecretStore secrets, Duration timeout) {
+		this.secrets = secrets;
+		this.timeout = timeout;
+		// Derived from the proxy's own client so that what keeps a secret on its host there (no redirects, the
+		// socket set-up) holds here too; only the deadline differs: a test must answer quickly or say it did not.
+		this.client = UpstreamClient.create(ProxySettings.defaults(0).withTimeouts(timeout, timeout, timeout)).newBuilder()
+				.callTimeout(timeout)
+				.readTimeout(timeout)
+				.writeTimeout(timeout)
+				// Each test is a fresh look at the upstream; an idle connection kept from the last one would hide
+				// a host that has since gone away.
+				.connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+				.build();
+	}
+
+	/** Tests a saved connection with the secret the keychain holds for it. */
+	public Result test(Connection connection) {
+		String secret;
+		try {
+			secret = secrets.get(connection.secretRef());
+		} catch (AmkException e) {
+			// A SecretStore's messages never contain a secret.
+			return new Result(Outcome.SECRET_UNAVAILABLE, 0, "The key of '" + connection.name() + "' could not be read: " + e.getMessage());
+		}
+		return redacted(probe(connection.provider(), connection.baseUrl(), connection.injection(), secret), secret);
+	}
+
+	/**
+	 * Tests a connection before it is saved, with the key a person typed. Empty fields take the provider's
+	 * defaults, as {@link ConnectionService#add} does.
+	 *
+	 * @throws AmkException {@code invalid_argument} when the draft cannot be tried (no base URL for a custom API,
+	 *                      a malformed URL, a key that cannot go in a header); the message says what to fix
+	 */
+	public Result test(ConnectionService.NewConnection draft, String secret) {
+		Provider provider = Objects.requireNonNull(draft.provider(), "provider");
+		try {
+			String baseText = draft.baseUrl() == null || draft.baseUrl().isBlank() ? provider.defaultBaseUrl() : draft.baseUrl();
+			if (baseText == null) {
+				throw AmkException.invalid("A custom connection needs a base URL: the root of the API, for example https://api.example.com/v1.");
+			}
+			HttpUrl base = BaseUrls.parse(baseText);
+			Injection injection = draft.injection() != null ? draft.injection() : provider.defaultInjection();
+			if (injection == null) {
+				throw AmkException.invalid("Say how the custom API takes its key, for example in the header Authorization as 'Bearer {secret}'.");
+			}
+			requireSendable(secret, injection);
+			return redacted(probe(provider, base, injection, secret), secret);
+		} catch (AmkException e) {
+			// BaseUrls quotes what was typed; if the key ended up in the wrong field, it must not come back out.
+			String message = redact(e.getMessage(), secret);
+			throw message.equals(e.getMessage()) ? e : new AmkException(e.type(), message);
+		}
+	}
+
+	private Result probe(Provider provider, HttpUrl base, Injection injection, String secret) {
+		HttpUrl.Builder url = base.newBuilder();
+		if (provider.probePath() != null) {
+			for (String segment : provider.probePath().substring(1).split("/")) {
+				url.addPathSegment(segment);
+			}
+		}
+		SecretInjection.intoUrl(url, injection, secret);
+		HttpUrl target = url.build();
+		if (!SecretInjection.staysOn(target, base)) {
+			// Unreachable by construction (fixed segments appended to the base); the last line of defence.
+			throw new IllegalStateException("the test request would leave the connection's host");
+		}
+		Request.Builder request = new Request.Builder().url(target).get().header("Accept-Encoding", "identity");
+		if (provider == Provider.ANTHROPIC) {
+			request.header("anthropic-version", ANTHROPIC_VERSION);
+		}
+		try {
+			SecretInjection.intoHeaders(request, injection, secret);
+		} catch (IllegalArgumentException e) {
+			// OkHttp quotes the offending header value in its message, so the message is never passed on.
+			throw AmkException.invalid("The key cannot be sent in the " + injection.describe()
+					+ ": it would contain characters HTTP headers do not allow. Use plain ASCII, without line breaks.");
+		}
+		Probe probe = new Probe(provider, hostOf(base), target.encodedPath());
+		try (Response response = client.newCall(request.build()).execute()) {
+			return probe.answered(response.code());
+		} catch (IOException e) {
+			return probe.failed(e, timeout);
+		}
+	}
+
+	/** The secret goes into an HTTP header as it is: catch what would fail there before OkHttp can quote it. */
+	private static void requireSendable(String secret, Injection injection) {
+		if (secret == null || secret.isEmpty()) {
+			throw AmkException.invalid("The key is empty. Paste the key, then test again.");
+		}
+		boolean header = !(injection instanceof Injection.Query);
+		if (secret.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f || (header && ch > 0x7e))) {
+			throw AmkException.invalid("The key contains a line break, a control character or a non-ASCII character,"
+					+ " which cannot be sent to the API. Check that you pasted just the key.");
+		}
+	}
+
+	/** Replaces every occurrence of {@code secret} in {@code text} by '*', for messages built from what a person typed. */
+	public static String redact(String text, String secret) {
+		if (text == null || secret == null || secret.isEmpty() || !text.contains(secret)) {
+			return text;
+		}
+		return text.replace(secret, "*".repeat(secret.length()));
+	}
+
+	private static Result redacted(Result result, String secret) {
+		return new Result(result.outcome(), result.status(), redact(result.message(), secret));
+	}
+
+	private static String hostOf(HttpUrl url) {
+		String host = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+		return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
+	}
+
+	/** One test request, and the words for whatever came of it. */
+	private record Probe(Provider provider, String host, String path) {
+		/** "OpenAI (api.openai.com)", or just the host for a custom API. */
+		String who() {
+			return provider == Provider.CUSTOM ? host : provider.displayName() + " (" + host + ")";
+		}
+
+		Result answered(int status) {
+			String answer = who() + " answered " + status + reason(status) + " to GET " + path;
+			if (status >= 200 && status < 300) {
+				if (provider == Provider.CUSTOM) {
+					return new Result(Outcome.OK, status, answer + ". The address works; if that page does not check keys,"
+							+ " make one real request through the broker to be sure of the key.");
+				}
+				return new Result(Outcome.OK, status, "The key works: " + answer + ".");
+			}
+			if (status == 401 || status == 403) {
+				return new Result(Outcome.REJECTED, status, "The key was refused: " + answer + ". Check that you pasted the whole key"
+						+ " and that it is still active" + (status == 403 ? " and allowed to read" : "") + ", then test again.");
+			}
+			String next;
+			if (status >= 300 && status < 400) {
+				next = "The broker never follows a redirect with your key. Check the base URL: the API may live at another address.";
+			} else if ((status == 404 || status == 405) && provider == Provider.CUSTOM) {
+				next = "The address works, but that page cannot tell whether the key is right;"
+						+ " make one real request through the broker to be sure of the key.";
+			} else if (status == 404 || status == 405) {
+				next = "The base URL probably points at the wrong place. Check it, then test again.";
+			} else if (status == 429) {
+				next = "The key was probably accepted but is rate-limited or out of quota right now. Try again later.";
+			} else if (status >= 500) {
+				next = "The service has a problem right now. Try again in a few minutes.";
+			} else {
+				next = "That does not show whether the key works. Check the base URL and the key, then test again.";
+			}
+			return new Result(Outcome.UNEXPECTED_STATUS, status, answer + ". " + next);
+		}
+
+		Result failed(IOException e, Duration timeout) {
+			// Only the exception's type is used: I/O messages may quote addresses or, for odd libraries, headers.
+			if (e instanceof UnknownHostException) {
+				return unreachable("the name " + host + " does not resolve. Check the base URL and your network");
+			}
+			if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+				return unreachable("nothing accepted the connection. Check the base URL and that the service is running");
+			}
+			if (e instanceof SSLException) {
+				return unreachable("the secure (TLS) handshake failed. Check that the base URL uses https on the right port");
+			}
+			if (e instanceof InterruptedIOException) {
+				return new Result(Outcome.TIMEOUT, 0, who() + " did not answer within " + seconds(timeout)
+						+ ". Check your network or the provider's status, then test again.");
+			}
+			return unreachable("the connection failed before an answer came. Check the base URL and your network");
+		}
+
+		private Result unreachable(String why) {
+			return new Result(Outcome.UNREACHABLE, 0, "Could not reach " + who() + ": " + why + ", then test again.");
+		}
+
+		private static String seconds(Duration d) {
+			return d.toMillis() % 1000 == 0 ? d.toSeconds() + (d.toSeconds() == 1 ? " second" : " seconds") : d.toMillis() + " ms";
+		}
+
+		private static String reason(int status) {
+			return switch (status) {
+				case 200 -> " OK";
+				case 301 -> " Moved Permanently";
+				case 302 -> " Found";
+				case 307 -> " Temporary Redirect";
+				case 308 -> " Permanent Redirect";
+				case 400 -> " Bad Request";
+				case 401 -> " Unauthorized";
+				case 403 -> " Forbidden";
+				case 404 -> " Not Found";
+				case 405 -> " Method Not Allowed";
+				case 429 -> " Too Many Requests";
+				case 500 -> " Internal Server Error";
+				case 502 -> " Bad Gateway";
+				case 503 -> " Service Unavailable";
+				case 504 -> " Gateway Timeout";
+				default -> "";
+			};
+		}
+	}
+
+	/** Drops the test client's connections; the broker calls it when it stops. */
+	@Override
+	public void close() {
+		client.connectionPool().evictAll();
+	}
+}

@@ -1,0 +1,190 @@
+package dev.amk.ui.connections;
+
+import dev.amk.access.AccessRegistry;
+import dev.amk.access.AccessSnapshot;
+import dev.amk.common.AmkException;
+import dev.amk.connections.Connection;
+import dev.amk.connections.ConnectionService;
+import dev.amk.proxy.ConnectionTester;
+import dev.amk.ui.common.FxBatcher;
+import javafx.application.Platform;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The connected accounts behind the Connections view: rows follow the registry (CLI changes included), batched
+ * onto the FX thread, with the agents that hold a grant on each. Adding, removing and testing run on a background
+ * executor (the keychain and the network may block) and hand back futures that complete on the FX thread, after
+ * the proxy already sees the change.
+ */
+public final class ConnectionsModel {
+	private static final System.Logger LOG = System.getLogger(ConnectionsModel.class.getName());
+
+	private final AccessRegistry registry;
+	private final ConnectionService connections;
+	private final ConnectionTester tester;
+	private final Executor background;
+	private final ObservableList<ConnectionRow> rows = FXCollections.observableArrayList();
+	private final Map<Long, ConnectionRow> byId = new HashMap<>();
+	private final FxBatcher refresh = new FxBatcher(this::refreshNow);
+
+	public ConnectionsModel(AccessRegistry registry, ConnectionService connections, ConnectionTester tester, Executor background) {
+		this.registry = registry;
+		this.connections = connections;
+		this.tester = tester;
+		this.background = background;
+	}
+
+	/** Starts following the registry; call on the FX thread. */
+	public ConnectionsModel start() {
+		registry.addListener(s -> refresh.request());
+		refreshNow();
+		return this;
+	}
+
+	public ObservableList<ConnectionRow> rows() {
+		return rows;
+	}
+
+	/** Rebuilds rows from the current registry, in place, so that selection and test results stay put. */
+	void refreshNow() {
+		AccessSnapshot snapshot = registry.current();
+		List<Connection> current = snapshot.connections().stream().sorted(Comparator.comparing(Connection::name)).toList();
+		Set<Long> seen = new LinkedHashSet<>();
+		for (int i = 0; i < current.size(); i++) {
+			Connection c = current.get(i);
+			seen.add(c.id());
+			ConnectionRow row = byId.computeIfAbsent(c.id(), ConnectionRow::new);
+			if (row.secretRef != null && !row.secretRef.equals(c.secretRef())) {
+				row.statusProperty().set(ConnectionRow.NOT_TESTED); // a new secret: the last test said nothing about it
+			}
+			row.secretRef = c.secretRef();
+			row.nameProperty().set(c.name());
+			row.providerProperty().set(c.provider().displayName());
+			row.baseUrlProperty().set(c.baseUrl().toString());
+			row.authProperty().set(c.injection().describe());
+			List<String> using = agentsUsing(snapshot, c.name());
+			if (!using.equals(row.agents())) {
+				row.agentsProperty().set(using);
+			}
+			int at = rows.indexOf(row);
+			if (at != i) {
+				if (at >= 0) {
+					rows.remove(at);
+				}
+				rows.add(i, row);
+			}
+		}
+		rows.removeIf(r -> !seen.contains(r.id()));
+		byId.keySet().retainAll(seen);
+	}
+
+	/** The agents holding a grant on the connection, revoked and expired ones included: enabling them would restore it. */
+	private static List<String> agentsUsing(AccessSnapshot snapshot, String connection) {
+		return snapshot.agents().stream()
+				.filter(a -> a.grants().containsKey(connection))
+				.map(a -> a.agent().name())
+				.sorted()
+				.toList();
+	}
+
+	/** Saves a new connection: its secret goes to the keychain, its row to the registry. */
+	public CompletableFuture<Connection> add(ConnectionService.NewConnection request, String secret) {
+		return inBackground(() -> {
+			Connection added = connections.add(request, secret);
+			registry.reload(); // in-process: the proxy serves it before the dialog closes
+			return added;
+		});
+	}
+
+	/** Removes the connection, its grants and its keychain item; completes with the agents that lost access. */
+	public CompletableFuture<List<String>> remove(ConnectionRow row) {
+		String name = row.name();
+		return inBackground(() -> {
+			List<String> affected = connections.remove(name);
+			registry.reload();
+			return affected;
+		});
+	}
+
+	/** Tests a connection that is not saved yet with the key as typed; invalid input fails with an AmkException. */
+	public CompletableFuture<ConnectionTester.Result> test(ConnectionService.NewConnection draft, String secret) {
+		return inBackground(() -> tester.test(draft, secret));
+	}
+
+	/** Tests a saved connection with its keychain secret and shows the outcome in the row's status. */
+	public CompletableFuture<ConnectionTester.Result> test(ConnectionRow row) {
+		String name = row.name();
+		row.statusProperty().set("Testing…");
+		CompletableFuture<ConnectionTester.Result> result = inBackground(() -> {
+			Connection c = registry.current().connection(name);
+			if (c == null) {
+				throw AmkException.notFound("connection", name, "It was removed meanwhile.");
+			}
+			return tester.test(c);
+		});
+		result.whenComplete((r, e) -> row.statusProperty().set(r != null ? shortStatus(r) : "Test failed"));
+		return result;
+	}
+
+	/** A few words for the Status column; the full message goes below the table. */
+	static String shortStatus(ConnectionTester.Result r) {
+		return switch (r.outcome()) {
+			case OK -> "Works";
+			case REJECTED -> "Key refused";
+			case UNREACHABLE -> "Unreachable";
+			case TIMEOUT -> "No answer";
+			case UNEXPECTED_STATUS -> "Answered " + r.status();
+			case SECRET_UNAVAILABLE -> "Key not in keychain";
+		};
+	}
+
+	/**
+	 * What a failed action tells a person. An {@link AmkException} already says what happened and what to do;
+	 * anything else is a bug, reported without its message (library messages can quote header values).
+	 */
+	public static String describe(Throwable failure, String secret) {
+		Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+		if (e instanceof AmkException amk) {
+			return ConnectionTester.redact(amk.getMessage(), secret);
+		}
+		StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+		LOG.log(System.Logger.Level.ERROR, "Connections action failed: " + e.getClass().getName() + " at " + at);
+		return "Something went wrong (" + e.getClass().getSimpleName() + "). Try again; if it keeps failing, see the log.";
+	}
+
+	/** Runs {@code work} off the FX thread; the future completes on the FX thread, so callers may touch controls. */
+	private <T> CompletableFuture<T> inBackground(Callable<T> work) {
+		CompletableFuture<T> done = new CompletableFuture<>();
+		background.execute(() -> {
+			T value = null;
+			Throwable failure = null;
+			try {
+				value = work.call();
+			} catch (Throwable t) {
+				failure = t;
+			}
+			T v = value;
+			Throwable f = failure;
+			Platform.runLater(() -> {
+				refreshNow(); // the registry listener would get there too, but the caller's next step may read rows
+				if (f != null) {
+					done.completeExceptionally(f);
+				} else {
+					done.complete(v);
+				}
+			});
+		});
+		return done;
+	}
+}

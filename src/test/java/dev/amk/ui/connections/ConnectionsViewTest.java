@@ -1,0 +1,408 @@
+package dev.amk.ui.connections;
+
+import dev.amk.activity.ActivityTracker;
+import dev.amk.common.AmkException;
+import dev.amk.connections.Connection;
+import dev.amk.proxy.ConnectionTester;
+import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.TestKeychain;
+import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.fxapp.MainWindow;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.HBox;
+import javafx.stage.Stage;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static dev.amk.testing.BrokerFixture.errorType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Connections tab on the real in-process broker (real keychain, real proxy, a loopback upstream standing in
+ * for the providers), driven through the main window and the add dialog with TestFX, headless under Monocle.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ConnectionsViewTest {
+	private static final String RIGHT_KEY = "sk-right-key-0123456789abcdef";
+	private static final String WRONG_KEY = "sk-wrong-key-0123456789abcdef";
+	/** The upstream holds its answer to this key until the test lets it go. */
+	private static final String SLOW_KEY = "sk-slow-key-0123456789abcdef";
+	private static final String GITHUB_SECRET = "ghp_existing_secret_0123456789";
+
+	@TempDir
+	Path home;
+
+	MockWebServer upstream;
+	final List<RecordedRequest> seen = new CopyOnWriteArrayList<>();
+	final CountDownLatch releaseSlowProbe = new CountDownLatch(1);
+	BrokerFixture broker;
+	KeyringSecretStore keychain;
+	ConnectionTester tester;
+	ExecutorService background;
+	ConnectionsModel model;
+	MainWindow window;
+	String coderKey;
+
+	@Start
+	void start(Stage stage) throws Exception {
+		upstream = new MockWebServer();
+		upstream.setDispatcher(new Dispatcher() {
+			@Override
+			public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+				seen.add(request);
+				String path = request.getUrl().encodedPath();
+				if (!path.equals("/v1/models") && !path.equals("/user")) {
+					return new MockResponse.Builder().body("{}").build(); // a forwarded agent request
+				}
+				String auth = request.getHeaders().get("Authorization");
+				if (("Bearer " + SLOW_KEY).equals(auth)) {
+					releaseSlowProbe.await(10, TimeUnit.SECONDS);
+				}
+				boolean known = List.of("Bearer " + RIGHT_KEY, "Bearer " + SLOW_KEY, "Bearer " + GITHUB_SECRET).contains(auth);
+				return known ? new MockResponse.Builder().body("{\"data\":[]}").build()
+						: new MockResponse.Builder().code(401).body("{\"error\":\"invalid key\"}").build();
+			}
+		});
+		upstream.start();
+		broker = BrokerFixture.start(home);
+		broker.addConnection("github", "github", upstream.url("/").toString(), GITHUB_SECRET);
+		broker.addConnection("spare", "gemini", upstream.url("/").toString(), "AIza-spare-secret-0000000000");
+		coderKey = broker.createAgent("coder", "github");
+		broker.createAgent("reader", "github:read");
+		broker.createAgent("other", "spare");
+
+		keychain = TestKeychain.open(broker.service);
+		tester = new ConnectionTester(keychain);
+		background = Executors.newVirtualThreadPerTaskExecutor();
+		ActivityTracker activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 100)
+				.start(broker.broker.auditStore(), broker.broker.auditLog());
+		AgentsModel agents = new AgentsModel(broker.broker.registry(), activity, broker.broker.agents(), Clock.systemUTC(), background).start();
+		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
+		model = new ConnectionsModel(broker.broker.registry(), broker.broker.connections(), tester, background).start();
+		window.addConnectionsTab(model);
+		window.show();
+	}
+
+	@AfterEach
+	void stop() {
+		releaseSlowProbe.countDown();
+		background.shutdown();
+		tester.close();
+		broker.close();
+		keychain.close();
+		upstream.close();
+	}
+
+	// --- helpers -------------------------------------------------------------------------------------------------
+
+	private static void waitUntil(String what, Callable<Boolean> condition) {
+		try {
+			WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, condition);
+		} catch (TimeoutException e) {
+			throw new AssertionError("timed out waiting until " + what, e);
+		}
+	}
+
+	/** Only nodes really on screen: virtualised controls also keep invisible cells for measuring. */
+	private static boolean onScreen(Node n) {
+		for (Node p = n; p != null; p = p.getParent()) {
+			if (!p.isVisible()) {
+				return false;
+			}
+		}
+		return n.getScene() != null && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing();
+	}
+
+	private static <T extends Node> T find(FxRobot robot, String id, Class<T> type) {
+		return robot.lookup(id).match(ConnectionsViewTest::onScreen).queryAs(type);
+	}
+
+	private long probes() {
+		return seen.stream().filter(r -> r.getUrl().encodedPath().equals("/v1/models")).count();
+	}
+
+	private ConnectionRow row(String name) {
+		return model.rows().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+	}
+
+	private void select(FxRobot robot, String name) {
+		ConnectionRow row = row(name);
+		assertNotNull(row, name + " is listed");
+		robot.clickOn(robot.lookup(".table-row-cell").match((TableRow<?> r) -> r.getItem() == row && onScreen(r)).queryAs(TableRow.class));
+		assertEquals(row, window.connectionsView().table().getSelectionModel().getSelectedItem());
+	}
+
+	private void openAddDialog(FxRobot robot) {
+		robot.clickOn("#tab-connections");
+		robot.clickOn("#add-connection");
+		waitUntil("the add dialog is open", () -> robot.lookup("#connection-secret").match(ConnectionsViewTest::onScreen).tryQuery().isPresent());
+	}
+
+	private void typeInto(FxRobot robot, String id, String text) {
+		TextField field = find(robot, id, TextField.class);
+		robot.interact(field::clear);
+		robot.clickOn(field).write(text);
+		assertEquals(text, field.getText());
+	}
+
+	private Label testResult(FxRobot robot) {
+		return find(robot, "#test-result", Label.class);
+	}
+
+	// --- the tab ---------------------------------------------------------------------------------------------------
+
+	@Test
+	@DisplayName("Connections sits between Agents and Activity and lists each account with its provider and the agents using it")
+	void listsConnections(FxRobot robot) {
+		TabPane tabs = robot.lookup(".tab-pane").queryAs(TabPane.class);
+		assertEquals(List.of("tab-agents", "tab-connections", "tab-activity"), tabs.getTabs().stream().map(Tab::getId).toList());
+
+		robot.clickOn("#tab-connections");
+		assertEquals(List.of("github", "spare"), model.rows().stream().map(ConnectionRow::name).toList());
+		assertEquals("GitHub", row("github").providerProperty().get());
+		assertEquals("Google Gemini", row("spare").providerProperty().get());
+		assertEquals(List.of("coder", "reader"), row("github").agents());
+		assertEquals(List.of("other"), row("spare").agents());
+		assertEquals("header Authorization: Bearer {secret}", row("github").authProperty().get());
+		assertEquals("Not tested", row("github").status());
+		assertTrue(find(robot, "#add-connection", Button.class).isFocusTraversable());
+		assertTrue(find(robot, "#remove-connection", Button.class).isDisabled(), "nothing selected, nothing to remove");
+
+		// The OAuth issue's "Connect with…" buttons go here; until then the box is there and empty.
+		HBox oauth = robot.lookup("#oauth-connect-buttons").queryAs(HBox.class);
+		assertTrue(oauth.getChildren().isEmpty());
+	}
+
+	@Test
+	@DisplayName("a connection or grant changed through the CLI shows up without a restart")
+	void followsTheRegistry() {
+		broker.addConnection("later", "anthropic", upstream.url("/").toString(), "sk-ant-later-000000000000");
+		waitUntil("the new connection is listed", () -> row("later") != null);
+		assertEquals(List.of(), row("later").agents());
+
+		broker.createAgent("newcomer", "later");
+		waitUntil("its agent is listed", () -> row("later").agents().equals(List.of("newcomer")));
+	}
+
+	// --- adding ----------------------------------------------------------------------------------------------------
+
+	@Test
+	@DisplayName("adding through the dialog lists the connection, files the key in the keychain, and the proxy forwards with it")
+	void addThroughTheDialog(FxRobot robot) throws Exception {
+		openAddDialog(robot);
+		assertEquals("openai", find(robot, "#connection-name", TextField.class).getText(), "the name starts as the provider's id");
+		PasswordField secret = find(robot, "#connection-secret", PasswordField.class);
+		assertEquals(window.stage().getScene().getStylesheets(), secret.getScene().getStylesheets(), "light or dark, as the main window");
+		robot.clickOn(secret).write(RIGHT_KEY);
+		typeInto(robot, "#base-url", upstream.url("/").toString());
+		robot.clickOn("#save-connection");
+
+		waitUntil("the connection is listed", () -> row("openai") != null);
+		waitUntil("the dialog has closed and the view says what happened", () -> !secret.getScene().getWindow().isShowing()
+				&& window.connectionsView().message().getText().startsWith("Connected 'openai'. Its key is in your OS keychain."));
+		assertEquals("", secret.getText(), "the key does not stay in the field");
+		assertEquals("OpenAI", row("openai").providerProperty().get());
+		assertEquals(upstream.url("/").toString(), row("openai").baseUrlProperty().get());
+		assertEquals(row("openai"), window.connectionsView().table().getSelectionModel().getSelectedItem(), "the new row is selected");
+		assertEquals(0, probes(), "saving does not call the provider");
+
+		Connection saved = broker.broker.registry().current().connection("openai");
+		assertEquals(RIGHT_KEY, keychain.get(saved.secretRef()));
+
+		String writerKey = broker.createAgent("writer", "openai");
+		HttpResponse<String> forwarded = broker.get("/openai/v1/chat/completions", "Authorization", "Bearer " + writerKey);
+		assertEquals(200, forwarded.statusCode());
+		RecordedRequest upstreamSaw = seen.stream().filter(r -> r.getUrl().encodedPath().equals("/v1/chat/completions")).findFirst()
+				.orElseThrow();
+		assertEquals("Bearer " + RIGHT_KEY, upstreamSaw.getHeaders().get("Authorization"));
+		waitUntil("the agent shows as using it", () -> row("openai").agents().equals(List.of("writer")));
+	}
+
+	@Test
+	@DisplayName("Test tries the typed key with one request: 'works' for the right key, 'refused' for a wrong one; nothing is saved")
+	void testButton(FxRobot robot) {
+		openAddDialog(robot);
+		typeInto(robot, "#base-url", upstream.url("/").toString());
+		PasswordField secret = find(robot, "#connection-secret", PasswordField.class);
+		robot.clickOn(secret).write(RIGHT_KEY);
+		robot.clickOn("#test-connection");
+
+		waitUntil("the result is shown", () -> testResult(robot).getText().startsWith("The key works"));
+		assertEquals(1, probes(), "exactly one probe");
+		assertEquals("Bearer " + RIGHT_KEY, seen.getFirst().getHeaders().get("Authorization"));
+
+		robot.interact(secret::clear);
+		robot.clickOn(secret).write(WRONG_KEY);
+		assertEquals("", testResult(robot).getText(), "a result for the old key is not shown against the new one");
+		robot.clickOn("#test-connection");
+
+		waitUntil("the refusal is shown", () -> testResult(robot).getText().startsWith("The key was refused"));
+		assertEquals(2, probes(), "exactly one more probe");
+		assertEquals("Bearer " + WRONG_KEY, seen.getLast().getHeaders().get("Authorization"));
+		assertTrue(testResult(robot).getText().contains("401"), testResult(robot).getText());
+		assertFalse(testResult(robot).getText().contains(WRONG_KEY));
+		assertTrue(testResult(robot).getStyleClass().contains("error-text"));
+		assertEquals(WRONG_KEY, secret.getText(), "testing keeps the key for Save");
+		assertNull(broker.broker.registry().current().connection("openai"), "testing saves nothing");
+	}
+
+	@Test
+	@DisplayName("the Test button is disabled while its request runs, and comes back with the answer")
+	void testButtonWaits(FxRobot robot) {
+		openAddDialog(robot);
+		typeInto(robot, "#base-url", upstream.url("/").toString());
+		robot.clickOn("#connection-secret").write(SLOW_KEY);
+		Button test = find(robot, "#test-connection", Button.class);
+		robot.clickOn(test);
+
+		waitUntil("the upstream holds the probe", () -> probes() == 1);
+		assertTrue(test.isDisabled(), "no second test while one runs");
+		assertEquals("Testing…", testResult(robot).getText());
+
+		releaseSlowProbe.countDown();
+		waitUntil("the answer arrives", () -> !test.isDisabled() && testResult(robot).getText().startsWith("The key works"));
+		assertEquals(1, probes());
+	}
+
+	@Test
+	@DisplayName("an upstream that is not there gives a clear message, not a stack trace")
+	void unreachable(FxRobot robot) throws Exception {
+		int closedPort;
+		try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closedPort = s.getLocalPort();
+		}
+		openAddDialog(robot);
+		typeInto(robot, "#base-url", "http://127.0.0.1:" + closedPort);
+		robot.clickOn("#connection-secret").write(RIGHT_KEY);
+		robot.clickOn("#test-connection");
+
+		waitUntil("the failure is shown", () -> !testResult(robot).getText().isEmpty() && !testResult(robot).getText().equals("Testing…"));
+		assertEquals("Could not reach OpenAI (127.0.0.1:" + closedPort + "): nothing accepted the connection."
+				+ " Check the base URL and that the service is running, then test again.", testResult(robot).getText());
+	}
+
+	@Test
+	@DisplayName("a custom API shows its header fields and needs a base URL; the service's validation is shown inline")
+	void customAndValidation(FxRobot robot) {
+		openAddDialog(robot);
+		assertTrue(robot.lookup("#header-name").match(ConnectionsViewTest::onScreen).tryQuery().isEmpty(), "header fields only for custom");
+
+		robot.clickOn("#provider");
+		robot.clickOn(robot.lookup(".list-cell").match((javafx.scene.control.ListCell<?> c) -> "Custom HTTP API".equals(c.getText()) && onScreen(c))
+				.queryAs(javafx.scene.control.ListCell.class));
+		assertEquals("custom", find(robot, "#connection-name", TextField.class).getText());
+		assertEquals("Authorization", find(robot, "#header-name", TextField.class).getText());
+		assertEquals("Bearer {secret}", find(robot, "#header-format", TextField.class).getText());
+
+		robot.clickOn("#connection-secret").write(RIGHT_KEY);
+		robot.clickOn("#save-connection");
+		Label error = find(robot, "#add-error", Label.class);
+		assertEquals("A custom connection needs a base URL: the root of the API, for example https://api.example.com/v1.", error.getText());
+
+		typeInto(robot, "#base-url", upstream.url("/api").toString());
+		typeInto(robot, "#connection-name", "my api");
+		robot.clickOn("#save-connection");
+		waitUntil("the service's refusal is shown", () -> error.getText().startsWith("'my api' is not a usable connection name."));
+
+		typeInto(robot, "#header-name", "X-Api-Token");
+		typeInto(robot, "#header-format", "Token {secret}");
+		typeInto(robot, "#connection-name", "myapi");
+		robot.press(KeyCode.ENTER).release(KeyCode.ENTER); // Save is the default button
+		waitUntil("the connection is listed", () -> row("myapi") != null);
+		assertEquals("header X-Api-Token: Token {secret}", row("myapi").authProperty().get());
+		assertEquals("Custom HTTP API", row("myapi").providerProperty().get());
+	}
+
+	// --- testing and removing a saved connection ---------------------------------------------------------------------
+
+	@Test
+	@DisplayName("Test on a saved connection uses its keychain secret and shows the outcome in its row")
+	void testSaved(FxRobot robot) {
+		robot.clickOn("#tab-connections");
+		select(robot, "github");
+		robot.clickOn("#test-selected-connection");
+
+		waitUntil("the row and the message show the outcome", () -> row("github").status().equals("Works")
+				&& window.connectionsView().message().getText().startsWith("github: The key works: GitHub"));
+		List<RecordedRequest> probes = seen.stream().filter(r -> r.getUrl().encodedPath().equals("/user")).toList();
+		assertEquals(1, probes.size(), "exactly one probe");
+		assertEquals("Bearer " + GITHUB_SECRET, probes.getFirst().getHeaders().get("Authorization"));
+	}
+
+	@Test
+	@DisplayName("Remove asks first, naming the agents that lose access; confirmed, the connection and its keychain item are gone")
+	void remove(FxRobot robot) {
+		String ref = broker.broker.registry().current().connection("github").secretRef();
+		assertEquals(200, broker.get("/github/user", "Authorization", "Bearer " + coderKey).statusCode());
+		robot.clickOn("#tab-connections");
+		select(robot, "github");
+
+		robot.clickOn("#remove-connection");
+		DialogPane confirm = find(robot, "#remove-confirmation", DialogPane.class);
+		assertEquals("Remove 'github'?", confirm.getHeaderText());
+		assertTrue(confirm.getContentText().startsWith("These agents lose access to it at once, requests in progress included: coder, reader."),
+				confirm.getContentText());
+		assertFalse(confirm.getContentText().contains("other"), "an agent of another connection is not named");
+		javafx.stage.Window confirmWindow = confirm.getScene().getWindow();
+		robot.clickOn("#cancel-remove");
+		waitUntil("the confirmation has closed", () -> !confirmWindow.isShowing());
+		assertNotNull(row("github"), "'Keep it' keeps it");
+		assertEquals(GITHUB_SECRET, keychain.get(ref));
+
+		// The keyboard way: Delete on the selected row asks the same question.
+		robot.clickOn(robot.lookup(".table-row-cell").match((TableRow<?> r) -> r.getItem() == row("github") && onScreen(r))
+				.queryAs(TableRow.class));
+		robot.press(KeyCode.DELETE).release(KeyCode.DELETE);
+		robot.clickOn(find(robot, "#confirm-remove", Button.class));
+
+		waitUntil("the row is gone and the view says who lost access", () -> row("github") == null
+				&& window.connectionsView().message().getText().equals(
+						"Removed 'github' and deleted its key from the keychain. These agents lost access to it: coder, reader."));
+		assertNull(broker.broker.registry().current().connection("github"));
+		AmkException gone = assertThrows(AmkException.class, () -> keychain.get(ref));
+		assertEquals("secret_missing", gone.type());
+		assertEquals("unknown_connection", errorType(broker.get("/github/user", "Authorization", "Bearer " + coderKey)));
+		assertNotNull(row("spare"), "other connections stay");
+	}
+}
