@@ -23,7 +23,7 @@ final class AuditCommand extends AmkCommand.Leaf {
 	@Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "How many rows (default ${DEFAULT-VALUE}).")
 	int limit;
 
-	@Option(names = "--follow", description = "Keep printing new rows as they arrive (Ctrl+C stops).")
+	@Option(names = "--follow", description = "Keep printing new rows as they arrive (Ctrl+C stops); with --limit N, the last N rows first.")
 	boolean follow;
 
 	@Override
@@ -53,6 +53,15 @@ final class AuditCommand extends AmkCommand.Leaf {
 		long last = store.latestId();
 		if (!json()) {
 			out.println("Following the audit log (times in UTC); Ctrl+C stops.");
+			out.flush();
+		}
+		if (spec.commandLine().getParseResult().hasMatchedOption("--limit")) {
+			// Like tail -f -n N: the last N rows first, oldest first, then what arrives.
+			List<AuditEvent> recent = store.recent(agent, limit);
+			for (int i = recent.size() - 1; i >= 0; i--) {
+				out.println(json() ? Json.write(recent.get(i).toJson()) : line(recent.get(i)));
+				last = Math.max(last, recent.get(i).id());
+			}
 			out.flush();
 		}
 		while (!Thread.currentThread().isInterrupted() && !out.checkError()) {

@@ -199,21 +199,22 @@ class CliTest {
 	}
 
 	@Test
-	@DisplayName("audit --follow --json prints one JSON object per line as rows arrive")
+	@DisplayName("audit --follow --json prints one JSON object per line as rows arrive; --limit N shows the last N first")
 	void followAudit() throws Exception {
+		broker.get("/openai/v1/models", "Authorization", "Bearer amk_not_a_key");
+		org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> broker.broker.auditStore().latestId() >= 1);
 		java.io.PipedInputStream pipe = new java.io.PipedInputStream();
 		java.io.PrintWriter out = new java.io.PrintWriter(new java.io.OutputStreamWriter(new java.io.PipedOutputStream(pipe),
 				java.nio.charset.StandardCharsets.UTF_8), true);
-		Thread follower = Thread.ofVirtual().start(() -> Cli.run(new String[] {"audit", "--follow", "--json"},
+		Thread follower = Thread.ofVirtual().start(() -> Cli.run(new String[] {"audit", "--follow", "--json", "--limit", "1"},
 				Map.of("AMK_HOME", home.toString()), java.io.InputStream.nullInputStream(), false, out, new java.io.PrintWriter(java.io.Writer.nullWriter()),
 				java.time.Clock.systemUTC(), () -> TestKeychain.open(broker.service)));
 		java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(pipe, java.nio.charset.StandardCharsets.UTF_8));
 		try {
-			broker.get("/openai/v1/models", "Authorization", "Bearer amk_not_a_key");
+			// The row logged before the follower started arrives first (--limit 1), so no row can slip between.
+			Map<String, Object> first = Json.readObject(readLine(lines));
 			broker.get("/github/user", "x-api-key", "amk_also_not_a_key");
-
-			Map<String, Object> first = Json.readObject(lines.readLine());
-			Map<String, Object> second = Json.readObject(lines.readLine());
+			Map<String, Object> second = Json.readObject(readLine(lines));
 			assertEquals("openai", first.get("connection"));
 			assertEquals("invalid_key", first.get("reason"));
 			assertEquals("/user", second.get("path"));
@@ -222,6 +223,17 @@ class CliTest {
 			follower.join(5000);
 		}
 		assertFalse(follower.isAlive(), "--follow stops when interrupted");
+	}
+
+	/** A line, or a failure after 10 s: a broken follower must fail the test, not hang the build. */
+	private static String readLine(java.io.BufferedReader lines) throws Exception {
+		return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+			try {
+				return lines.readLine();
+			} catch (java.io.IOException e) {
+				throw new java.io.UncheckedIOException(e);
+			}
+		}).get(10, java.util.concurrent.TimeUnit.SECONDS);
 	}
 
 	@Test

@@ -43,6 +43,8 @@ public final class AgentsModel {
 	/** The agents that "Pause all" revoked, so that "Resume" restores exactly those. */
 	private final ReadOnlyIntegerWrapper pausedCount = new ReadOnlyIntegerWrapper();
 	private Set<String> paused = Set.of();
+	/** New agent, edit grants, rotate, delete: the dialogs' entry points, on the same executor; their failures show as lastError. */
+	private final AgentActions actions;
 
 	public AgentsModel(AccessRegistry registry, ActivityTracker activity, AgentService agents, Clock clock, Executor background) {
 		this.registry = registry;
@@ -50,6 +52,12 @@ public final class AgentsModel {
 		this.agents = agents;
 		this.clock = clock;
 		this.background = background;
+		this.actions = new AgentActions(registry, agents, clock, background, lastError::set);
+	}
+
+	/** What the agent dialogs use to change agents and to build setup text (which needs the proxy's port). */
+	public AgentActions actions() {
+		return actions;
 	}
 
 	/** Starts following the registry and the activity; call on the FX thread. */

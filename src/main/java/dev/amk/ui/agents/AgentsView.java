@@ -30,9 +30,11 @@ public final class AgentsView extends BorderPane {
 		list = new ListView<>(model.rows());
 		list.setId("agents");
 		list.setAccessibleText("Agents");
-		list.setPlaceholder(new Label("No agents yet. Create one with 'amk agent create NAME --grant CONNECTION'."));
+		list.setPlaceholder(new Label("No agents yet. Click New agent… to create one, or run 'amk agent create NAME --grant CONNECTION'."));
 		list.setCellFactory(v -> new AgentCell(model, clock, tick));
 		setCenter(list);
+		// New agent…, Edit grants…, Rotate key…, Delete…; also Enter and Delete on the list.
+		setTop(new AgentToolbar(model.actions(), list));
 		Label error = new Label();
 		error.getStyleClass().add("error-text");
 		error.textProperty().bind(model.lastErrorProperty());

@@ -64,6 +64,7 @@ public final class DesktopApp {
 	public void start(Stage stage, Runnable quit) {
 		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
 		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
+		agents.actions().setProxyPort(broker.port()); // the setup snippets name the port agents must use
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
 		connections = new ConnectionsModel(broker.registry(), broker.connections(), tester, background).start();
 		window.addConnectionsTab(connections);

@@ -1,0 +1,155 @@
+package dev.amk.ui.agents;
+
+import dev.amk.access.AccessRegistry;
+import dev.amk.access.AccessSnapshot;
+import dev.amk.agents.Agent;
+import dev.amk.agents.AgentService;
+import dev.amk.agents.Grant;
+import dev.amk.common.AmkException;
+import dev.amk.connections.Connection;
+import dev.amk.connections.SetupSnippet;
+import dev.amk.proxy.ProxySettings;
+import javafx.application.Platform;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * What the agent dialogs ask of the broker: create, change grants and expiry, rotate, delete. Each call runs on
+ * the background executor, reloads the registry (so the proxy applies the change before anyone is told it is
+ * done) and completes its future on the FX thread, after the agent list has been refreshed.
+ *
+ * <p>Keys pass through here only inside the {@link AgentService.Issued} a future completes with; nothing here
+ * keeps one. Failures complete the future with an {@link AmkException}, whose message is written for a person
+ * and never holds a key.
+ */
+public final class AgentActions {
+	private static final System.Logger LOG = System.getLogger(AgentActions.class.getName());
+
+	private final AccessRegistry registry;
+	private final AgentService agents;
+	private final Clock clock;
+	private final Executor background;
+	private final Consumer<String> errors;
+	/** Where agents reach the proxy, for their setup text; the app sets the real port once the broker listens. */
+	private volatile int proxyPort = ProxySettings.DEFAULT_PORT;
+
+	/** @param errors told (on the FX thread) of a failed rotate or delete, and of success with null; the dialogs report their own */
+	public AgentActions(AccessRegistry registry, AgentService agents, Clock clock, Executor background, Consumer<String> errors) {
+		this.registry = registry;
+		this.agents = agents;
+		this.clock = clock;
+		this.background = background;
+		this.errors = errors;
+	}
+
+	public int proxyPort() {
+		return proxyPort;
+	}
+
+	public void setProxyPort(int port) {
+		this.proxyPort = port;
+	}
+
+	/** {@code http://127.0.0.1:PORT/CONNECTION}. */
+	public String proxyBase(String connection) {
+		return SetupSnippet.proxyBase(proxyPort, connection);
+	}
+
+	public Clock clock() {
+		return clock;
+	}
+
+	/** Every connection an agent could be granted, by name. Reads the in-memory snapshot: cheap on the FX thread. */
+	public List<Connection> connections() {
+		return registry.current().connections().stream().sorted(Comparator.comparing(Connection::name)).toList();
+	}
+
+	/** The agent as the running broker knows it, or empty if it was deleted meanwhile (say, from the CLI). */
+	public Optional<Agent> agent(String name) {
+		return registry.current().agents().stream().map(AccessSnapshot.AgentEntry::agent).filter(a -> a.name().equals(name)).findFirst();
+	}
+
+	/** The granted connections that still exist, in grant order: what the result screen shows setup for. */
+	public List<Connection> grantedConnections(Agent agent) {
+		AccessSnapshot snapshot = registry.current();
+		return agent.grants().stream().map(g -> snapshot.connection(g.connection())).filter(c -> c != null).toList();
+	}
+
+	/** Creates an agent; the future's {@code Issued} carries its key, to be shown once and dropped. */
+	public CompletableFuture<AgentService.Issued> create(String name, List<Grant> grants, Instant expiresAt) {
+		return submit(() -> agents.create(name, grants, expiresAt));
+	}
+
+	/** Replaces the agent's grants and, when {@code changeExpiry}, its expiry ({@code null}: never expires). */
+	public CompletableFuture<Agent> update(String name, List<Grant> grants, boolean changeExpiry, Instant expiresAt) {
+		return submit(() -> {
+			Agent updated = agents.setGrants(name, grants);
+			return changeExpiry ? agents.setExpiry(name, expiresAt) : updated;
+		});
+	}
+
+	/** A new key for the agent; the old one is refused from the moment the future completes (earlier, in fact). */
+	public CompletableFuture<AgentService.Issued> rotate(String name) {
+		return reported(submit(() -> agents.rotate(name)));
+	}
+
+	public CompletableFuture<Void> delete(String name) {
+		return reported(submit(() -> {
+			agents.delete(name);
+			return null;
+		}));
+	}
+
+	private <T> CompletableFuture<T> reported(CompletableFuture<T> future) {
+		return future.whenComplete((value, failure) -> errors.accept(failure == null ? null : message(failure)));
+	}
+
+	/** The message of a failure from one of these futures, for a person. */
+	public static String message(Throwable failure) {
+		Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+		return t.getMessage();
+	}
+
+	private <T> CompletableFuture<T> submit(Callable<T> work) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		background.execute(() -> {
+			T value = null;
+			AmkException failure = null;
+			try {
+				value = work.call();
+			} catch (AmkException e) {
+				failure = e;
+			} catch (Exception e) {
+				// Not a key in sight: keys live only in Issued, which exceptions never carry.
+				LOG.log(System.Logger.Level.ERROR, "An agent change failed", e);
+				failure = new AmkException("internal_error", "The change could not be saved (" + e.getClass().getSimpleName()
+						+ "). Try again; if it keeps failing, the app's log in the data folder says why.", e);
+			}
+			try {
+				registry.reload(); // in-process: the proxy sees the change before the UI does
+			} catch (RuntimeException e) {
+				// The change is committed; the registry watcher picks it up within half a second.
+				LOG.log(System.Logger.Level.WARNING, "Reloading the registry after an agent change failed: " + e.getMessage());
+			}
+			T done = value;
+			AmkException failed = failure;
+			// Queued behind the list refresh that the reload requested, so callers see the updated rows.
+			Platform.runLater(() -> {
+				if (failed == null) {
+					result.complete(done);
+				} else {
+					result.completeExceptionally(failed);
+				}
+			});
+		});
+		return result;
+	}
+}
