@@ -143,6 +143,20 @@ class ScreenshotTour {
 			stage.getScene().getStylesheets().add(MainWindow.class.getResource("/dev/amk/ui/amk-dark.css").toExternalForm());
 		});
 		save(stage.getScene(), out.resolve("agents-dark.png"));
+		robot.interact(() -> stage.getScene().getStylesheets().removeIf(css -> css.endsWith("amk-dark.css")));
+
+		// The New agent flow: the form, then the result screen with the key shown once and the setup blocks.
+		robot.clickOn("#new-agent");
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup("#agent-name").queryAll().isEmpty());
+		javafx.scene.control.TextField name = robot.lookup("#agent-name").queryAs(javafx.scene.control.TextField.class);
+		robot.clickOn(name).write("claude-code");
+		robot.clickOn("#grant-anthropic");
+		save(name.getScene(), out.resolve("new-agent.png"));
+		robot.clickOn("#editor-save");
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup("#agent-key").queryAll().isEmpty());
+		javafx.scene.control.TextField key = robot.lookup("#agent-key").queryAs(javafx.scene.control.TextField.class);
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> key.getText().startsWith("amk_"));
+		save(key.getScene(), out.resolve("new-agent-key.png"));
 		assertTrue(Files.size(out.resolve("activity.png")) > 10_000);
 	}
 
