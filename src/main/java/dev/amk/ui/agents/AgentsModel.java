@@ -7,6 +7,7 @@ import dev.amk.agents.Agent;
 import dev.amk.agents.AgentService;
 import dev.amk.common.AmkException;
 import dev.amk.ui.common.FxBatcher;
+import dev.amk.ui.common.RowLists;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
@@ -110,13 +111,7 @@ public final class AgentsModel {
 			if (row.isActive()) {
 				active++;
 			}
-			int at = rows.indexOf(row);
-			if (at != i) {
-				if (at >= 0) {
-					rows.remove(at);
-				}
-				rows.add(i, row);
-			}
+			RowLists.placeAt(rows, i, row);
 		}
 		rows.removeIf(r -> !seen.contains(r.id()));
 		byId.keySet().retainAll(seen);

@@ -7,6 +7,7 @@ import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.ui.common.FxBatcher;
+import dev.amk.ui.common.RowLists;
 import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -77,13 +78,7 @@ public final class ConnectionsModel {
 			if (!using.equals(row.agents())) {
 				row.agentsProperty().set(using);
 			}
-			int at = rows.indexOf(row);
-			if (at != i) {
-				if (at >= 0) {
-					rows.remove(at);
-				}
-				rows.add(i, row);
-			}
+			RowLists.placeAt(rows, i, row);
 		}
 		rows.removeIf(r -> !seen.contains(r.id()));
 		byId.keySet().retainAll(seen);
