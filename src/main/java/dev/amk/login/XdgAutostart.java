@@ -1,22 +1,19 @@
 package dev.amk.login;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** {@code ~/.config/autostart/agent-master-key.desktop}: desktops that follow XDG start it at login. */
-final class XdgAutostart implements LoginItem {
-	private final Path file;
-
+final class XdgAutostart extends FileLoginItem {
 	XdgAutostart(Path autostartDir) {
-		this.file = autostartDir.resolve("agent-master-key.desktop");
+		super(autostartDir.resolve("agent-master-key.desktop"));
 	}
 
 	@Override
-	public void enable(List<String> command) {
+	String content(List<String> command) {
 		String exec = command.stream().map(XdgAutostart::quote).collect(Collectors.joining(" "));
-		MacLaunchAgent.write(file, """
+		return """
 				[Desktop Entry]
 				Type=Application
 				Name=Agent Master Key
@@ -24,22 +21,7 @@ final class XdgAutostart implements LoginItem {
 				Exec=%s
 				Terminal=false
 				X-GNOME-Autostart-enabled=true
-				""".formatted(exec));
-	}
-
-	@Override
-	public void disable() {
-		MacLaunchAgent.delete(file);
-	}
-
-	@Override
-	public boolean isEnabled() {
-		return Files.exists(file);
-	}
-
-	@Override
-	public Path location() {
-		return file;
+				""".formatted(exec);
 	}
 
 	/** Desktop Entry Exec quoting: double quotes, with ", `, $ and \\ escaped. */

@@ -20,6 +20,7 @@ import java.time.ZoneId;
 /** The compact main window: Agents and Activity, with a status line. Closing it only hides it. */
 public final class MainWindow {
 	private final Stage stage;
+	private final TabPane tabs;
 	private final AgentsView agentsView;
 	private final ActivityView activityView;
 	private ConnectionsView connectionsView;
@@ -32,7 +33,7 @@ public final class MainWindow {
 		Tab activityTab = new Tab("Activity", activityView);
 		agentsTab.setId("tab-agents");
 		activityTab.setId("tab-activity");
-		TabPane tabs = new TabPane(agentsTab, activityTab);
+		this.tabs = new TabPane(agentsTab, activityTab);
 		tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
 		Label status = new Label();
 		status.setId("status-line");
@@ -73,7 +74,7 @@ public final class MainWindow {
 	public void addTab(String title, javafx.scene.Node content, String id) {
 		Tab tab = new Tab(title, content);
 		tab.setId(id);
-		((TabPane) ((BorderPane) stage.getScene().getRoot()).getCenter()).getTabs().add(tab);
+		tabs.getTabs().add(tab);
 	}
 
 	/**
@@ -84,8 +85,7 @@ public final class MainWindow {
 		connectionsView = new ConnectionsView(connections);
 		Tab tab = new Tab("Connections", connectionsView);
 		tab.setId("tab-connections");
-		var tabs = ((TabPane) ((BorderPane) stage.getScene().getRoot()).getCenter()).getTabs();
-		tabs.add(tabs.stream().map(Tab::getId).toList().indexOf("tab-agents") + 1, tab);
+		tabs.getTabs().add(tabs.getTabs().stream().map(Tab::getId).toList().indexOf("tab-agents") + 1, tab);
 		return connectionsView;
 	}
 
