@@ -3,6 +3,8 @@ package dev.amk.cli;
 import dev.amk.agents.AgentService;
 import dev.amk.audit.AuditStore;
 import dev.amk.connections.ConnectionService;
+import dev.amk.oauth.OAuthRevoker;
+import dev.amk.oauth.TokenEndpoint;
 import dev.amk.db.Database;
 import dev.amk.launcher.AmkHome;
 import dev.amk.secrets.SecretStore;
@@ -104,7 +106,11 @@ public final class CliContext implements AutoCloseable {
 	}
 
 	public ConnectionService connections() {
-		return new ConnectionService(registry(), secrets(), clock);
+		return new ConnectionService(registry(), secrets(), clock, new OAuthRevoker(tokenEndpoint()));
+	}
+
+	public TokenEndpoint tokenEndpoint() {
+		return new TokenEndpoint(clock);
 	}
 
 	@Override

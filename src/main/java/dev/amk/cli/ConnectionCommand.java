@@ -109,7 +109,7 @@ final class ConnectionCommand extends AmkCommand.Group {
 	static final class Remove extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
-			List<String> affected = ctx().connections().remove(name);
+			List<String> affected = ctx().connections().remove(name).agents();
 			respond(Map.of("removed", name, "agents_lost_access", affected), "Removed '" + name + "'."
 					+ (affected.isEmpty() ? "" : " These agents lost access to it: " + String.join(", ", affected) + "."));
 			return 0;

@@ -34,6 +34,25 @@ public final class BaseUrls {
 		return path.equals("/") ? url.newBuilder().encodedPath("/").build() : url;
 	}
 
+	/**
+	 * An OAuth endpoint (authorize, token, device, revoke): https, or http on this machine only, because a client
+	 * secret, an authorization code and refresh tokens travel to it. {@code what} names it in the error.
+	 */
+	public static HttpUrl endpoint(String what, String text) {
+		HttpUrl url = HttpUrl.parse(text == null ? "" : text.strip());
+		if (url == null) {
+			throw AmkException.invalid("The " + what + " '" + text + "' is not an http(s) URL. Copy it from the provider's OAuth documentation.");
+		}
+		if (!url.username().isEmpty() || !url.password().isEmpty() || url.fragment() != null) {
+			throw AmkException.invalid("The " + what + " must not contain a user, a password or a #fragment.");
+		}
+		if (url.scheme().equals("http") && !isLoopback(url.host())) {
+			throw AmkException.invalid("The " + what + " must use https (plain http only for a server on this machine): codes and"
+					+ " tokens travel to it.");
+		}
+		return url;
+	}
+
 	static boolean isLoopback(String host) {
 		if (host.equals("localhost")) {
 			return true;

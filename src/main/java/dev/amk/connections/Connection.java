@@ -6,7 +6,18 @@ import java.time.Instant;
 
 /**
  * A connected account: where its API lives and how its secret is injected. The secret itself is in
- * the keychain under {@code secretRef}; this record never holds it.
+ * the keychain under {@code secretRef}; this record never holds it. For an OAuth connection that secret is
+ * the token set, and {@code oauth} says where it came from and how it stands; for an API key it is null.
  */
-public record Connection(long id, String name, Provider provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant createdAt) {
+public record Connection(long id, String name, Provider provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant createdAt,
+		OAuthDetails oauth) {
+
+	/** An API-key connection. */
+	public Connection(long id, String name, Provider provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant createdAt) {
+		this(id, name, provider, baseUrl, injection, secretRef, createdAt, null);
+	}
+
+	public boolean isOAuth() {
+		return oauth != null;
+	}
 }

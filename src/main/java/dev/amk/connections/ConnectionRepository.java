@@ -13,16 +13,19 @@ import java.util.Optional;
 
 /** SQL for the {@code connections} table. Methods take the JDBC connection so callers choose the transaction. */
 public final class ConnectionRepository {
-	private static final String COLUMNS = "id, name, provider, base_url, auth_kind, auth_name, auth_format, secret_ref, created_at";
+	private static final String SELECT = "SELECT c.id, c.name, c.provider, c.base_url, c.auth_kind, c.auth_name, c.auth_format,"
+			+ " c.secret_ref, c.created_at, o.connection_id AS oauth_id, o.authorize_url, o.token_url, o.device_url, o.revoke_url,"
+			+ " o.client_id, o.client_secret_ref, o.client_auth, o.scopes_requested, o.scopes_granted, o.identity, o.access_expires_at,"
+			+ " o.status, o.status_detail FROM connections c LEFT JOIN oauth_connections o ON o.connection_id = c.id";
 
 	public List<dev.amk.connections.Connection> all(Connection c) throws SQLException {
-		try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM connections ORDER BY name")) {
+		try (PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY c.name")) {
 			return readAll(ps);
 		}
 	}
 
 	public Optional<dev.amk.connections.Connection> byName(Connection c, String name) throws SQLException {
-		try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM connections WHERE name = ?")) {
+		try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE c.name = ?")) {
 			ps.setString(1, name);
 			return readAll(ps).stream().findFirst();
 		}
@@ -45,6 +48,63 @@ public final class ConnectionRepository {
 				rs.next();
 				return rs.getLong(1);
 			}
+		}
+	}
+
+	/** The OAuth side of a connection inserted with {@link #insert}. */
+	public void insertOAuth(Connection c, long connectionId, OAuthDetails oauth, Instant now) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement(
+				"INSERT INTO oauth_connections (connection_id, authorize_url, token_url, device_url, revoke_url, client_id, client_secret_ref,"
+						+ " client_auth, scopes_requested, scopes_granted, identity, access_expires_at, status, status_detail, updated_at)"
+						+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+			ps.setLong(1, connectionId);
+			ps.setString(2, text(oauth.authorizeUrl()));
+			ps.setString(3, oauth.tokenUrl().toString());
+			ps.setString(4, text(oauth.deviceUrl()));
+			ps.setString(5, text(oauth.revokeUrl()));
+			ps.setString(6, oauth.clientId());
+			ps.setString(7, oauth.clientSecretRef());
+			ps.setString(8, oauth.clientAuth().column());
+			ps.setString(9, String.join(" ", oauth.scopesRequested()));
+			ps.setString(10, oauth.scopesGranted() == null ? null : String.join(" ", oauth.scopesGranted()));
+			ps.setString(11, oauth.identity());
+			setInstant(ps, 12, oauth.accessExpiresAt());
+			ps.setString(13, oauth.status().column());
+			ps.setString(14, oauth.statusDetail());
+			ps.setLong(15, now.toEpochMilli());
+			ps.executeUpdate();
+		}
+	}
+
+	/** Replaces a connection's OAuth row (a reconnect may change client, scopes and endpoints). */
+	public void replaceOAuth(Connection c, long connectionId, OAuthDetails oauth, Instant now) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("DELETE FROM oauth_connections WHERE connection_id = ?")) {
+			ps.setLong(1, connectionId);
+			ps.executeUpdate();
+		}
+		insertOAuth(c, connectionId, oauth, now);
+	}
+
+	/** After a refresh: what the provider granted this time and until when; the connection is healthy again. */
+	public void updateOAuthGrant(Connection c, long connectionId, List<String> scopesGranted, Instant accessExpiresAt, Instant now)
+			throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("UPDATE oauth_connections SET scopes_granted = coalesce(?, scopes_granted),"
+				+ " access_expires_at = ?, status = 'connected', status_detail = NULL, updated_at = ? WHERE connection_id = ?")) {
+			ps.setString(1, scopesGranted == null ? null : String.join(" ", scopesGranted));
+			setInstant(ps, 2, accessExpiresAt);
+			ps.setLong(3, now.toEpochMilli());
+			ps.setLong(4, connectionId);
+			ps.executeUpdate();
+		}
+	}
+
+	public void markNeedsReconnect(Connection c, long connectionId, String detail, Instant now) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("UPDATE oauth_connections SET status = 'needs_reconnect', status_detail = ?,"
+				+ " updated_at = ? WHERE connection_id = ? AND status <> 'needs_reconnect'")) {
+			ps.setString(1, detail);
+			ps.setLong(2, now.toEpochMilli());
+			ps.setLong(3, connectionId);
+			ps.executeUpdate();
 		}
 	}
 
@@ -89,9 +149,41 @@ public final class ConnectionRepository {
 						HttpUrl.get(rs.getString("base_url")),
 						Injection.fromColumns(rs.getString("auth_kind"), rs.getString("auth_name"), rs.getString("auth_format")),
 						rs.getString("secret_ref"),
-						Instant.ofEpochMilli(rs.getLong("created_at"))));
+						Instant.ofEpochMilli(rs.getLong("created_at")),
+						rs.getObject("oauth_id") == null ? null : readOAuth(rs)));
 			}
 		}
 		return result;
+	}
+
+	private static OAuthDetails readOAuth(ResultSet rs) throws SQLException {
+		long expires = rs.getLong("access_expires_at");
+		Instant accessExpiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
+		String granted = rs.getString("scopes_granted");
+		return new OAuthDetails(url(rs.getString("authorize_url")), HttpUrl.get(rs.getString("token_url")), url(rs.getString("device_url")),
+				url(rs.getString("revoke_url")), rs.getString("client_id"), rs.getString("client_secret_ref"),
+				OAuthDetails.ClientAuth.fromColumn(rs.getString("client_auth")), scopes(rs.getString("scopes_requested")),
+				granted == null ? null : scopes(granted), rs.getString("identity"), accessExpiresAt,
+				OAuthDetails.Status.fromColumn(rs.getString("status")), rs.getString("status_detail"));
+	}
+
+	private static List<String> scopes(String column) {
+		return column == null || column.isBlank() ? List.of() : List.of(column.strip().split("\\s+"));
+	}
+
+	private static HttpUrl url(String column) {
+		return column == null ? null : HttpUrl.get(column);
+	}
+
+	private static String text(HttpUrl url) {
+		return url == null ? null : url.toString();
+	}
+
+	private static void setInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
+		if (instant == null) {
+			ps.setNull(index, java.sql.Types.INTEGER);
+		} else {
+			ps.setLong(index, instant.toEpochMilli());
+		}
 	}
 }

@@ -17,12 +17,18 @@ public final class ConnectionService {
 	private final Database db;
 	private final SecretStore secrets;
 	private final Clock clock;
+	private final TokenRevoker revoker;
 	private final ConnectionRepository repository = new ConnectionRepository();
 
 	public ConnectionService(Database db, SecretStore secrets, Clock clock) {
+		this(db, secrets, clock, TokenRevoker.NONE);
+	}
+
+	public ConnectionService(Database db, SecretStore secrets, Clock clock, TokenRevoker revoker) {
 		this.db = db;
 		this.secrets = secrets;
 		this.clock = clock;
+		this.revoker = revoker;
 	}
 
 	/** What a person asks for; null fields take the provider's defaults. */
@@ -31,6 +37,17 @@ public final class ConnectionService {
 
 	/** A connection with the names of the agents that may use it. */
 	public record Listed(Connection connection, List<String> agents) {
+	}
+
+	/**
+	 * An OAuth connection to create. {@code oauth.clientSecretRef()} is ignored: the service files the client
+	 * secret itself. A null {@code baseUrl} takes the provider's default.
+	 */
+	public record NewOAuthConnection(String name, Provider provider, String baseUrl, OAuthDetails oauth) {
+	}
+
+	/** What removing a connection did: the agents that lost it, and whether the provider forgot its tokens. */
+	public record Removed(List<String> agents, TokenRevoker.Outcome revocation) {
 	}
 
 	public Connection add(NewConnection request, String secret) {
@@ -86,6 +103,114 @@ public final class ConnectionService {
 		secrets.delete(existing.secretRef());
 	}
 
+	/** Fails early, before a browser sign-in, when the name is unusable or taken. */
+	public void requireNewName(String name) {
+		Names.requireValid("connection", name);
+		if (db.read(c -> repository.byName(c, name)).isPresent()) {
+			throw new AmkException("already_exists", "A connection named '" + name + "' already exists. Pick another name, or sign in"
+					+ " again to it with --reconnect (the app: its Reconnect button).");
+		}
+	}
+
+	/**
+	 * Stores a freshly signed-in OAuth connection: token set and client secret into the keychain first, then the
+	 * rows that point at them, in one transaction; on failure the keychain items go again.
+	 */
+	public Connection addOAuth(NewOAuthConnection request, String tokenSetJson, String clientSecret) {
+		String name = Names.requireValid("connection", request.name());
+		Provider provider = request.provider();
+		String baseUrlText = request.baseUrl() != null ? request.baseUrl() : provider.defaultBaseUrl();
+		if (baseUrlText == null) {
+			throw AmkException.invalid("A generic OAuth connection needs --base-url, the root of the API the tokens are for,"
+					+ " for example https://api.example.com.");
+		}
+		var baseUrl = BaseUrls.parse(baseUrlText);
+		Injection injection = provider.defaultInjection();
+		requireNewName(name);
+		String ref = newSecretRef();
+		String clientRef = clientSecret == null ? null : newSecretRef();
+		OAuthDetails oauth = withClientSecretRef(request.oauth(), clientRef);
+		secrets.put(ref, tokenSetJson);
+		try {
+			if (clientRef != null) {
+				secrets.put(clientRef, clientSecret);
+			}
+			long id = db.inTransaction(c -> {
+				long inserted = repository.insert(c, name, provider, baseUrl, injection, ref, clock.instant());
+				repository.insertOAuth(c, inserted, oauth, clock.instant());
+				return inserted;
+			});
+			return new Connection(id, name, provider, baseUrl, injection, ref, clock.instant(), oauth);
+		} catch (RuntimeException e) {
+			secrets.delete(ref);
+			if (clientRef != null) {
+				secrets.delete(clientRef);
+			}
+			if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+				throw new AmkException("already_exists", "A connection named '" + name + "' already exists.", e);
+			}
+			throw e;
+		}
+	}
+
+	/**
+	 * Replaces an OAuth connection's tokens (and client, scopes, endpoints) after a new sign-in; grants stay.
+	 * New keychain items are written first and the old ones removed last, so a running broker switches over
+	 * between two requests.
+	 */
+	public Connection reconnectOAuth(String name, OAuthDetails oauth, String tokenSetJson, String clientSecret) {
+		Connection existing = get(name);
+		if (!existing.isOAuth()) {
+			throw AmkException.invalid("'" + name + "' is connected with an API key; replace it with 'amk connection set-secret " + name + "'.");
+		}
+		String ref = newSecretRef();
+		String clientRef = clientSecret == null ? null : newSecretRef();
+		OAuthDetails details = withClientSecretRef(oauth, clientRef);
+		secrets.put(ref, tokenSetJson);
+		try {
+			if (clientRef != null) {
+				secrets.put(clientRef, clientSecret);
+			}
+			db.inTransaction(c -> {
+				repository.updateSecretRef(c, existing.id(), ref);
+				repository.replaceOAuth(c, existing.id(), details, clock.instant());
+				return null;
+			});
+		} catch (RuntimeException e) {
+			secrets.delete(ref);
+			if (clientRef != null) {
+				secrets.delete(clientRef);
+			}
+			throw e;
+		}
+		secrets.delete(existing.secretRef());
+		if (existing.oauth().clientSecretRef() != null) {
+			secrets.delete(existing.oauth().clientSecretRef());
+		}
+		return get(name);
+	}
+
+	/** After a refresh: the new expiry and scopes, for the app and the CLI to show. Clears "needs reconnect". */
+	public void recordRefresh(Connection connection, List<String> scopesGranted, java.time.Instant accessExpiresAt) {
+		db.inTransaction(c -> {
+			repository.updateOAuthGrant(c, connection.id(), scopesGranted, accessExpiresAt, clock.instant());
+			return null;
+		});
+	}
+
+	/** The provider refused the grant: agents get {@code connection_needs_reauth} until the person signs in again. */
+	public void markNeedsReconnect(Connection connection, String detail) {
+		db.inTransaction(c -> {
+			repository.markNeedsReconnect(c, connection.id(), detail, clock.instant());
+			return null;
+		});
+	}
+
+	private static OAuthDetails withClientSecretRef(OAuthDetails o, String clientRef) {
+		return new OAuthDetails(o.authorizeUrl(), o.tokenUrl(), o.deviceUrl(), o.revokeUrl(), o.clientId(), clientRef, o.clientAuth(),
+				o.scopesRequested(), o.scopesGranted(), o.identity(), o.accessExpiresAt(), o.status(), o.statusDetail());
+	}
+
 	public List<Listed> list() {
 		return db.read(c -> {
 			var result = new java.util.ArrayList<Listed>();
@@ -101,16 +226,35 @@ public final class ConnectionService {
 				.orElseThrow(() -> AmkException.notFound("connection", name, "See 'amk connection list'."));
 	}
 
-	/** Removes the connection and its grants, then its secret. Returns the agents that lost access. */
-	public List<String> remove(String name) {
+	/**
+	 * Removes the connection and its grants, then its keychain items. An OAuth connection's tokens are first
+	 * revoked at the provider where it supports that (RFC 7009), so that a copy of them is worthless too.
+	 */
+	public Removed remove(String name) {
 		Connection existing = get(name);
+		TokenRevoker.Outcome revocation = TokenRevoker.Outcome.NOT_SUPPORTED;
+		if (existing.isOAuth()) {
+			revocation = revokeQuietly(existing);
+		}
 		List<String> affected = db.inTransaction(c -> {
 			List<String> agents = repository.agentsUsing(c, existing.id());
 			repository.delete(c, existing.id());
 			return agents;
 		});
 		secrets.delete(existing.secretRef());
-		return affected;
+		if (existing.isOAuth() && existing.oauth().clientSecretRef() != null) {
+			secrets.delete(existing.oauth().clientSecretRef());
+		}
+		return new Removed(affected, revocation);
+	}
+
+	private TokenRevoker.Outcome revokeQuietly(Connection existing) {
+		try {
+			String clientRef = existing.oauth().clientSecretRef();
+			return revoker.revoke(existing, secrets.get(existing.secretRef()), clientRef == null ? null : secrets.get(clientRef));
+		} catch (AmkException e) {
+			return TokenRevoker.Outcome.FAILED; // a missing keychain item must not keep the person from removing the connection
+		}
 	}
 
 	private static void requireUsableSecret(String secret, Injection injection) {

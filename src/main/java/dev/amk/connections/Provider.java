@@ -15,7 +15,14 @@ public enum Provider {
 	ANTHROPIC("anthropic", "Anthropic", "https://api.anthropic.com", new Injection.Header("x-api-key", "{secret}"), "/v1/models"),
 	GEMINI("gemini", "Google Gemini", "https://generativelanguage.googleapis.com", new Injection.Header("x-goog-api-key", "{secret}"), "/v1beta/models"),
 	GITHUB("github", "GitHub", "https://api.github.com", new Injection.Header("Authorization", "Bearer {secret}"), "/user"),
-	CUSTOM("custom", "Custom HTTP API", null, null, null);
+	// Gmail, Drive and Calendar all answer under www.googleapis.com (/gmail/v1, /drive/v3, /calendar/v3).
+	GOOGLE("google", "Google", "https://www.googleapis.com", new Injection.Header("Authorization", "Bearer {secret}"), "/oauth2/v3/userinfo"),
+	SLACK("slack", "Slack", "https://slack.com/api", new Injection.Header("Authorization", "Bearer {secret}"), "/auth.test"),
+	NOTION("notion", "Notion", "https://api.notion.com", new Injection.Header("Authorization", "Bearer {secret}"), null),
+	LINEAR("linear", "Linear", "https://api.linear.app", new Injection.Header("Authorization", "Bearer {secret}"), null),
+	CUSTOM("custom", "Custom HTTP API", null, null, null),
+	/** Any OAuth 2.0 API: the user gives the endpoints and the API's base URL; tokens go as Bearer. */
+	OAUTH("oauth", "OAuth 2.0 API", null, new Injection.Header("Authorization", "Bearer {secret}"), null);
 
 	private final String id;
 	private final String displayName;
@@ -47,6 +54,14 @@ public enum Provider {
 	/** How the real key is sent; null for {@code custom}. */
 	public Injection defaultInjection() {
 		return defaultInjection;
+	}
+
+	/**
+	 * True when a person can connect it by pasting a key. Google's APIs and the generic OAuth provider only
+	 * take OAuth tokens, which the broker must be able to refresh: those connect with {@code connection connect}.
+	 */
+	public boolean takesApiKey() {
+		return this != GOOGLE && this != OAUTH;
 	}
 
 	/** A cheap authenticated GET that proves a key works; null when unknown. */
@@ -94,7 +109,20 @@ public enum Provider {
 						List.of(), List.of("import { Octokit } from \"octokit\";",
 								"const octokit = new Octokit({ baseUrl: \"" + proxyBase + "\", auth: process.env.GH_TOKEN });")));
 			}
-			case CUSTOM -> snippets.add(envSnippet("custom", "Your HTTP client",
+			case GOOGLE -> snippets.add(envSnippet("google", "Google APIs",
+					"Send Gmail (/gmail/v1), Drive (/drive/v3) and Calendar (/calendar/v3) requests to this URL instead of"
+							+ " https://www.googleapis.com, with the key as the Bearer token.",
+					"GOOGLE_API_BASE_URL", proxyBase, "GOOGLE_ACCESS_TOKEN", key));
+			case SLACK -> snippets.add(envSnippet("slack", "Slack SDKs",
+					"Pass the URL as slack_api_url (Python) or slackApiUrl (Node) and the key as the token.",
+					"SLACK_API_URL", proxyBase + "/", "SLACK_TOKEN", key));
+			case NOTION -> snippets.add(envSnippet("notion", "Notion SDK",
+					"With @notionhq/client: new Client({ auth: process.env.NOTION_TOKEN, baseUrl: process.env.NOTION_BASE_URL }).",
+					"NOTION_BASE_URL", proxyBase, "NOTION_TOKEN", key));
+			case LINEAR -> snippets.add(envSnippet("linear", "Linear SDK",
+					"With @linear/sdk: new LinearClient({ accessToken: process.env.LINEAR_ACCESS_TOKEN, apiUrl: process.env.LINEAR_API_URL }).",
+					"LINEAR_API_URL", proxyBase + "/graphql", "LINEAR_ACCESS_TOKEN", key));
+			case CUSTOM, OAUTH -> snippets.add(envSnippet(id, "Your HTTP client",
 					"Use this URL as the API's base URL, and send the key wherever the client sends an API key.",
 					"BASE_URL", proxyBase, "API_KEY", key));
 		}
@@ -104,7 +132,11 @@ public enum Provider {
 
 	private SetupSnippet curlSnippet(String proxyBase, String key) {
 		String path = probePath == null ? "/" : probePath;
-		String extra = this == ANTHROPIC ? " -H \"anthropic-version: 2023-06-01\"" : "";
+		String extra = switch (this) {
+			case ANTHROPIC -> " -H \"anthropic-version: 2023-06-01\"";
+			case NOTION -> " -H \"Notion-Version: 2022-06-28\"";
+			default -> "";
+		};
 		String hint = probePath == null
 				? "Checks the key from a terminal: put the API's own path after the connection name."
 				: "Checks the key from a terminal with a harmless GET, which a read-only grant allows.";

@@ -5,8 +5,14 @@ import dev.amk.access.AccessRegistry;
 import dev.amk.agents.AgentService;
 import dev.amk.audit.AuditLog;
 import dev.amk.audit.AuditStore;
+import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
+import dev.amk.connections.CredentialSource;
 import dev.amk.db.Database;
+import dev.amk.oauth.BrokerCredentials;
+import dev.amk.oauth.OAuthRevoker;
+import dev.amk.oauth.TokenEndpoint;
+import dev.amk.oauth.TokenManager;
 import dev.amk.proxy.ProxyServer;
 import dev.amk.proxy.ProxySettings;
 import dev.amk.secrets.CachingSecretStore;
@@ -15,6 +21,7 @@ import dev.amk.secrets.SecretStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.stream.Collectors;
 
 /**
  * The composition root: every long-lived part of a running broker, wired by plain constructors, started in
@@ -29,6 +36,9 @@ public final class Broker implements AutoCloseable {
 	private final CachingSecretStore secrets;
 	private final AgentService agents;
 	private final ConnectionService connections;
+	private final TokenEndpoint tokenEndpoint;
+	private final TokenManager tokens;
+	private final CredentialSource credentials;
 	private final ProxyServer proxy;
 	private final Path dataDir;
 
@@ -53,12 +63,17 @@ public final class Broker implements AutoCloseable {
 		this.registry = new AccessRegistry(registryDb, options.registryBusyPoll());
 		this.secrets = new CachingSecretStore(options.secretStore());
 		this.agents = new AgentService(registryDb, options.clock(), auditStore);
-		this.connections = new ConnectionService(registryDb, secrets, options.clock());
+		this.tokenEndpoint = new TokenEndpoint(options.clock());
+		this.connections = new ConnectionService(registryDb, secrets, options.clock(), new OAuthRevoker(tokenEndpoint));
+		this.tokens = new TokenManager(connections, secrets, tokenEndpoint, options.clock());
+		this.credentials = new BrokerCredentials(secrets, tokens);
 		// Secrets of removed or re-keyed connections leave memory as soon as the registry says so.
-		registry.addListener(snapshot -> secrets.retainOnly(snapshot.connections().stream()
-				.map(dev.amk.connections.Connection::secretRef).collect(java.util.stream.Collectors.toSet())));
+		registry.addListener(snapshot -> {
+			secrets.retainOnly(snapshot.connections().stream().map(Connection::secretRef).collect(Collectors.toSet()));
+			tokens.retainOnly(snapshot.connections().stream().map(Connection::id).collect(Collectors.toSet()));
+		});
 		AccessPolicy policy = new AccessPolicy(registry, options.clock());
-		this.proxy = new ProxyServer(options.proxy(), registry, policy, secrets, auditLog);
+		this.proxy = new ProxyServer(options.proxy(), registry, policy, credentials, auditLog);
 	}
 
 	public static Broker start(Options options) {
@@ -106,9 +121,19 @@ public final class Broker implements AutoCloseable {
 		return proxy;
 	}
 
-	/** The keychain behind the proxy (through its cache): the connection test must send the very secret the proxy sends. */
+	/** The keychain behind the proxy, through its cache. */
 	public SecretStore secrets() {
 		return secrets;
+	}
+
+	/** What the proxy injects (OAuth tokens kept fresh): the connection test must send the very credential the proxy sends. */
+	public CredentialSource credentials() {
+		return credentials;
+	}
+
+	/** The back channel to OAuth authorization servers, shared by sign-ins, refreshes and revocations. */
+	public TokenEndpoint tokenEndpoint() {
+		return tokenEndpoint;
 	}
 
 	/**
@@ -117,7 +142,7 @@ public final class Broker implements AutoCloseable {
 	 */
 	public java.util.List<String> preloadSecrets() {
 		java.util.List<String> warnings = new java.util.ArrayList<>();
-		for (dev.amk.connections.Connection c : registry.current().connections()) {
+		for (Connection c : registry.current().connections()) {
 			try {
 				secrets.get(c.secretRef());
 			} catch (dev.amk.common.AmkException e) {

@@ -3,6 +3,7 @@ package dev.amk.proxy;
 import dev.amk.common.AmkException;
 import dev.amk.connections.BaseUrls;
 import dev.amk.connections.Connection;
+import dev.amk.connections.CredentialSource;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.Injection;
 import dev.amk.connections.Provider;
@@ -65,16 +66,25 @@ public final class ConnectionTester implements AutoCloseable {
 		}
 	}
 
-	private final SecretStore secrets;
+	private final CredentialSource credentials;
 	private final Duration timeout;
 	private final OkHttpClient client;
 
 	public ConnectionTester(SecretStore secrets) {
-		this(secrets, DEFAULT_TIMEOUT);
+		this(connection -> secrets.get(connection.secretRef()), DEFAULT_TIMEOUT);
 	}
 
 	public ConnectionTester(SecretStore secrets, Duration timeout) {
-		this.secrets = secrets;
+		this(connection -> secrets.get(connection.secretRef()), timeout);
+	}
+
+	/** Tests with exactly what the proxy would send: an OAuth connection's current access token, not its stored token set. */
+	public ConnectionTester(CredentialSource credentials) {
+		this(credentials, DEFAULT_TIMEOUT);
+	}
+
+	public ConnectionTester(CredentialSource credentials, Duration timeout) {
+		this.credentials = credentials;
 		this.timeout = timeout;
 		// Derived from the proxy's own client so that what keeps a secret on its host there (no redirects, the
 		// socket set-up) holds here too; only the deadline differs: a test must answer quickly or say it did not.
@@ -92,10 +102,11 @@ public final class ConnectionTester implements AutoCloseable {
 	public Result test(Connection connection) {
 		String secret;
 		try {
-			secret = secrets.get(connection.secretRef());
+			secret = credentials.credentialFor(connection);
 		} catch (AmkException e) {
 			// A SecretStore's messages never contain a secret.
-			return new Result(Outcome.SECRET_UNAVAILABLE, 0, "The key of '" + connection.name() + "' could not be read: " + e.getMessage());
+			String what = connection.isOAuth() ? "The sign-in of '" : "The key of '";
+			return new Result(Outcome.SECRET_UNAVAILABLE, 0, what + connection.name() + "' could not be read: " + e.getMessage());
 		}
 		return redacted(probe(connection.provider(), connection.baseUrl(), connection.injection(), secret), secret);
 	}

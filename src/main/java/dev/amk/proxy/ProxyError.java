@@ -25,6 +25,14 @@ public record ProxyError(String type, int status, String message) {
 		return new ProxyError("connection_unavailable", 503, message);
 	}
 
+	/**
+	 * The OAuth grant behind the connection is gone at the provider; only the person can sign in again. 503 rather
+	 * than 401: the agent's own key is fine, and SDKs treat 401 as "your API key is wrong".
+	 */
+	public static ProxyError needsReauth(String message) {
+		return new ProxyError("connection_needs_reauth", 503, message);
+	}
+
 	public static ProxyError of(Denial denial, String message) {
 		return new ProxyError(denial.type(), denial.status(), message);
 	}

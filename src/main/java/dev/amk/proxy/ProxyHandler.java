@@ -8,8 +8,8 @@ import dev.amk.common.AmkException;
 import dev.amk.common.Json;
 import dev.amk.common.Names;
 import dev.amk.connections.Connection;
+import dev.amk.connections.CredentialSource;
 import dev.amk.connections.Injection;
-import dev.amk.secrets.SecretStore;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -60,17 +60,22 @@ final class ProxyHandler extends Handler.Abstract {
 	private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
 			"te", "trailer", "transfer-encoding", "upgrade");
 	private static final int CHUNK = 16 * 1024;
+	/**
+	 * An OAuth request body up to this size is read before forwarding, so that the request can be sent again
+	 * once, with a refreshed token, if the upstream rejects the first one. Larger or chunked bodies stream.
+	 */
+	static final int REPLAYABLE_BODY_LIMIT = 256 * 1024;
 
 	private final AccessPolicy policy;
-	private final SecretStore secrets;
+	private final CredentialSource credentials;
 	private final OkHttpClient client;
 	private final InFlightRequests inFlight;
 	private final AuditLog audit;
 	private final Clock clock;
 
-	ProxyHandler(AccessPolicy policy, SecretStore secrets, OkHttpClient client, InFlightRequests inFlight, AuditLog audit) {
+	ProxyHandler(AccessPolicy policy, CredentialSource credentials, OkHttpClient client, InFlightRequests inFlight, AuditLog audit) {
 		this.policy = policy;
-		this.secrets = secrets;
+		this.credentials = credentials;
 		this.client = client;
 		this.inFlight = inFlight;
 		this.audit = audit;
@@ -221,64 +226,128 @@ final class ProxyHandler extends Handler.Abstract {
 		Connection connection = allowed.connection();
 		String secret;
 		try {
-			secret = secrets.get(connection.secretRef());
+			secret = credentials.credentialFor(connection);
 		} catch (AmkException e) {
-			refuse(response, callback, x, ProxyError.connectionUnavailable("The broker cannot read the secret of connection '"
-					+ connection.name() + "': " + e.getMessage()), AuditEvent.ERROR);
+			refuse(response, callback, x, credentialProblem(connection, e), AuditEvent.ERROR);
 			return;
 		}
-		HttpUrl url = upstreamUrl(connection, target, query, agentKey, secret);
-		if (!SecretInjection.staysOn(url, connection.baseUrl())) {
-			// Unreachable by construction (segments are appended to a fixed base); kept as the last line of defence.
-			refuse(response, callback, x, ProxyError.badRequest("The request would leave the connection's host."), AuditEvent.DENIED);
-			return;
-		}
-		okhttp3.Request.Builder upstream = new okhttp3.Request.Builder().url(url);
-		copyRequestHeaders(request.getHeaders(), upstream, connection.injection(), agentKey);
-		SecretInjection.intoHeaders(upstream, connection.injection(), secret);
-
 		long contentLength = request.getLength();
 		boolean hasBody = contentLength > 0 || (contentLength < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
 		String method = request.getMethod();
-		RequestBody body;
 		if (hasBody && !HttpMethod.permitsRequestBody(method)) {
 			refuse(response, callback, x, ProxyError.badRequest(method + " requests cannot carry a body through the broker."), AuditEvent.DENIED);
 			return;
 		}
-		StreamingBody streamingBody = hasBody ? new StreamingBody(Request.asInputStream(request), contentLength, x) : null;
-		if (hasBody) {
+		// An OAuth token can be refused before its time (revoked, rotated elsewhere): such a request is worth one retry
+		// after a refresh, which needs its body again. API keys are not retried: a new key only comes from the person.
+		boolean replayable = connection.isOAuth() && (!hasBody || (contentLength > 0 && contentLength <= REPLAYABLE_BODY_LIMIT));
+		StreamingBody streamingBody = null;
+		RequestBody body;
+		if (hasBody && replayable) {
+			byte[] bytes;
+			try {
+				bytes = Request.asInputStream(request).readNBytes((int) contentLength);
+			} catch (IOException e) {
+				x.reason = "client_closed";
+				callback.failed(e);
+				return;
+			}
+			x.bytesIn = bytes.length;
+			body = RequestBody.create(bytes);
+		} else if (hasBody) {
+			streamingBody = new StreamingBody(Request.asInputStream(request), contentLength, x);
 			body = streamingBody;
 		} else {
 			body = HttpMethod.requiresRequestBody(method) ? RequestBody.EMPTY : null;
 		}
-		upstream.method(method, body);
-
-		Call call = client.newCall(upstream.build());
-		InFlightRequests.Entry entry = new InFlightRequests.Entry(call, allowed.keyHash(), allowed.agent().agent().id(), connection.name(),
-				method, target.segments());
+		UpstreamRequest upstream = new UpstreamRequest(request.getHeaders(), connection, target, query, agentKey, method, body);
+		okhttp3.Request first = upstream.build(secret);
+		if (first == null) {
+			// Unreachable by construction (segments are appended to a fixed base); kept as the last line of defence.
+			refuse(response, callback, x, ProxyError.badRequest("The request would leave the connection's host."), AuditEvent.DENIED);
+			return;
+		}
+		// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
+		request.addIdleTimeoutListener(t -> false);
+		Call call = client.newCall(first);
+		InFlightRequests.Entry entry = track(call, allowed, target, method);
 		if (streamingBody != null) {
 			streamingBody.entry = entry; // an upload in progress is activity, not silence
 		}
-		inFlight.add(entry);
-		// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
-		request.addIdleTimeoutListener(t -> false);
 		try {
-			relay(call, entry, response, callback, x, SecretMask.of(secret));
+			okhttp3.Response answer = execute(call, entry, response, callback, x);
+			if (answer == null) {
+				return;
+			}
+			if (answer.code() == 401 && replayable) {
+				String better = credentials.afterRejection(connection, secret);
+				okhttp3.Request retry = better == null || better.equals(secret) ? null : upstream.build(better);
+				if (retry != null) {
+					answer.close();
+					inFlight.remove(entry);
+					secret = better;
+					call = client.newCall(retry);
+					entry = track(call, allowed, target, method);
+					answer = execute(call, entry, response, callback, x);
+					if (answer == null) {
+						return;
+					}
+				}
+			}
+			relay(answer, call, entry, response, callback, x, SecretMask.of(secret));
 		} finally {
 			inFlight.remove(entry);
 		}
 	}
 
-	private void relay(Call call, InFlightRequests.Entry entry, Response response, Callback callback, Exchange x, SecretMask mask) {
-		okhttp3.Response upstream;
+	private InFlightRequests.Entry track(Call call, AccessPolicy.Allowed allowed, RequestTarget target, String method) {
+		InFlightRequests.Entry entry = new InFlightRequests.Entry(call, allowed.keyHash(), allowed.agent().agent().id(),
+				allowed.connection().name(), method, target.segments());
+		inFlight.add(entry);
+		return entry;
+	}
+
+	/** Why there is no credential to send, in the contract's terms. */
+	private static ProxyError credentialProblem(Connection connection, AmkException e) {
+		return switch (e.type()) {
+			case "connection_needs_reauth" -> ProxyError.needsReauth(e.getMessage());
+			case "token_refresh_failed" -> ProxyError.upstreamUnreachable(e.getMessage());
+			default -> ProxyError.connectionUnavailable("The broker cannot read the secret of connection '" + connection.name() + "': "
+					+ e.getMessage());
+		};
+	}
+
+	/** The request as it goes upstream, buildable again with another credential. */
+	private record UpstreamRequest(HttpFields agentHeaders, Connection connection, RequestTarget target, List<QueryParameter> query,
+			String agentKey, String method, RequestBody body) {
+
+		/** Null if the URL would leave the connection's host. */
+		okhttp3.Request build(String secret) {
+			HttpUrl url = upstreamUrl(connection, target, query, agentKey, secret);
+			if (!SecretInjection.staysOn(url, connection.baseUrl())) {
+				return null;
+			}
+			okhttp3.Request.Builder upstream = new okhttp3.Request.Builder().url(url);
+			copyRequestHeaders(agentHeaders, upstream, connection.injection(), agentKey);
+			SecretInjection.intoHeaders(upstream, connection.injection(), secret);
+			return upstream.method(method, body).build();
+		}
+	}
+
+	/** Sends the request; null when it failed before any answer (the refusal is already written). */
+	private static okhttp3.Response execute(Call call, InFlightRequests.Entry entry, Response response, Callback callback, Exchange x) {
 		try {
-			upstream = call.execute();
+			return call.execute();
 		} catch (IOException e) {
 			refuse(response, callback, x, failureBeforeHeaders(entry, e), entry.cut == InFlightRequests.Cut.ACCESS_ENDED ? AuditEvent.DENIED
 					: AuditEvent.ERROR);
-			return;
+			return null;
 		}
-		try (upstream) {
+	}
+
+	private void relay(okhttp3.Response answer, Call call, InFlightRequests.Entry entry, Response response, Callback callback, Exchange x,
+			SecretMask mask) {
+		try (okhttp3.Response upstream = answer) {
 			entry.streaming = true;
 			entry.touch();
 			x.status = upstream.code();

@@ -4,7 +4,7 @@ import dev.amk.access.AccessPolicy;
 import dev.amk.access.AccessRegistry;
 import dev.amk.audit.AuditLog;
 import dev.amk.common.AmkException;
-import dev.amk.secrets.SecretStore;
+import dev.amk.connections.CredentialSource;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
@@ -32,7 +32,7 @@ public final class ProxyServer implements AutoCloseable {
 	private final InFlightRequests inFlight;
 	private final OkHttpClient client;
 
-	public ProxyServer(ProxySettings settings, AccessRegistry registry, AccessPolicy policy, SecretStore secrets, AuditLog audit) {
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, AccessPolicy policy, CredentialSource credentials, AuditLog audit) {
 		this.settings = settings;
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("amk-proxy");
@@ -63,7 +63,7 @@ public final class ProxyServer implements AutoCloseable {
 				Duration.ofMillis(250));
 		registry.addListener(inFlight::onSnapshot);
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
-		ProxyHandler handler = new ProxyHandler(policy, secrets, client, inFlight, audit);
+		ProxyHandler handler = new ProxyHandler(policy, credentials, client, inFlight, audit);
 		server.setHandler(new GracefulHandler(handler));
 		server.setErrorHandler(new JsonErrorHandler());
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());

@@ -84,7 +84,12 @@ class SetupSnippetTest {
 				Provider.ANTHROPIC, List.of("ANTHROPIC_BASE_URL=" + BASE, "ANTHROPIC_API_KEY=" + KEY),
 				Provider.GEMINI, List.of("GOOGLE_GEMINI_BASE_URL=" + BASE, "GEMINI_API_KEY=" + KEY),
 				Provider.GITHUB, List.of("GITHUB_API_URL=" + BASE, "GH_TOKEN=" + KEY),
-				Provider.CUSTOM, List.of("BASE_URL=" + BASE, "API_KEY=" + KEY));
+				Provider.GOOGLE, List.of("GOOGLE_API_BASE_URL=" + BASE, "GOOGLE_ACCESS_TOKEN=" + KEY),
+				Provider.SLACK, List.of("SLACK_API_URL=" + BASE + "/", "SLACK_TOKEN=" + KEY),
+				Provider.NOTION, List.of("NOTION_BASE_URL=" + BASE, "NOTION_TOKEN=" + KEY),
+				Provider.LINEAR, List.of("LINEAR_API_URL=" + BASE + "/graphql", "LINEAR_ACCESS_TOKEN=" + KEY),
+				Provider.CUSTOM, List.of("BASE_URL=" + BASE, "API_KEY=" + KEY),
+				Provider.OAUTH, List.of("BASE_URL=" + BASE, "API_KEY=" + KEY));
 		for (Provider p : Provider.values()) {
 			assertEquals(expected.get(p), p.agentSetup(BASE, KEY), p.id());
 		}

@@ -96,8 +96,8 @@ class DatabaseTest {
 			Database db = Database.openRegistry(dir);
 			assertEquals(dir.resolve("amk.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("amk.db")));
-			assertEquals(Set.of("agents", "connections", "grants"), tables(db));
-			assertEquals("1", db.read(c -> pragma(c, "user_version")));
+			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(db));
+			assertEquals("2", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test
@@ -107,8 +107,8 @@ class DatabaseTest {
 			first.inTransaction(c -> insertAgent(c, "bot"));
 			for (int i = 0; i < 3; i++) {
 				Database again = Database.openRegistry(dir);
-				assertEquals(Set.of("agents", "connections", "grants"), tables(again));
-				assertEquals("1", again.read(c -> pragma(c, "user_version")));
+				assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(again));
+				assertEquals("2", again.read(c -> pragma(c, "user_version")));
 				assertEquals(1, count(again, "SELECT count(*) FROM agents WHERE name = 'bot'"));
 			}
 		}
@@ -205,7 +205,7 @@ class DatabaseTest {
 			Database db = Database.openRegistry(dir);
 			db.inTransaction(c -> {
 				try (Statement s = c.createStatement()) {
-					return s.executeUpdate("PRAGMA user_version = 2");
+					return s.executeUpdate("PRAGMA user_version = 99");
 				}
 			});
 			AmkException e = assertThrows(AmkException.class, () -> Database.openRegistry(dir));
@@ -256,7 +256,7 @@ class DatabaseTest {
 			Path dir = temp.resolve("data");
 			Database registry = Database.openRegistry(dir);
 			Database audit = Database.openAudit(dir);
-			assertEquals(Set.of("agents", "connections", "grants"), tables(registry));
+			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(registry));
 			assertEquals(Set.of("agent_usage", "audit"), tables(audit));
 			assertEquals(Set.of("agent_usage", "audit"), tables(Database.openAudit(dir)));
 		}

@@ -106,7 +106,7 @@ public final class ConnectionsModel {
 	public CompletableFuture<List<String>> remove(ConnectionRow row) {
 		String name = row.name();
 		return inBackground(() -> {
-			List<String> affected = connections.remove(name);
+			List<String> affected = connections.remove(name).agents();
 			registry.reload();
 			return affected;
 		});

@@ -57,7 +57,7 @@ public final class DesktopApp {
 		this.settings = new SimpleObjectProperty<>(Settings.load(broker.dataDir()));
 		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> settings.get().notifyOnDenied());
 		activity.addEventListener(denied::onEvents);
-		this.tester = new ConnectionTester(broker.secrets());
+		this.tester = new ConnectionTester(broker.credentials());
 	}
 
 	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */

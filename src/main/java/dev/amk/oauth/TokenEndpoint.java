@@ -1,0 +1,262 @@
+package dev.amk.oauth;
+
+import dev.amk.common.AmkException;
+import dev.amk.common.Json;
+import dev.amk.connections.OAuthDetails.ClientAuth;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Talks to an authorization server's back-channel endpoints: token (code and refresh grants, RFC 6749 §4.1.3
+ * and §6), device authorization and polling (RFC 8628) and revocation (RFC 7009). Redirects are never followed:
+ * a client secret or a refresh token must not travel to a host the person did not configure.
+ */
+public final class TokenEndpoint {
+	static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+	private static final MediaType JSON = MediaType.get("application/json");
+
+	private final OkHttpClient http;
+	private final Clock clock;
+
+	public TokenEndpoint(OkHttpClient http, Clock clock) {
+		this.http = http.newBuilder().followRedirects(false).followSslRedirects(false)
+				.connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(45)).build();
+		this.clock = clock;
+	}
+
+	public TokenEndpoint(Clock clock) {
+		this(new OkHttpClient(), clock);
+	}
+
+	/**
+	 * What a successful token response held: the tokens, and the rest of the JSON (Slack and Notion put the
+	 * workspace and user there). {@code extra} never contains the tokens themselves.
+	 */
+	public record TokenResponse(TokenSet tokens, Map<String, Object> extra) {
+		@Override
+		public String toString() {
+			return "TokenResponse[" + tokens + "]";
+		}
+	}
+
+	/** RFC 8628 §3.2: what the person types, where, and how often the broker may ask whether they did. */
+	public record DeviceAuthorization(String deviceCode, String userCode, String verificationUri, String verificationUriComplete,
+			Instant expiresAt, Duration interval) {
+		@Override
+		public String toString() {
+			return "DeviceAuthorization[" + userCode + " at " + verificationUri + "]";
+		}
+	}
+
+	/** One answer to a device-flow poll (RFC 8628 §3.5). */
+	public sealed interface DevicePoll {
+		record Granted(TokenResponse response) implements DevicePoll {
+		}
+
+		record Pending() implements DevicePoll {
+		}
+
+		/** The server asks for a longer interval: 5 seconds more, from now on. */
+		record SlowDown() implements DevicePoll {
+		}
+	}
+
+	public TokenResponse exchangeCode(OAuthClient client, String code, String redirectUri, String codeVerifier) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("grant_type", "authorization_code");
+		form.put("code", code);
+		form.put("redirect_uri", redirectUri);
+		form.put("code_verifier", codeVerifier);
+		return tokens(post(client, client.tokenUrl(), form, "exchange the authorization code"));
+	}
+
+	public TokenResponse refresh(OAuthClient client, String refreshToken) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("grant_type", "refresh_token");
+		form.put("refresh_token", refreshToken);
+		return tokens(post(client, client.tokenUrl(), form, "refresh the access token"));
+	}
+
+	public DeviceAuthorization startDevice(OAuthClient client, String scope) {
+		if (client.deviceUrl() == null) {
+			throw AmkException.invalid("This provider has no device sign-in; connect without --device.");
+		}
+		Map<String, String> form = new LinkedHashMap<>();
+		if (scope != null && !scope.isEmpty()) {
+			form.put("scope", scope);
+		}
+		Map<String, Object> m = post(client, client.deviceUrl(), form, "start the device sign-in");
+		String deviceCode = string(m, "device_code");
+		String userCode = string(m, "user_code");
+		// Google calls it verification_url; RFC 8628 says verification_uri.
+		String uri = string(m, "verification_uri") != null ? string(m, "verification_uri") : string(m, "verification_url");
+		if (deviceCode == null || userCode == null || uri == null) {
+			throw new AmkException("oauth_bad_response", "The provider's device sign-in answer was incomplete. Try again, or connect without --device.");
+		}
+		long expiresIn = number(m, "expires_in", 900);
+		long interval = number(m, "interval", 5);
+		return new DeviceAuthorization(deviceCode, userCode, uri, string(m, "verification_uri_complete"),
+				clock.instant().plusSeconds(expiresIn), Duration.ofSeconds(Math.max(0, interval)));
+	}
+
+	public DevicePoll pollDevice(OAuthClient client, String deviceCode) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("grant_type", DEVICE_GRANT);
+		form.put("device_code", deviceCode);
+		try {
+			return new DevicePoll.Granted(tokens(post(client, client.tokenUrl(), form, "finish the device sign-in")));
+		} catch (OAuthException e) {
+			return switch (e.oauthError() == null ? "" : e.oauthError()) {
+				case "authorization_pending" -> new DevicePoll.Pending();
+				case "slow_down" -> new DevicePoll.SlowDown();
+				case "access_denied" -> throw new OAuthException("oauth_denied", "access_denied",
+						"The sign-in was declined on the provider's page. Start again and approve it.");
+				case "expired_token" -> throw new OAuthException("oauth_timeout", "expired_token",
+						"The code expired before it was entered. Start again.");
+				default -> throw e;
+			};
+		}
+	}
+
+	/** RFC 7009 §2.1: asks the server to forget the token (and, for a refresh token, the whole grant). */
+	public void revoke(OAuthClient client, String token, String tokenTypeHint) {
+		if (client.revokeUrl() == null) {
+			throw AmkException.invalid("This provider has no revocation endpoint.");
+		}
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("token", token);
+		if (tokenTypeHint != null) {
+			form.put("token_type_hint", tokenTypeHint);
+		}
+		post(client, client.revokeUrl(), form, "revoke the token");
+	}
+
+	private Map<String, Object> post(OAuthClient client, HttpUrl url, Map<String, String> fields, String what) {
+		Map<String, String> form = new LinkedHashMap<>(fields);
+		Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json");
+		boolean basic = client.auth() == ClientAuth.BASIC && client.clientSecret() != null;
+		if (basic) {
+			// RFC 6749 §2.3.1: both parts form-urlencoded before they are joined and base64-encoded.
+			String pair = formEncode(client.clientId()) + ":" + formEncode(client.clientSecret());
+			request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+		} else {
+			form.put("client_id", client.clientId());
+			if (client.clientSecret() != null) {
+				form.put("client_secret", client.clientSecret());
+			}
+		}
+		request.post(body(form, client.jsonBody()));
+		try (Response response = http.newCall(request.build()).execute()) {
+			String text = response.body().string();
+			Map<String, Object> m = parse(text, response.header("Content-Type"));
+			Object error = m.get("error");
+			// GitHub answers errors with 200, Slack with {"ok": false}: the error field decides, not the status alone.
+			if (error instanceof String code && !code.isEmpty()) {
+				String description = OAuthException.plain(string(m, "error_description"), 200);
+				throw new OAuthException(typeOf(code), code, "The provider refused to " + what + ": " + code
+						+ (description == null ? "" : " (" + description + ")") + ".");
+			}
+			if (!response.isSuccessful()) {
+				throw new OAuthException("oauth_failed", null, "The provider refused to " + what + " (HTTP " + response.code() + ").");
+			}
+			return m;
+		} catch (IOException e) {
+			throw new AmkException("oauth_unreachable", "Could not reach " + url.host() + " to " + what + ". Check the network and try again.", e);
+		}
+	}
+
+	private static String typeOf(String oauthError) {
+		return switch (oauthError) {
+			case "invalid_grant" -> "oauth_invalid_grant";
+			case "invalid_client", "unauthorized_client" -> "oauth_invalid_client";
+			case "access_denied" -> "oauth_denied";
+			default -> "oauth_failed";
+		};
+	}
+
+	private TokenResponse tokens(Map<String, Object> m) {
+		Map<String, Object> source = m;
+		// Slack's user-token-only installs put the token under authed_user.
+		if (m.get("access_token") == null && m.get("authed_user") instanceof Map<?, ?> user && user.get("access_token") != null) {
+			@SuppressWarnings("unchecked")
+			Map<String, Object> userMap = (Map<String, Object>) user;
+			source = userMap;
+		}
+		String access = string(source, "access_token");
+		if (access == null) {
+			throw new AmkException("oauth_bad_token_response", "The provider answered without an access token. Check the token URL.");
+		}
+		long expiresIn = number(source, "expires_in", -1);
+		Object scope = source.get("scope");
+		TokenSet tokens = new TokenSet(access, string(source, "refresh_token"), expiresIn > 0 ? clock.instant().plusSeconds(expiresIn) : null,
+				scope instanceof String s ? TokenSet.splitScopes(s) : null);
+		Map<String, Object> extra = new LinkedHashMap<>(m);
+		extra.keySet().removeAll(List.of("access_token", "refresh_token", "id_token", "authed_user"));
+		return new TokenResponse(tokens, extra);
+	}
+
+	private static RequestBody body(Map<String, String> form, boolean json) {
+		if (json) {
+			return RequestBody.create(Json.write(form), JSON);
+		}
+		FormBody.Builder b = new FormBody.Builder();
+		form.forEach(b::add);
+		return b.build();
+	}
+
+	private static Map<String, Object> parse(String text, String contentType) {
+		if (contentType != null && contentType.contains("application/x-www-form-urlencoded")) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			HttpUrl parsed = HttpUrl.get("http://x/?" + text);
+			for (String name : parsed.queryParameterNames()) {
+				m.put(name, parsed.queryParameter(name));
+			}
+			return m;
+		}
+		try {
+			return Json.readObject(text);
+		} catch (RuntimeException e) {
+			return Map.of(); // not JSON: the HTTP status decides
+		}
+	}
+
+	private static String formEncode(String s) {
+		return URLEncoder.encode(s, StandardCharsets.UTF_8);
+	}
+
+	static String string(Map<String, Object> m, String key) {
+		Object v = m.get(key);
+		return v instanceof String s && !s.isEmpty() ? s : null;
+	}
+
+	private static long number(Map<String, Object> m, String key, long fallback) {
+		Object v = m.get(key);
+		if (v instanceof Number n) {
+			return n.longValue();
+		}
+		if (v instanceof String s) {
+			try {
+				return Long.parseLong(s.strip());
+			} catch (NumberFormatException ignored) {
+				return fallback;
+			}
+		}
+		return fallback;
+	}
+}
