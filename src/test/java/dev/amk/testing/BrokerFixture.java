@@ -156,6 +156,9 @@ public final class BrokerFixture implements AutoCloseable {
 		broker.close();
 		for (Connection c : connections) {
 			brokerKeychain.delete(c.secretRef());
+			if (c.isOAuth() && c.oauth().clientSecretRef() != null) {
+				brokerKeychain.delete(c.oauth().clientSecretRef());
+			}
 		}
 		brokerKeychain.close();
 	}
