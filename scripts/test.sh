@@ -4,7 +4,7 @@
 #  - macOS: uses your login Keychain (test items are created and removed under a test service name).
 #  - Debian/Ubuntu: installs what is missing (apt-get) and runs inside a private D-Bus session
 #    with its own unlocked gnome-keyring, so your own keyring is never touched; the tray tests run
-#    on a virtual display (Xvfb) with a tray panel (trayer).
+#    on a virtual display (Xvfb) with a tray panel (trayer); the OAuth sign-in tests drive a headless Chromium.
 # Extra arguments go to Maven, e.g. scripts/test.sh -Dtest=ProxyEndToEndTest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,11 +25,12 @@ case "$(uname -s)" in
     command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb xauth x11-utils)
     command -v trayer >/dev/null 2>&1 || missing+=(trayer)
     [ -e /usr/lib/x86_64-linux-gnu/libgtk-3.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libgtk-3.so.0 ] || missing+=(libgtk-3-0)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)   # the real browser for the OAuth sign-in tests
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"
     fi
-    export AMK_REQUIRE_KEYRING=1
+    export AMK_REQUIRE_KEYRING=1 AMK_REQUIRE_BROWSER=1
     # Everything headless first (UI tests through Monocle), then the tray tests on a virtual display with a tray.
     scripts/with-keyring.sh mvn -B verify "$@"
     AMK_REQUIRE_TRAY=1 scripts/with-keyring.sh scripts/with-tray-display.sh mvn -B -Ptray surefire:test "$@"
