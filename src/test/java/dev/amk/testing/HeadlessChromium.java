@@ -59,7 +59,7 @@ public final class HeadlessChromium {
 			}
 			return dom.get(5, TimeUnit.SECONDS);
 		} catch (Exception e) {
-			throw e instanceof AssertionError a ? a : new AssertionError("Chromium failed on " + url, e);
+			throw new AssertionError("Chromium failed on " + url, e);
 		} finally {
 			if (profile != null) {
 				deleteTree(profile);
