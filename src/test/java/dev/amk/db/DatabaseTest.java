@@ -101,6 +101,35 @@ class DatabaseTest {
 		}
 
 		@Test
+		@DisplayName("A registry written by the first release upgrades in place, data kept, and OAuth rows go with their connection")
+		void upgradesAVersionOneRegistry() throws Exception {
+			Path dir = temp.resolve("v1");
+			Files.createDirectories(dir);
+			String v1 = new String(Database.class.getResourceAsStream("/db/registry/V1__registry.sql").readAllBytes(),
+					java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)--.*$", "");
+			try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("amk.db")); Statement s = c.createStatement()) {
+				for (String statement : v1.split(";")) {
+					if (!statement.isBlank()) {
+						s.executeUpdate(statement);
+					}
+				}
+				s.executeUpdate("PRAGMA user_version = 1");
+				insertConnection(c, "openai");
+			}
+			Database db = Database.openRegistry(dir);
+			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals(1, count(db, "SELECT count(*) FROM connections WHERE name = 'openai'"));
+			db.inTransaction(c -> {
+				try (Statement s = c.createStatement()) {
+					s.executeUpdate("INSERT INTO oauth_connections (connection_id, token_url, client_id, client_auth, scopes_requested, status,"
+							+ " updated_at) SELECT id, 'https://example.com/token', 'id', 'post', '', 'connected', 1 FROM connections");
+					return s.executeUpdate("DELETE FROM connections");
+				}
+			});
+			assertEquals(0, count(db, "SELECT count(*) FROM oauth_connections"));
+		}
+
+		@Test
 		void reopeningIsIdempotentAndKeepsTheData() {
 			Path dir = temp.resolve("data");
 			Database first = Database.openRegistry(dir);
