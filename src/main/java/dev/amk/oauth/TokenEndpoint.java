@@ -147,6 +147,28 @@ public final class TokenEndpoint {
 		post(client, client.revokeUrl(), form, "revoke the token");
 	}
 
+	/**
+	 * GitHub's revocation: {@code DELETE /applications/{client_id}/grant} on its REST API (api.github.com, or a GitHub
+	 * Enterprise server's /api/v3), as the OAuth app. Deleting the grant, not just the token, removes the app's access.
+	 */
+	public void deleteGitHubGrant(HttpUrl apiBase, OAuthClient client, String accessToken) {
+		HttpUrl url = apiBase.newBuilder().addPathSegment("applications").addPathSegment(client.clientId()).addPathSegment("grant").build();
+		String pair = client.clientId() + ":" + client.clientSecret();
+		Request request = new Request.Builder().url(url)
+				.header("Accept", "application/vnd.github+json")
+				.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
+				.delete(RequestBody.create(Json.write(Map.of("access_token", accessToken)), JSON))
+				.build();
+		try (Response response = http.newCall(request).execute()) {
+			// 204: deleted; 404: already gone (revoked by the person on github.com), which is what was wanted.
+			if (response.code() != 204 && response.code() != 404) {
+				throw new OAuthException("oauth_failed", null, "GitHub refused to revoke the grant (HTTP " + response.code() + ").");
+			}
+		} catch (IOException e) {
+			throw new AmkException("oauth_unreachable", "Could not reach " + url.host() + " to revoke the grant.", e);
+		}
+	}
+
 	private Map<String, Object> post(OAuthClient client, HttpUrl url, Map<String, String> fields, String what) {
 		Map<String, String> form = new LinkedHashMap<>(fields);
 		Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json");

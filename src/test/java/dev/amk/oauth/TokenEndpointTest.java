@@ -151,6 +151,22 @@ class TokenEndpointTest {
 	}
 
 	@Test
+	void deletesAGitHubGrantAsTheOAuthApp() throws Exception {
+		server.enqueue(new MockResponse.Builder().code(204).build());
+		endpoint.deleteGitHubGrant(server.url("/api/v3"), client("gh-secret", ClientAuth.POST, false), "gho_token");
+		RecordedRequest seen = taken();
+		assertEquals("DELETE", seen.getMethod());
+		assertEquals("/api/v3/applications/client-1/grant", seen.getUrl().encodedPath());
+		assertEquals("Basic " + Base64.getEncoder().encodeToString("client-1:gh-secret".getBytes(StandardCharsets.UTF_8)),
+				seen.getHeaders().get("Authorization"));
+		assertEquals("{\"access_token\":\"gho_token\"}", seen.getBody().utf8());
+		server.enqueue(new MockResponse.Builder().code(404).build());
+		endpoint.deleteGitHubGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "gho_token"); // already gone: fine
+		server.enqueue(new MockResponse.Builder().code(422).build());
+		assertThrows(OAuthException.class, () -> endpoint.deleteGitHubGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "t"));
+	}
+
+	@Test
 	void anUnreachableServerIsASayableError() {
 		OAuthClient nowhere = new OAuthClient(HttpUrl.get("http://127.0.0.1:9/token"), null, null, "c", null, ClientAuth.POST, false);
 		AmkException e = assertThrows(AmkException.class, () -> endpoint.refresh(nowhere, "rt-SECRET"));
