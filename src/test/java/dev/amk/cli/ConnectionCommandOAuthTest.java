@@ -277,6 +277,36 @@ class ConnectionCommandOAuthTest {
 		assertEquals("Bearer " + fake.issuedAccessTokens().get(1), fake.apiRequests().getLast().authorization());
 	}
 
+	@Test
+	@DisplayName("a refused refresh shows as NEEDS RECONNECT in list, agents get 503 connection_needs_reauth, --reconnect fixes both")
+	void needsReconnect() throws Exception {
+		connectGithub("gh");
+		String key = broker.createAgent("bot", "gh");
+		fake.expireAccessTokens();
+		fake.rejectRefresh(true);
+
+		HttpResponse<String> rejected = broker.get("/gh/user", "Authorization", "Bearer " + key);
+		assertEquals(401, rejected.statusCode(), "the upstream's 401 goes back when the refresh is refused");
+		HttpResponse<String> next = broker.get("/gh/user", "Authorization", "Bearer " + key);
+		assertEquals(503, next.statusCode(), next.body());
+		assertEquals("connection_needs_reauth", BrokerFixture.errorType(next));
+
+		String table = broker.cli("connection", "list").out();
+		assertTrue(table.contains("OAuth — NEEDS RECONNECT"), table);
+		assertTrue(table.contains("amk connection connect gh --reconnect"), table);
+		Map<?, ?> listed = (Map<?, ?>) ((List<?>) Json.read(broker.cli("connection", "list", "--json").out())).getFirst();
+		assertEquals("needs_reconnect", listed.get("status"));
+
+		fake.rejectRefresh(false);
+		Running run = Running.start(broker, "", List.of("connection", "connect", "gh", "--reconnect", "--no-browser"));
+		approveInBrowser(run.nextLine());
+		assertEquals(0, run.awaitExit(), run.err());
+		String ref = stored("gh").secretRef();
+		broker.awaitRegistry(s -> s.connection("gh").secretRef().equals(ref));
+		assertEquals(200, broker.get("/gh/user", "Authorization", "Bearer " + key).statusCode());
+		assertTrue(broker.cli("connection", "list").out().contains("OAuth as octocat"));
+	}
+
 	@Nested
 	class WhenRemoving {
 		@Test
