@@ -2,19 +2,23 @@ package dev.amk.cli;
 
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
+import dev.amk.common.Durations;
 import dev.amk.connections.Injection;
+import dev.amk.connections.OAuthDetails;
 import dev.amk.connections.Provider;
+import dev.amk.connections.TokenRevoker;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** {@code amk connection …}: the accounts agents can be granted. */
-@Command(name = "connection", description = "Connect accounts (API keys kept in the OS keychain).",
-		subcommands = {ConnectionCommand.Add.class, ConnectionCommand.ListCmd.class, ConnectionCommand.Remove.class,
+@Command(name = "connection", description = "Connect accounts (API keys and OAuth tokens kept in the OS keychain).",
+		subcommands = {ConnectionCommand.Add.class, ConnectCommand.class, ConnectionCommand.ListCmd.class, ConnectionCommand.Remove.class,
 				ConnectionCommand.SetSecret.class})
 final class ConnectionCommand extends AmkCommand.Group {
 
@@ -93,26 +97,73 @@ final class ConnectionCommand extends AmkCommand.Group {
 				return 0;
 			}
 			if (all.isEmpty()) {
-				ctx().out().println("No connections yet. Add one: printf %s \"$KEY\" | amk connection add NAME --provider openai");
+				ctx().out().println("No connections yet. Add one: printf %s \"$KEY\" | amk connection add NAME --provider openai,"
+						+ " or sign in with OAuth: amk connection connect NAME --provider github --client-id ID");
 				ctx().out().flush();
 				return 0;
 			}
+			Instant now = ctx().clock().instant();
 			Output.printTable(ctx().out(), List.of("NAME", "PROVIDER", "UPSTREAM", "AUTH", "AGENTS"), all.stream()
 					.map(l -> List.of(l.connection().name(), l.connection().provider().id(), l.connection().baseUrl().toString(),
-							l.connection().injection().describe(), l.agents().isEmpty() ? "-" : String.join(", ", l.agents())))
+							auth(l.connection(), now), l.agents().isEmpty() ? "-" : String.join(", ", l.agents())))
 					.toList());
+			for (ConnectionService.Listed l : all) {
+				if (l.connection().isOAuth() && l.connection().oauth().needsReconnect()) {
+					ctx().out().printf("'%s' needs reconnecting (agents get 503 connection_needs_reauth): amk connection connect %s --reconnect%n",
+							l.connection().name(), l.connection().name());
+				}
+			}
+			ctx().out().flush();
 			return 0;
 		}
 	}
 
-	@Command(name = "remove", description = "Remove a connection, its grants and its keychain item.")
+	@Command(name = "remove", description = {"Remove a connection, its grants and its keychain items.",
+			"An OAuth connection's tokens are first revoked at the provider, where it has a revocation endpoint."})
 	static final class Remove extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
-			List<String> affected = ctx().connections().remove(name).agents();
-			respond(Map.of("removed", name, "agents_lost_access", affected), "Removed '" + name + "'."
-					+ (affected.isEmpty() ? "" : " These agents lost access to it: " + String.join(", ", affected) + "."));
+			ConnectionService connections = ctx().connections();
+			Connection existing = connections.get(name);
+			ConnectionService.Removed removed = connections.remove(name);
+			List<String> affected = removed.agents();
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("removed", name);
+			json.put("agents_lost_access", affected);
+			String text = "Removed '" + name + "'." + (affected.isEmpty() ? "" : " These agents lost access to it: " + String.join(", ", affected) + ".");
+			if (existing.isOAuth()) {
+				// true: revoked; false: tried and failed; null: the provider has no way to be asked.
+				json.put("revoked", switch (removed.revocation()) {
+					case REVOKED -> Boolean.TRUE;
+					case FAILED -> Boolean.FALSE;
+					case NOT_SUPPORTED -> null;
+				});
+				text += "\n" + revocationSentence(existing, removed.revocation());
+			}
+			respond(json, text);
 			return 0;
+		}
+
+		static String revocationSentence(Connection c, TokenRevoker.Outcome outcome) {
+			String provider = c.provider().displayName();
+			return switch (outcome) {
+				case REVOKED -> "Its tokens were revoked at the provider (" + provider + ").";
+				case NOT_SUPPORTED -> "The provider has no revocation endpoint: remove the app's access at " + accessPage(c.provider()) + ".";
+				case FAILED -> "Could not reach the provider to revoke its tokens; they are deleted here, but to be sure remove the app's access at "
+						+ accessPage(c.provider()) + ".";
+			};
+		}
+
+		/** Where a person withdraws an app's access by hand. */
+		static String accessPage(Provider p) {
+			return switch (p) {
+				case GITHUB -> "https://github.com/settings/applications (Authorized OAuth Apps)";
+				case GOOGLE -> "https://myaccount.google.com/permissions";
+				case SLACK -> "your Slack workspace's app management page (https://slack.com/apps/manage)";
+				case NOTION -> "Notion's Settings → Connections";
+				case LINEAR -> "Linear's account settings (authorized applications)";
+				default -> "the provider's account settings";
+			};
 		}
 	}
 
@@ -132,9 +183,35 @@ final class ConnectionCommand extends AmkCommand.Group {
 		m.put("name", c.name());
 		m.put("provider", c.provider().id());
 		m.put("base_url", c.baseUrl().toString());
-		m.put("auth", c.injection().describe());
+		if (c.isOAuth()) {
+			OAuthDetails o = c.oauth();
+			m.put("auth", "oauth");
+			m.put("identity", o.identity());
+			m.put("scopes", o.effectiveScopes());
+			m.put("expires", o.accessExpiresAt() == null ? null : o.accessExpiresAt().toString());
+			m.put("status", o.status().column());
+		} else {
+			m.put("auth", c.injection().describe());
+		}
 		m.put("created", c.createdAt().toString());
 		m.put("agents", agents);
 		return m;
+	}
+
+	/** The AUTH column: how the key is sent, or the state of an OAuth sign-in. */
+	static String auth(Connection c, Instant now) {
+		if (!c.isOAuth()) {
+			return c.injection().describe();
+		}
+		OAuthDetails o = c.oauth();
+		if (o.needsReconnect()) {
+			return "OAuth — NEEDS RECONNECT";
+		}
+		String who = o.identity() == null ? "OAuth" : "OAuth as " + o.identity();
+		if (o.accessExpiresAt() == null) {
+			return who;
+		}
+		String until = Durations.until(o.accessExpiresAt(), now);
+		return who + (until.equals("expired") ? " (token expired; the next request refreshes it if it can)" : " (expires " + until + ")");
 	}
 }

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /** One shared, thread-safe JSON codec (jackson-jr: small and quick to load, which matters for a CLI). */
 public final class Json {
-	private static final JSON COMPACT = JSON.std;
-	private static final JSON PRETTY = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
+	// Nulls are written: the contract promises keys such as an audit row's "agent" even when their value is null.
+	private static final JSON COMPACT = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
+	private static final JSON PRETTY = COMPACT.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
 
 	private Json() {
 	}

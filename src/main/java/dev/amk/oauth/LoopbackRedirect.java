@@ -82,13 +82,34 @@ public final class LoopbackRedirect implements AutoCloseable {
 		String value = query.getValue("code");
 		if (error != null || value == null || value.isBlank()) {
 			String why = error == null ? "no authorization code" : error.replaceAll("[^A-Za-z0-9_.-]", "");
-			code.completeExceptionally(new AmkException("oauth_denied", "The provider did not authorize the connection (" + why
-					+ "). Start again, and approve the request in the browser."));
-			page(response, callback, 400, "Not connected", "The provider said: " + why + ". Return to Agent Master Key and try again.");
+			AmkException denied = new AmkException("oauth_denied", "The provider did not authorize the connection (" + why
+					+ "). Start again, and approve the request in the browser.");
+			page(response, settleAfter(callback, () -> code.completeExceptionally(denied)), 400, "Not connected",
+					"The provider said: " + why + ". Return to Agent Master Key and try again.");
 			return;
 		}
-		code.complete(value);
-		page(response, callback, 200, "Connected", "Agent Master Key received the authorization. You can close this tab.");
+		page(response, settleAfter(callback, () -> code.complete(value)), 200, "Connected",
+				"Agent Master Key received the authorization. You can close this tab.");
+	}
+
+	/**
+	 * Settles the flow only once the page is written: the waiting side closes this listener as soon as it is settled,
+	 * and closing first would show the browser a reset connection instead of the page.
+	 */
+	private static Callback settleAfter(Callback callback, Runnable settle) {
+		return new Callback() {
+			@Override
+			public void succeeded() {
+				callback.succeeded();
+				settle.run();
+			}
+
+			@Override
+			public void failed(Throwable x) {
+				callback.failed(x);
+				settle.run();
+			}
+		};
 	}
 
 	/** Waits for the redirect; throws with a clear message on denial, timeout or cancel. */
@@ -96,7 +117,8 @@ public final class LoopbackRedirect implements AutoCloseable {
 		try {
 			return code.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		} catch (TimeoutException e) {
-			throw new AmkException("oauth_timeout", "No sign-in arrived within " + timeout.toMinutes() + " minutes. Start again when ready.", e);
+			throw new AmkException("oauth_timeout", "No sign-in arrived within " + (timeout.toSeconds() < 120 ? timeout.toSeconds()
+					+ " seconds" : timeout.toMinutes() + " minutes") + ". Start again when ready.", e);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new AmkException("oauth_cancelled", "The sign-in was cancelled.", e);
