@@ -148,7 +148,7 @@ final class ConnectionCommand extends AmkCommand.Group {
 			String provider = c.provider().displayName();
 			return switch (outcome) {
 				case REVOKED -> "Its tokens were revoked at the provider (" + provider + ").";
-				case NOT_SUPPORTED -> "The provider has no revocation endpoint: remove the app's access at " + accessPage(c.provider()) + ".";
+				case NOT_SUPPORTED -> "The provider could not be asked to revoke the tokens (no revocation endpoint, or no client secret to ask with): remove the app's access at " + accessPage(c.provider()) + ".";
 				case FAILED -> "Could not reach the provider to revoke its tokens; they are deleted here, but to be sure remove the app's access at "
 						+ accessPage(c.provider()) + ".";
 			};
