@@ -30,15 +30,38 @@ public final class LoopbackRedirect implements AutoCloseable {
 
 	private final Server server = new Server();
 	private final ServerConnector connector;
+	private final String redirectHost;
 	private final String expectedState;
 	private final CompletableFuture<String> code = new CompletableFuture<>();
 	private final AtomicBoolean settled = new AtomicBoolean();
 
+	/** The usual listener: {@code http://127.0.0.1:EPHEMERAL/callback} (RFC 8252 §7.3: the provider ignores the port). */
 	public LoopbackRedirect(String expectedState) {
+		this(expectedState, Redirect.LOOPBACK_IP);
+	}
+
+	/**
+	 * Where a provider lets a desktop app receive the redirect. Most accept the loopback IP on any port; a few
+	 * (Slack) take only {@code localhost} on the exact port registered, so that one is fixed.
+	 */
+	public record Redirect(String host, int port) {
+		public static final Redirect LOOPBACK_IP = new Redirect("127.0.0.1", 0);
+
+		public Redirect {
+			if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+				throw new IllegalArgumentException("a loopback redirect host: " + host);
+			}
+		}
+	}
+
+	public LoopbackRedirect(String expectedState, Redirect redirect) {
 		this.expectedState = expectedState;
+		this.redirectHost = redirect.host();
 		this.connector = new ServerConnector(server);
+		// 127.0.0.1 even for "localhost": the browser falls back to IPv4 when ::1 refuses, and nothing but the
+		// loopback interface ever sees the listener.
 		connector.setHost("127.0.0.1");
-		connector.setPort(0);
+		connector.setPort(redirect.port());
 		server.addConnector(connector);
 		server.setHandler(new Handler.Abstract() {
 			@Override
@@ -50,13 +73,16 @@ public final class LoopbackRedirect implements AutoCloseable {
 		try {
 			server.start();
 		} catch (Exception e) {
-			throw new AmkException("oauth_listener_failed", "Could not listen on 127.0.0.1 for the sign-in redirect: " + e.getMessage(), e);
+			String why = redirect.port() != 0 && e instanceof java.io.IOException
+					? "port " + redirect.port() + " is in use. Close the program using it (or a sign-in still waiting), then try again."
+					: e.getMessage();
+			throw new AmkException("oauth_listener_failed", "Could not listen on 127.0.0.1 for the sign-in redirect: " + why, e);
 		}
 	}
 
-	/** {@code http://127.0.0.1:PORT/callback}: the redirect URI to register and send. */
+	/** {@code http://127.0.0.1:PORT/callback} (or localhost): the redirect URI to send. */
 	public String redirectUri() {
-		return "http://127.0.0.1:" + connector.getLocalPort() + PATH;
+		return "http://" + redirectHost + ":" + connector.getLocalPort() + PATH;
 	}
 
 	private void answer(Request request, Response response, Callback callback) {

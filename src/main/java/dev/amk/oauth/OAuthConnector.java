@@ -261,7 +261,7 @@ public final class OAuthConnector {
 
 		private TokenResponse codeFlow(Progress progress) {
 			Pkce pkce = Pkce.generate();
-			try (LoopbackRedirect redirect = new LoopbackRedirect(pkce.state())) {
+			try (LoopbackRedirect redirect = new LoopbackRedirect(pkce.state(), profile.redirect())) {
 				listener = redirect;
 				if (isCancelled()) {
 					throw cancelledError();
@@ -287,7 +287,7 @@ public final class OAuthConnector {
 					.setQueryParameter("code_challenge", pkce.challenge())
 					.setQueryParameter("code_challenge_method", "S256");
 			if (!details.scopesRequested().isEmpty()) {
-				url.setQueryParameter("scope", String.join(profile.scopeSeparator(), details.scopesRequested()));
+				url.setQueryParameter(profile.scopeParameter(), String.join(profile.scopeSeparator(), details.scopesRequested()));
 			}
 			profile.extraAuthorize().forEach(url::setQueryParameter);
 			return url.build().toString();

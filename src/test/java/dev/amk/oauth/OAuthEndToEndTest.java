@@ -89,9 +89,12 @@ class OAuthEndToEndTest {
 	}
 
 	private Function<Provider, OAuthProfile> profilesAtTheFakeServer() {
-		return p -> p == Provider.GITHUB
-				? OAuthProviders.GITHUB.at(provider.authorizeUrl(), provider.tokenUrl(), provider.deviceAuthorizationUrl(), provider.revokeUrl())
-				: OAuthProviders.of(p);
+		return p -> switch (p) {
+			case GITHUB -> OAuthProviders.GITHUB.at(provider.authorizeUrl(), provider.tokenUrl(), provider.deviceAuthorizationUrl(),
+					provider.revokeUrl());
+			case SLACK -> OAuthProviders.SLACK.at(provider.authorizeUrl(), provider.tokenUrl(), null, provider.revokeUrl());
+			default -> OAuthProviders.of(p);
+		};
 	}
 
 	private OAuthConnector connector(Browser browser) {
@@ -264,6 +267,29 @@ class OAuthEndToEndTest {
 		assertEquals(TokenRevoker.Outcome.REVOKED, removed.revocation());
 		assertTrue(provider.revokedTokens().contains(refresh));
 		assertEquals("secret_missing", assertThrows(AmkException.class, () -> broker.broker.secrets().get(stored.secretRef())).type());
+	}
+
+	@Test
+	@DisplayName("Slack: user scopes, and the redirect to localhost on the one port a PKCE app registers")
+	void slackUsesItsRegisteredLocalhostRedirect() {
+		provider.allowLocalhostRedirect(OAuthProviders.SLACK_REDIRECT.port());
+		OAuthConnector.Connected connected = connector(this::followLikeABrowser)
+				.prepare(new OAuthConnector.Request("slack", Provider.SLACK, CLIENT_ID, null, null, null, null, null, null, provider.apiBaseUrl(),
+						false, true, false))
+				.run(new OAuthConnector.Progress() {
+				});
+		Map<String, String> authorize = provider.authorizeRequests().getFirst();
+		assertEquals("http://localhost:47923/callback", authorize.get("redirect_uri"));
+		assertEquals("http://localhost:47923/callback", OAuthProviders.SLACK.redirectToRegister());
+		assertEquals("channels:read,channels:history,chat:write,users:read,search:read", authorize.get("user_scope"),
+				"Slack's PKCE apps ask for user scopes; bot scopes are refused on a localhost redirect");
+		assertEquals(null, authorize.get("scope"));
+		assertEquals(200, landedStatus.get());
+		broker.awaitRegistry(s -> s.connection("slack") != null);
+		String key = broker.createAgent("bot", "slack");
+		assertEquals(200, agentGet(key, "/slack/conversations.list").statusCode());
+		assertEquals("Bearer " + provider.currentAccessTokens().getFirst(), lastApiAuthorization());
+		assertEquals(Provider.SLACK, connected.connection().provider());
 	}
 
 	@Test

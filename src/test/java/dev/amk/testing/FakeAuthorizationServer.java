@@ -123,6 +123,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 	private volatile Duration accessTokenLifetime = Duration.ofSeconds(3600);
 	private volatile Duration deviceInterval = Duration.ofSeconds(1);
 	private volatile int autoApproveDeviceAfterPolls = -1;
+	private volatile String localhostRedirectPort;
 
 	private FakeAuthorizationServer() {
 		server.setServerSocketFactory(new NoDelayServerSockets());
@@ -171,6 +172,15 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 	}
 
 	// --- controls
+
+	/**
+	 * Accept {@code http://localhost:PORT/...} as well, on that port only: how Slack treats a PKCE app's registered
+	 * localhost redirect.
+	 */
+	public FakeAuthorizationServer allowLocalhostRedirect(int port) {
+		localhostRedirectPort = Integer.toString(port);
+		return this;
+	}
 
 	/** A confidential client with a secret, or a public one (RFC 6749 §2.1) with {@code null}, which must send none. */
 	public FakeAuthorizationServer registerClient(String clientId, String clientSecretOrNull) {
@@ -668,13 +678,15 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 	}
 
 	/** RFC 8252 §7.3, §8.3: http, the literal 127.0.0.1, any explicit port; no user info, no fragment (RFC 6749 §3.1.2). */
-	private static boolean isLoopbackRedirect(String uri) {
+	private boolean isLoopbackRedirect(String uri) {
 		if (uri == null) {
 			return false;
 		}
 		try {
 			URI u = new URI(uri);
-			return "http".equals(u.getScheme()) && "127.0.0.1".equals(u.getHost()) && u.getPort() > 0 && u.getRawUserInfo() == null
+			boolean host = "127.0.0.1".equals(u.getHost())
+					|| ("localhost".equals(u.getHost()) && Integer.toString(u.getPort()).equals(localhostRedirectPort));
+			return "http".equals(u.getScheme()) && host && u.getPort() > 0 && u.getRawUserInfo() == null
 					&& u.getRawPath() != null && u.getRawPath().startsWith("/") && u.getRawFragment() == null;
 		} catch (URISyntaxException e) {
 			return false;
