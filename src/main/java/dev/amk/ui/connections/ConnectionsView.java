@@ -62,12 +62,12 @@ public final class ConnectionsView extends BorderPane {
 		empty.setWrapText(true);
 		table.setPlaceholder(empty);
 		table.getColumns().setAll(List.of(
-				column("Name", ConnectionRow::nameProperty, 85),
-				column("Provider", ConnectionRow::providerProperty, 75),
-				liveColumn("Account", 145, () -> new AccountCell(tick)),
-				column("Upstream", ConnectionRow::baseUrlProperty, 125),
-				column("Used by", r -> Bindings.createStringBinding(() -> usedBy(r.agents()), r.agentsProperty()), 95),
-				liveColumn("Status", 235, () -> new StatusCell(tick, model.clock(), this::openReconnectDialog))));
+				column("Name", ConnectionRow::nameProperty, 80),
+				column("Provider", ConnectionRow::providerProperty, 72),
+				liveColumn("Account", 140, () -> new AccountCell(tick)),
+				column("Upstream", ConnectionRow::baseUrlProperty, 108),
+				column("Used by", r -> Bindings.createStringBinding(() -> usedBy(r.agents()), r.agentsProperty()), 90),
+				liveColumn("Status", 270, () -> new StatusCell(tick, model.clock(), this::openReconnectDialog))));
 		table.setRowFactory(t -> new ConnectionTableRow());
 		table.setOnKeyPressed(e -> {
 			if (e.getCode() == KeyCode.DELETE || e.getCode() == KeyCode.BACK_SPACE) {
