@@ -5,6 +5,10 @@ import dev.amk.access.AccessSnapshot;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
+import dev.amk.connections.OAuthDetails;
+import dev.amk.connections.Provider;
+import dev.amk.oauth.Browser;
+import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.ui.common.FxBatcher;
 import dev.amk.ui.common.RowLists;
@@ -12,6 +16,7 @@ import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,10 +28,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The connected accounts behind the Connections view: rows follow the registry (CLI changes included), batched
- * onto the FX thread, with the agents that hold a grant on each. Adding, removing and testing run on a background
- * executor (the keychain and the network may block) and hand back futures that complete on the FX thread, after
- * the proxy already sees the change.
+ * The connected accounts behind the Connections view: rows follow the registry (CLI changes included, and the
+ * broker's own token refreshes and "needs reconnect" marks), batched onto the FX thread, with the agents that
+ * hold a grant on each. Adding, removing and testing run on a background executor (the keychain and the network
+ * may block) and hand back futures that complete on the FX thread, after the proxy already sees the change.
+ * OAuth sign-ins are {@link OAuthSignIn}s, one per Connect dialog.
  */
 public final class ConnectionsModel {
 	private static final System.Logger LOG = System.getLogger(ConnectionsModel.class.getName());
@@ -34,15 +40,26 @@ public final class ConnectionsModel {
 	private final AccessRegistry registry;
 	private final ConnectionService connections;
 	private final ConnectionTester tester;
+	private final OAuthConnector oauth;
+	private final Browser browser;
+	private final Clock clock;
 	private final Executor background;
 	private final ObservableList<ConnectionRow> rows = FXCollections.observableArrayList();
 	private final Map<Long, ConnectionRow> byId = new HashMap<>();
 	private final FxBatcher refresh = new FxBatcher(this::refreshNow);
 
-	public ConnectionsModel(AccessRegistry registry, ConnectionService connections, ConnectionTester tester, Executor background) {
+	/**
+	 * @param oauth   signs accounts in with OAuth and stores them through {@code connections}
+	 * @param browser the person's browser, for the pages the Connect dialog offers to open
+	 */
+	public ConnectionsModel(AccessRegistry registry, ConnectionService connections, ConnectionTester tester, OAuthConnector oauth,
+			Browser browser, Clock clock, Executor background) {
 		this.registry = registry;
 		this.connections = connections;
 		this.tester = tester;
+		this.oauth = oauth;
+		this.browser = browser;
+		this.clock = clock;
 		this.background = background;
 	}
 
@@ -65,7 +82,7 @@ public final class ConnectionsModel {
 		for (int i = 0; i < current.size(); i++) {
 			Connection c = current.get(i);
 			seen.add(c.id());
-			ConnectionRow row = byId.computeIfAbsent(c.id(), ConnectionRow::new);
+			ConnectionRow row = byId.computeIfAbsent(c.id(), id -> new ConnectionRow(id, c.provider(), c.isOAuth()));
 			if (row.secretRef != null && !row.secretRef.equals(c.secretRef())) {
 				row.statusProperty().set(ConnectionRow.NOT_TESTED); // a new secret: the last test said nothing about it
 			}
@@ -74,6 +91,16 @@ public final class ConnectionsModel {
 			row.providerProperty().set(c.provider().displayName());
 			row.baseUrlProperty().set(c.baseUrl().toString());
 			row.authProperty().set(c.injection().describe());
+			if (c.isOAuth()) {
+				OAuthDetails o = c.oauth();
+				row.identityProperty().set(o.identity());
+				if (!o.effectiveScopes().equals(row.scopesProperty().get())) {
+					row.scopesProperty().set(o.effectiveScopes());
+				}
+				row.expiresAtProperty().set(o.accessExpiresAt());
+				row.needsReconnectProperty().set(o.needsReconnect());
+				row.statusDetailProperty().set(o.statusDetail());
+			}
 			List<String> using = agentsUsing(snapshot, c.name());
 			if (!using.equals(row.agents())) {
 				row.agentsProperty().set(using);
@@ -102,14 +129,59 @@ public final class ConnectionsModel {
 		});
 	}
 
-	/** Removes the connection, its grants and its keychain item; completes with the agents that lost access. */
-	public CompletableFuture<List<String>> remove(ConnectionRow row) {
+	/**
+	 * Removes the connection, its grants and its keychain items (an OAuth connection's tokens revoked at the
+	 * provider first, where it can); completes with the agents that lost access and what the provider said.
+	 */
+	public CompletableFuture<ConnectionService.Removed> remove(ConnectionRow row) {
 		String name = row.name();
 		return inBackground(() -> {
-			List<String> affected = connections.remove(name).agents();
+			ConnectionService.Removed removed = connections.remove(name);
 			registry.reload();
-			return affected;
+			return removed;
 		});
+	}
+
+	/** A new OAuth sign-in for one Connect (or Reconnect) dialog; the stored connection shows up in the rows before it reports success. */
+	public OAuthSignIn newSignIn() {
+		// registry.reload: in-process, the proxy serves the new tokens before the dialog says "Connected".
+		return new OAuthSignIn(oauth, background, registry::reload, this::refreshNow);
+	}
+
+	/** Shows a page in the person's browser, off the FX thread (opening one can take a moment). */
+	public void openInBrowser(String url) {
+		background.execute(() -> browser.open(url));
+	}
+
+	/** The name a new connection of {@code provider} gets unless the person types another: its id, then id-2, id-3… */
+	public String suggestName(Provider provider) {
+		AccessSnapshot snapshot = registry.current();
+		String base = provider.id();
+		if (snapshot.connection(base) == null) {
+			return base;
+		}
+		for (int n = 2; ; n++) {
+			if (snapshot.connection(base + "-" + n) == null) {
+				return base + "-" + n;
+			}
+		}
+	}
+
+	/** The client id an existing OAuth connection of {@code provider} signed in with, to offer again; null if none. */
+	public String knownClientId(Provider provider) {
+		return registry.current().connections().stream()
+				.filter(c -> c.provider() == provider && c.isOAuth())
+				.map(c -> c.oauth().clientId())
+				.findFirst().orElse(null);
+	}
+
+	/** The registry's record of a connection, for a Reconnect dialog to start from; null if it is gone. */
+	public Connection connection(String name) {
+		return registry.current().connection(name);
+	}
+
+	public Clock clock() {
+		return clock;
 	}
 
 	/** Tests a connection that is not saved yet with the key as typed; invalid input fails with an AmkException. */

@@ -1,36 +1,53 @@
 package dev.amk.ui.connections;
 
+import dev.amk.connections.Provider;
+import dev.amk.connections.TokenRevoker;
+import dev.amk.oauth.OAuthConnector;
+import dev.amk.oauth.OAuthProfile;
+import dev.amk.oauth.OAuthProviders;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.value.ObservableValue;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
 
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * The connected accounts: which provider, where the key goes, which agents use each. "Add API key…" opens the
- * add dialog; "Test" and "Remove…" act on the selected row. Every change goes through the model, off the FX
+ * The connected accounts: which provider, whose account and with which scopes (OAuth) or how the key is sent,
+ * which agents use each, and whether it works. "Add API key…" opens the add dialog, one button per OAuth provider
+ * the Connect dialog; "Test", "Reconnect…" and "Remove…" act on the selected row, and a row whose sign-in the
+ * provider no longer accepts carries its own Reconnect button. Every change goes through the model, off the FX
  * thread; this class only lays out and reports.
  */
 public final class ConnectionsView extends BorderPane {
 	private final ConnectionsModel model;
 	private final TableView<ConnectionRow> table;
 	private final Label message = new Label();
+	/** Ticks every 20 s so that "expires in 52 min" keeps moving; cells redraw in place. */
+	private final IntegerProperty tick = new SimpleIntegerProperty();
 
 	public ConnectionsView(ConnectionsModel model) {
 		this.model = model;
@@ -40,16 +57,17 @@ public final class ConnectionsView extends BorderPane {
 		table.setId("connections");
 		table.setAccessibleText("Connections");
 		table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-		Label empty = new Label("No connections yet. Choose \"Add API key…\" to connect an account; its key is kept in your OS keychain.");
+		Label empty = new Label("No connections yet. Choose \"Add API key…\", or sign in with one of the providers above; keys and tokens"
+				+ " are kept in your OS keychain.");
 		empty.setWrapText(true);
 		table.setPlaceholder(empty);
 		table.getColumns().setAll(List.of(
-				column("Name", ConnectionRow::nameProperty, 100),
-				column("Provider", ConnectionRow::providerProperty, 110),
-				column("Upstream", ConnectionRow::baseUrlProperty, 170),
-				column("Key sent as", ConnectionRow::authProperty, 150),
-				column("Used by", r -> Bindings.createStringBinding(() -> usedBy(r.agents()), r.agentsProperty()), 120),
-				column("Status", ConnectionRow::statusProperty, 90)));
+				column("Name", ConnectionRow::nameProperty, 80),
+				column("Provider", ConnectionRow::providerProperty, 72),
+				liveColumn("Account", 140, () -> new AccountCell(tick)),
+				column("Upstream", ConnectionRow::baseUrlProperty, 108),
+				column("Used by", r -> Bindings.createStringBinding(() -> usedBy(r.agents()), r.agentsProperty()), 90),
+				liveColumn("Status", 270, () -> new StatusCell(tick, model.clock(), this::openReconnectDialog))));
 		table.setRowFactory(t -> new ConnectionTableRow());
 		table.setOnKeyPressed(e -> {
 			if (e.getCode() == KeyCode.DELETE || e.getCode() == KeyCode.BACK_SPACE) {
@@ -64,16 +82,38 @@ public final class ConnectionsView extends BorderPane {
 		add.setAccessibleText("Add an API key: connect an account such as OpenAI, Anthropic, Gemini, GitHub or any HTTP API");
 		add.setOnAction(e -> openAddDialog());
 
-		// Room for the OAuth issue: its "Connect with GitHub…" / "Connect with Google…" buttons go in this box,
-		// beside "Add API key…", as the other way to connect an account. Empty (and so invisible) until then.
-		HBox oauthButtons = new HBox(8);
+		// The other way to connect an account, beside "Add API key…": sign in with OAuth, one button per provider.
+		HBox oauthButtons = new HBox(6);
 		oauthButtons.setId("oauth-connect-buttons");
 		oauthButtons.setAlignment(Pos.CENTER_LEFT);
+		Label signInWith = new Label("or sign in:");
+		signInWith.getStyleClass().add("secondary");
+		oauthButtons.getChildren().add(signInWith);
+		for (OAuthProfile profile : OAuthProviders.all()) {
+			boolean generic = profile.provider() == Provider.OAUTH;
+			Button connect = new Button(generic ? "Other OAuth…" : profile.provider().displayName());
+			connect.setId("connect-" + profile.provider().id());
+			connect.setAccessibleText(generic ? "Connect another API that signs in with OAuth 2.0"
+					: "Connect " + profile.provider().displayName() + ": sign in with OAuth in your browser");
+			connect.setOnAction(e -> openConnectDialog(profile, null));
+			oauthButtons.getChildren().add(connect);
+		}
 
 		Button test = new Button("Test");
 		test.setId("test-selected-connection");
 		test.setAccessibleText("Test the selected connection: make one request with its key and report the answer");
 		test.setOnAction(e -> testSelected());
+		Button reconnect = new Button("Reconnect…");
+		reconnect.setId("reconnect-connection");
+		reconnect.setAccessibleText("Reconnect the selected OAuth connection: sign in to it again in your browser");
+		reconnect.setOnAction(e -> {
+			ConnectionRow row = table.getSelectionModel().getSelectedItem();
+			if (row != null && row.isOAuth()) {
+				openReconnectDialog(row);
+			}
+		});
+		reconnect.disableProperty().bind(Bindings.createBooleanBinding(() -> table.getSelectionModel().getSelectedItem() == null
+				|| !table.getSelectionModel().getSelectedItem().isOAuth(), table.getSelectionModel().selectedItemProperty()));
 		Button remove = new Button("Remove…");
 		remove.setId("remove-connection");
 		remove.setAccessibleText("Remove the selected connection and delete its key from the keychain");
@@ -81,9 +121,8 @@ public final class ConnectionsView extends BorderPane {
 		test.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
 		remove.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
 
-		Region spacer = new Region();
-		HBox.setHgrow(spacer, Priority.ALWAYS);
-		HBox toolbar = new HBox(8, add, oauthButtons, spacer, test, remove);
+		// Connecting goes on top; what acts on the selected row goes below the table, beside the outcome.
+		HBox toolbar = new HBox(8, add, oauthButtons);
 		toolbar.setAlignment(Pos.CENTER_LEFT);
 		toolbar.setPadding(new Insets(6));
 		setTop(toolbar);
@@ -94,7 +133,22 @@ public final class ConnectionsView extends BorderPane {
 		message.accessibleTextProperty().bind(message.textProperty());
 		message.visibleProperty().bind(message.textProperty().isNotEmpty());
 		message.managedProperty().bind(message.visibleProperty());
-		setBottom(message);
+		HBox actions = new HBox(8, test, reconnect, remove);
+		actions.setAlignment(Pos.CENTER_LEFT);
+		actions.setPadding(new Insets(6, 6, 0, 6));
+		setBottom(new VBox(actions, message));
+
+		Timeline ticker = new Timeline(new KeyFrame(Duration.seconds(20), e -> tick.set(tick.get() + 1)));
+		ticker.setCycleCount(Timeline.INDEFINITE);
+		// Only while on screen: a hidden window costs nothing.
+		sceneProperty().flatMap(Scene::windowProperty).flatMap(javafx.stage.Window::showingProperty).orElse(false).subscribe(showing -> {
+			if (showing) {
+				tick.set(tick.get() + 1);
+				ticker.play();
+			} else {
+				ticker.stop();
+			}
+		});
 	}
 
 	public TableView<ConnectionRow> table() {
@@ -112,6 +166,29 @@ public final class ConnectionsView extends BorderPane {
 			show("Connected '" + added.name() + "'. Its key is in your OS keychain. Give an agent access with"
 					+ " 'amk agent create NAME --grant " + added.name() + "'.", false);
 		}).show();
+	}
+
+	/** Opens the Connect dialog for {@code profile}; with {@code reconnect}, to sign in to that connection again. */
+	private void openConnectDialog(OAuthProfile profile, ConnectionRow reconnect) {
+		new ConnectOAuthDialog(getScene().getWindow(), model, profile, reconnect, connected -> connected(connected, reconnect != null)).show();
+	}
+
+	private void openReconnectDialog(ConnectionRow row) {
+		if (model.connection(row.name()) == null) {
+			show("'" + row.name() + "' was removed meanwhile.", true);
+			return;
+		}
+		table.getSelectionModel().select(row);
+		openConnectDialog(OAuthProviders.of(row.provider()), row);
+	}
+
+	private void connected(OAuthConnector.Connected connected, boolean reconnected) {
+		String name = connected.connection().name();
+		table.getSelectionModel().select(model.rows().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null));
+		String as = connected.identity() != null ? " as " + connected.identity() : "";
+		show(reconnected ? "Reconnected '" + name + "'" + as + ". Its agents use the new sign-in from now on."
+				: "Connected '" + name + "'" + as + ". Its tokens are in your OS keychain. Give an agent access with"
+						+ " 'amk agent create NAME --grant " + name + "'.", false);
 	}
 
 	private void testSelected() {
@@ -165,21 +242,42 @@ public final class ConnectionsView extends BorderPane {
 		String who = agents.isEmpty() ? "No agent uses it, so no agent loses access."
 				: (agents.size() == 1 ? "The agent " + agents.getFirst() + " loses" : "These agents lose") + " access to it at once, "
 						+ "requests in progress included" + (agents.size() == 1 ? "." : ": " + String.join(", ", agents) + ".");
+		if (row.isOAuth()) {
+			return who + " Its tokens are revoked at " + row.providerProperty().get() + " where it allows that, then deleted from your OS"
+					+ " keychain; to use this account again you will need to sign in again.";
+		}
 		return who + " Its key is deleted from your OS keychain; to use this account again you will need to add the key again.";
+	}
+
+	/** What the provider did with the tokens of a removed OAuth connection, in a sentence. */
+	static String revocationText(String provider, TokenRevoker.Outcome outcome) {
+		return switch (outcome) {
+			case REVOKED -> provider + " revoked its tokens, so no copy of them works any more.";
+			case NOT_SUPPORTED -> provider + " offers no way to revoke them from here: to be thorough, remove the app's access in your "
+					+ provider + " account settings.";
+			case FAILED -> "Revoking them at " + provider + " failed (see the log): remove the app's access in your " + provider
+					+ " account settings to be sure.";
+		};
 	}
 
 	private void remove(ConnectionRow row) {
 		String name = row.name();
-		show("Removing '" + name + "'…", false);
-		model.remove(row).whenComplete((affected, failure) -> {
+		boolean oauth = row.isOAuth();
+		String provider = row.providerProperty().get();
+		show(oauth ? "Removing '" + name + "' and revoking its tokens…" : "Removing '" + name + "'…", false);
+		model.remove(row).whenComplete((removed, failure) -> {
 			if (failure != null) {
 				show(ConnectionsModel.describe(failure, null), true);
-			} else if (affected.isEmpty()) {
-				show("Removed '" + name + "' and deleted its key from the keychain.", false);
-			} else {
-				show("Removed '" + name + "' and deleted its key from the keychain. These agents lost access to it: "
-						+ String.join(", ", affected) + ".", false);
+				return;
 			}
+			StringBuilder text = new StringBuilder("Removed '" + name + "' and deleted its " + (oauth ? "tokens" : "key") + " from the keychain.");
+			if (!removed.agents().isEmpty()) {
+				text.append(" These agents lost access to it: ").append(String.join(", ", removed.agents())).append(".");
+			}
+			if (oauth) {
+				text.append(" ").append(revocationText(provider, removed.revocation()));
+			}
+			show(text.toString(), oauth && removed.revocation() == TokenRevoker.Outcome.FAILED);
 		});
 	}
 
@@ -191,6 +289,16 @@ public final class ConnectionsView extends BorderPane {
 
 	private static String usedBy(List<String> agents) {
 		return agents.isEmpty() ? "no agent yet" : String.join(", ", agents);
+	}
+
+	/** A column whose cells draw the whole row themselves, following its properties. */
+	private static TableColumn<ConnectionRow, ConnectionRow> liveColumn(String title, double width,
+			java.util.function.Supplier<TableCell<ConnectionRow, ConnectionRow>> cells) {
+		TableColumn<ConnectionRow, ConnectionRow> c = new TableColumn<>(title);
+		c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(cd.getValue()));
+		c.setCellFactory(col -> cells.get());
+		c.setPrefWidth(width);
+		return c;
 	}
 
 	private static TableColumn<ConnectionRow, String> column(String title, Function<ConnectionRow, ObservableValue<String>> value, double width) {
@@ -211,31 +319,163 @@ public final class ConnectionsView extends BorderPane {
 			ConnectionRow now = empty ? null : row;
 			if (shown != now) {
 				if (shown != null) {
-					shown.statusProperty().removeListener(redraw);
-					shown.agentsProperty().removeListener(redraw);
+					watched(shown).forEach(p -> p.removeListener(redraw));
 				}
 				shown = now;
 				if (now != null) {
-					now.statusProperty().addListener(redraw);
-					now.agentsProperty().addListener(redraw);
+					watched(now).forEach(p -> p.addListener(redraw));
 				}
 			}
 			render();
 		}
 
+		private static List<Observable> watched(ConnectionRow row) {
+			return List.of(row.statusProperty(), row.agentsProperty(), row.identityProperty(), row.scopesProperty(), row.needsReconnectProperty());
+		}
+
 		private void render() {
 			ConnectionRow row = shown;
-			getStyleClass().remove("test-failed");
+			getStyleClass().removeAll("test-failed", "needs-reconnect");
 			if (row == null) {
 				setAccessibleText(null);
 				return;
 			}
 			String status = row.status();
-			if (!status.equals(ConnectionRow.NOT_TESTED) && !status.equals("Works") && !status.equals("Testing…")) {
+			if (row.needsReconnect()) {
+				getStyleClass().add("needs-reconnect");
+			} else if (!status.equals(ConnectionRow.NOT_TESTED) && !status.equals("Works") && !status.equals("Testing…")) {
 				getStyleClass().add("test-failed");
 			}
-			setAccessibleText(row.name() + ", " + row.providerProperty().get() + " at " + row.baseUrlProperty().get() + ", used by "
-					+ usedBy(row.agents()) + ", " + status);
+			String account = row.isOAuth() ? ", signed in with OAuth " + OAuthTexts.account(row.identityProperty().get()) + ", scopes "
+					+ OAuthTexts.scopes(row.scopesProperty().get()) : ", API key";
+			setAccessibleText(row.name() + ", " + row.providerProperty().get() + account + ", at " + row.baseUrlProperty().get()
+					+ ", used by " + usedBy(row.agents()) + ", " + (row.needsReconnect() ? "needs reconnect" : status));
+		}
+	}
+
+	/** A cell that draws its row through {@link #draw} and redraws whenever one of {@link #watched}'s properties changes. */
+	private abstract static class LiveCell extends TableCell<ConnectionRow, ConnectionRow> {
+		private final InvalidationListener redraw = o -> draw(getItem());
+		private ConnectionRow shown;
+
+		LiveCell(IntegerProperty tick) {
+			// Weak: the view's ticker must not keep cells alive after the table has dropped them.
+			tick.addListener(new javafx.beans.WeakInvalidationListener(redraw));
+		}
+
+		abstract List<Observable> watched(ConnectionRow row);
+
+		abstract void draw(ConnectionRow row);
+
+		@Override
+		protected void updateItem(ConnectionRow row, boolean empty) {
+			super.updateItem(row, empty);
+			ConnectionRow now = empty ? null : row;
+			if (shown != now) {
+				if (shown != null) {
+					watched(shown).forEach(p -> p.removeListener(redraw));
+				}
+				shown = now;
+				if (now != null) {
+					watched(now).forEach(p -> p.addListener(redraw));
+				}
+			}
+			if (now == null) {
+				setText(null);
+				setGraphic(null);
+				setTooltip(null);
+			} else {
+				draw(now);
+			}
+		}
+
+		/** Two lines, the second smaller; the ids name what each says, for tests and screen-reader tooling. */
+		static VBox lines(String first, String firstId, String second, String secondId) {
+			Label top = new Label(first);
+			top.setId(firstId);
+			Label below = new Label(second);
+			below.setId(secondId);
+			below.getStyleClass().add("secondary");
+			return new VBox(1, top, below);
+		}
+	}
+
+	/** OAuth: "as octocat" over the scopes. API key: "API key" over how it is sent. */
+	private static final class AccountCell extends LiveCell {
+		AccountCell(IntegerProperty tick) {
+			super(tick);
+		}
+
+		@Override
+		List<Observable> watched(ConnectionRow row) {
+			return List.of(row.identityProperty(), row.scopesProperty(), row.authProperty());
+		}
+
+		@Override
+		void draw(ConnectionRow row) {
+			if (row == null) {
+				return;
+			}
+			setText(null);
+			setGraphic(row.isOAuth()
+					? lines(OAuthTexts.account(row.identityProperty().get()), "account-" + row.name(), OAuthTexts.scopes(row.scopesProperty().get()),
+							"scopes-" + row.name())
+					: lines("API key", "account-" + row.name(), row.authProperty().get(), "auth-" + row.name()));
+		}
+	}
+
+	/**
+	 * The last test's outcome, and for OAuth the token's lifetime below it; a connection whose sign-in the provider
+	 * refused shows a warning badge and its own Reconnect button instead.
+	 */
+	private static final class StatusCell extends LiveCell {
+		private final java.time.Clock clock;
+		private final java.util.function.Consumer<ConnectionRow> reconnect;
+
+		StatusCell(IntegerProperty tick, java.time.Clock clock, java.util.function.Consumer<ConnectionRow> reconnect) {
+			super(tick);
+			this.clock = clock;
+			this.reconnect = reconnect;
+		}
+
+		@Override
+		List<Observable> watched(ConnectionRow row) {
+			return List.of(row.statusProperty(), row.expiresAtProperty(), row.needsReconnectProperty(), row.statusDetailProperty());
+		}
+
+		@Override
+		void draw(ConnectionRow row) {
+			if (row == null) {
+				return;
+			}
+			setText(null);
+			setTooltip(null);
+			if (row.needsReconnect()) {
+				Label badge = new Label("⚠ Needs reconnect");
+				badge.setId("needs-reconnect-" + row.name());
+				badge.getStyleClass().add("badge-warning");
+				String why = row.statusDetailProperty().get();
+				badge.setAccessibleText("Needs reconnect: " + (why != null ? why : "the provider no longer accepts the sign-in")
+						+ ". Agents are refused until you reconnect.");
+				if (why != null) {
+					badge.setTooltip(new javafx.scene.control.Tooltip(why + " Agents are refused until you reconnect."));
+				}
+				Button again = new Button("Reconnect");
+				again.setId("reconnect-" + row.name());
+				again.getStyleClass().add("reconnect-row");
+				again.setAccessibleText("Reconnect " + row.name() + ": sign in to it again in your browser");
+				again.setOnAction(e -> reconnect.accept(row));
+				HBox box = new HBox(6, badge, again);
+				box.setAlignment(Pos.CENTER_LEFT);
+				setGraphic(box);
+			} else if (row.isOAuth()) {
+				String expiry = OAuthTexts.expiry(row.expiresAtProperty().get(), clock.instant());
+				setGraphic(lines(row.status(), "status-" + row.name(), expiry, "expiry-" + row.name()));
+				setTooltip(new javafx.scene.control.Tooltip(row.status() + "; " + expiry)); // the column may be too narrow for it
+			} else {
+				setGraphic(null);
+				setText(row.status());
+			}
 		}
 	}
 }

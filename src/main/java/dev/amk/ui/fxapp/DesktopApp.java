@@ -2,7 +2,13 @@ package dev.amk.ui.fxapp;
 
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.activity.ActivityTracker;
+import dev.amk.connections.Provider;
 import dev.amk.launcher.Broker;
+import dev.amk.oauth.Browser;
+import dev.amk.oauth.OAuthConnector;
+import dev.amk.oauth.OAuthProfile;
+import dev.amk.oauth.OAuthProviders;
+import dev.amk.oauth.SystemBrowser;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.agents.AgentsModel;
@@ -14,6 +20,7 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import java.nio.file.Path;
 import dev.amk.ui.tray.TrayMenu;
+import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 
@@ -21,6 +28,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * The menu-bar app around a running broker: the UI's composition root. The broker starts first (it works
@@ -33,6 +41,8 @@ public final class DesktopApp {
 	private final ActivityTracker activity;
 	private final DeniedNotifier denied;
 	private final ConnectionTester tester;
+	private final Browser browser;
+	private final OAuthConnector oauth;
 	/** Read by the notifier on the audit thread, written by the settings view on the FX thread. */
 	private final ObjectProperty<Settings> settings;
 	private AgentsModel agents;
@@ -45,6 +55,15 @@ public final class DesktopApp {
 	 *                 recording one in tests
 	 */
 	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier) {
+		this(broker, notifier, null, OAuthProviders::of);
+	}
+
+	/**
+	 * @param browser  where sign-in pages open; null for the person's browser (JavaFX's host services, then the
+	 *                 system's opener), a test's stand-in otherwise
+	 * @param profiles where each OAuth provider is; tests point them at a local authorization server
+	 */
+	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier, Browser browser, Function<Provider, OAuthProfile> profiles) {
 		this.broker = broker;
 		this.activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 500)
 				.start(broker.auditStore(), broker.auditLog());
@@ -58,6 +77,22 @@ public final class DesktopApp {
 		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> settings.get().notifyOnDenied());
 		activity.addEventListener(denied::onEvents);
 		this.tester = new ConnectionTester(broker.credentials());
+		this.browser = browser != null ? browser : Browser.firstOf(new HostServicesBrowser(hostServices()), new SystemBrowser());
+		this.oauth = new OAuthConnector(broker.connections(), broker.secrets(), broker.tokenEndpoint(), this.browser, Clock.systemUTC(),
+				OAuthConnector.DEFAULT_TIMEOUT, profiles);
+	}
+
+	/**
+	 * JavaFX hands out host services only through an {@link Application}, and this app starts the toolkit with
+	 * {@link Platform#startup} instead of launching one; an instance that is never launched serves, since
+	 * showDocument does not depend on the application's life cycle.
+	 */
+	private static javafx.application.HostServices hostServices() {
+		return new Application() {
+			@Override
+			public void start(Stage stage) {
+			}
+		}.getHostServices();
 	}
 
 	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */
@@ -66,7 +101,7 @@ public final class DesktopApp {
 		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
 		agents.actions().setProxyPort(broker.port()); // the setup snippets name the port agents must use
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
-		connections = new ConnectionsModel(broker.registry(), broker.connections(), tester, background).start();
+		connections = new ConnectionsModel(broker.registry(), broker.connections(), tester, oauth, browser, Clock.systemUTC(), background).start();
 		window.addConnectionsTab(connections);
 		window.addTab("Settings", new SettingsView(broker.dataDir(), settings,
 				LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv()), broker.port(), background), "tab-settings");

@@ -3,6 +3,8 @@ package dev.amk.ui.connections;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
+import dev.amk.oauth.Browser;
+import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.testing.BrokerFixture;
@@ -119,7 +121,10 @@ class ConnectionsViewTest {
 				.start(broker.broker.auditStore(), broker.broker.auditLog());
 		AgentsModel agents = new AgentsModel(broker.broker.registry(), activity, broker.broker.agents(), Clock.systemUTC(), background).start();
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
-		model = new ConnectionsModel(broker.broker.registry(), broker.broker.connections(), tester, background).start();
+		OAuthConnector oauth = new OAuthConnector(broker.broker.connections(), broker.broker.secrets(), broker.broker.tokenEndpoint(),
+				Browser.NONE, Clock.systemUTC(), OAuthConnector.DEFAULT_TIMEOUT);
+		model = new ConnectionsModel(broker.broker.registry(), broker.broker.connections(), tester, oauth, Browser.NONE, Clock.systemUTC(),
+				background).start();
 		window.addConnectionsTab(model);
 		window.show();
 	}
@@ -209,9 +214,12 @@ class ConnectionsViewTest {
 		assertTrue(find(robot, "#add-connection", Button.class).isFocusTraversable());
 		assertTrue(find(robot, "#remove-connection", Button.class).isDisabled(), "nothing selected, nothing to remove");
 
-		// The OAuth issue's "Connect with…" buttons go here; until then the box is there and empty.
+		// Beside "Add API key…": one sign-in button per OAuth provider, in the order the connector lists them.
 		HBox oauth = robot.lookup("#oauth-connect-buttons").queryAs(HBox.class);
-		assertTrue(oauth.getChildren().isEmpty());
+		assertEquals(List.of("GitHub", "Google", "Slack", "Notion", "Linear", "Other OAuth…"), oauth.getChildren().stream()
+				.filter(n -> n instanceof Button).map(n -> ((Button) n).getText()).toList());
+		assertEquals("Connect GitHub: sign in with OAuth in your browser", find(robot, "#connect-github", Button.class).getAccessibleText());
+		assertEquals("API key", find(robot, "#account-github", Label.class).getText(), "an API-key row says so where OAuth rows name the account");
 	}
 
 	@Test

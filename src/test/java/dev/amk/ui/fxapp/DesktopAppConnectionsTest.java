@@ -51,5 +51,9 @@ class DesktopAppConnectionsTest {
 		robot.clickOn("#tab-connections");
 		assertSame(app.connections().rows(), app.window().connectionsView().table().getItems());
 		assertEquals("openai", app.connections().rows().getFirst().name());
+		// The sign-in buttons are wired to the broker's own services: every OAuth provider has one.
+		javafx.scene.layout.HBox oauth = robot.lookup("#oauth-connect-buttons").queryAs(javafx.scene.layout.HBox.class);
+		assertEquals(List.of("connect-github", "connect-google", "connect-slack", "connect-notion", "connect-linear", "connect-oauth"),
+				oauth.getChildren().stream().map(javafx.scene.Node::getId).filter(id -> id != null).toList());
 	}
 }

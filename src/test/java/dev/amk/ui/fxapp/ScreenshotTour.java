@@ -1,6 +1,10 @@
 package dev.amk.ui.fxapp;
 
+import dev.amk.connections.Provider;
+import dev.amk.oauth.OAuthConnector;
+import dev.amk.oauth.OAuthProviders;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.FakeAuthorizationServer;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.TabPane;
@@ -41,6 +45,7 @@ class ScreenshotTour {
 	Path home;
 
 	MockWebServer upstream;
+	FakeAuthorizationServer github;
 	BrokerFixture broker;
 	DesktopApp app;
 	Stage stage;
@@ -89,7 +94,25 @@ class ScreenshotTour {
 		String base = upstream.url("/").toString();
 		broker.addConnection("openai", "openai", base, "sk-screenshot-openai");
 		broker.addConnection("anthropic", "anthropic", base, "sk-ant-screenshot");
-		broker.addConnection("github", "github", base, "ghp_screenshot");
+		// GitHub is signed in with OAuth, against a stand-in for github.com whose API answers as octocat.
+		github = FakeAuthorizationServer.start().registerClient("Iv1.8a61f9b3a7aba766", null);
+		okhttp3.OkHttpClient followRedirects = new okhttp3.OkHttpClient();
+		OAuthConnector atFake = new OAuthConnector(broker.broker.connections(), broker.broker.secrets(), broker.broker.tokenEndpoint(),
+				url -> {
+					Thread.ofVirtual().start(() -> {
+						try (okhttp3.Response r = followRedirects.newCall(new okhttp3.Request.Builder().url(url).build()).execute()) {
+							r.body().string();
+						} catch (IOException e) {
+							throw new java.io.UncheckedIOException(e);
+						}
+					});
+					return true;
+				}, java.time.Clock.systemUTC(), OAuthConnector.DEFAULT_TIMEOUT,
+				p -> OAuthProviders.of(p).at(github.authorizeUrl(), github.tokenUrl(), github.deviceAuthorizationUrl(), github.revokeUrl()));
+		atFake.prepare(new OAuthConnector.Request("github", Provider.GITHUB, "Iv1.8a61f9b3a7aba766", null, null, null, null, null, null,
+				github.apiBaseUrl(), false, true, false)).run(new OAuthConnector.Progress() {
+		});
+		broker.awaitRegistry(s -> s.connection("github") != null);
 		String coder = broker.createAgent("coding-agent", "openai", "anthropic");
 		String research = broker.createAgent("research-bot", "github:read");
 		String triage = broker.createAgent("issue-triage", "github:GET,POST:/repos/acme/*/issues/**");
@@ -104,7 +127,8 @@ class ScreenshotTour {
 		}
 		call(research, "DELETE", "/github/repos/acme/api");
 		call(triage, "POST", "/github/repos/acme/api/issues/42/comments");
-		app = new DesktopApp(broker.broker, (t, m) -> { });
+		// A browser that shows nothing: the Connect dialog's screenshot waits at the real github.com approval link.
+		app = new DesktopApp(broker.broker, (t, m) -> { }, url -> true, OAuthProviders::of);
 		app.start(stage, () -> { });
 		stage.show();
 	}
@@ -120,6 +144,7 @@ class ScreenshotTour {
 		app.stop();
 		broker.close();
 		upstream.close();
+		github.close();
 	}
 
 	@Test
@@ -157,6 +182,37 @@ class ScreenshotTour {
 		javafx.scene.control.TextField key = robot.lookup("#agent-key").queryAs(javafx.scene.control.TextField.class);
 		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> key.getText().startsWith("amk_"));
 		save(key.getScene(), out.resolve("new-agent-key.png"));
+		robot.clickOn("#key-done");
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !key.getScene().getWindow().isShowing());
+
+		// Connections: API keys and the OAuth sign-in with its account, scopes and lifetime.
+		robot.interact(() -> tabs.getSelectionModel().select(tabs.getTabs().stream()
+				.filter(t -> "tab-connections".equals(t.getId())).findFirst().orElseThrow()));
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#account-github").tryQuery()
+				.map(n -> ((javafx.scene.control.Label) n).getText().equals("as octocat")).orElse(false));
+		save(stage.getScene(), out.resolve("connections.png"));
+		// The same connection after GitHub refused a refresh (marked as the broker's TokenManager marks it), selected.
+		broker.broker.connections().markNeedsReconnect(broker.broker.registry().current().connection("github"),
+				"The provider refused to refresh the sign-in (invalid_grant).");
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup("#needs-reconnect-github").queryAll().isEmpty());
+		robot.clickOn("#account-github");
+		save(stage.getScene(), out.resolve("connections-needs-reconnect.png"));
+
+		// Connect GitHub: the form, then the live sign-in waiting at github.com.
+		robot.clickOn("#connect-github");
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup("#oauth-client-id").queryAll().isEmpty());
+		javafx.scene.control.TextField connectionName = robot.lookup("#oauth-name").queryAs(javafx.scene.control.TextField.class);
+		robot.interact(() -> connectionName.setText("github-work"));
+		robot.clickOn("#oauth-client-secret");
+		save(connectionName.getScene(), out.resolve("connect-github-form.png"));
+		robot.clickOn("#oauth-connect");
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#oauth-link").tryQuery()
+				.map(n -> ((javafx.scene.control.TextField) n).getText()).filter(t -> t != null && t.startsWith("https://github.com/")).isPresent());
+		save(connectionName.getScene(), out.resolve("connect-github.png"));
+		robot.clickOn("#oauth-cancel");
+		WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#oauth-notice").tryQuery()
+				.map(n -> !((javafx.scene.control.Label) n).getText().isEmpty()).orElse(false));
+		robot.interact(() -> ((Stage) connectionName.getScene().getWindow()).close());
 		assertTrue(Files.size(out.resolve("activity.png")) > 10_000);
 	}
 
