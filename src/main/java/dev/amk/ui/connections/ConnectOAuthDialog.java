@@ -4,7 +4,6 @@ import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.OAuthDetails;
 import dev.amk.connections.Provider;
-import dev.amk.oauth.LoopbackRedirect;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.OAuthProfile;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
@@ -58,8 +57,6 @@ import java.util.function.Consumer;
  * however it closes cancels a running sign-in and clears the secret field.
  */
 public final class ConnectOAuthDialog {
-	/** What a person registers with the provider: the loopback redirect, any port (RFC 8252 §7.3). */
-	static final String REDIRECT_URI = "http://127.0.0.1" + LoopbackRedirect.PATH;
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
 	private final ConnectionsModel model;
@@ -177,10 +174,12 @@ public final class ConnectOAuthDialog {
 		Label registerText = hint(generic
 				? "Register an OAuth client with the API's provider. Use this redirect URI (any port is allowed):"
 				: "First register an OAuth app at " + provider.displayName() + " and paste its client ID above. Use this redirect URI:");
-		TextField redirect = new TextField(REDIRECT_URI);
+		// The loopback redirect on any port (RFC 8252 §7.3), or the one fixed localhost port Slack insists on.
+		String redirectUri = profile.redirectToRegister();
+		TextField redirect = new TextField(redirectUri);
 		redirect.setId("redirect-uri");
 		redirect.setEditable(false);
-		redirect.setAccessibleText("Redirect URI to register: " + REDIRECT_URI);
+		redirect.setAccessibleText("Redirect URI to register: " + redirectUri);
 		redirect.setPrefColumnCount(18);
 		Button copyRedirect = copyButton("copy-redirect-uri", "Copy the redirect URI", redirect::getText);
 		HBox registerRow = new HBox(8, redirect, copyRedirect);

@@ -15,6 +15,7 @@ import dev.amk.ui.agents.AgentsModel;
 import dev.amk.login.LoginItem;
 import dev.amk.settings.Settings;
 import dev.amk.ui.notify.DeniedNotifier;
+import dev.amk.ui.notify.ReconnectNotifier;
 import dev.amk.ui.settings.SettingsView;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -40,6 +41,7 @@ public final class DesktopApp {
 	private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 	private final ActivityTracker activity;
 	private final DeniedNotifier denied;
+	private final ReconnectNotifier reconnect;
 	private final ConnectionTester tester;
 	private final Browser browser;
 	private final OAuthConnector oauth;
@@ -76,6 +78,16 @@ public final class DesktopApp {
 		this.settings = new SimpleObjectProperty<>(Settings.load(broker.dataDir()));
 		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> settings.get().notifyOnDenied());
 		activity.addEventListener(denied::onEvents);
+		// Always on, unlike denial notices: a dead sign-in breaks every agent using it, and only the person can fix it.
+		this.reconnect = new ReconnectNotifier(target, () -> true);
+		broker.registry().addListener(snapshot -> {
+			reconnect.onSnapshot(snapshot);
+			TrayMenu t = tray;
+			if (t != null) {
+				Platform.runLater(t::refreshState);
+			}
+		});
+		reconnect.onSnapshot(broker.registry().current());
 		this.tester = new ConnectionTester(broker.credentials());
 		this.browser = browser != null ? browser : Browser.firstOf(new HostServicesBrowser(hostServices()), new SystemBrowser());
 		this.oauth = new OAuthConnector(broker.connections(), broker.secrets(), broker.tokenEndpoint(), this.browser, Clock.systemUTC(),
@@ -106,7 +118,7 @@ public final class DesktopApp {
 		window.addTab("Settings", new SettingsView(broker.dataDir(), settings,
 				LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv()), broker.port(), background), "tab-settings");
 		if (FXTrayIcon.isSupported()) {
-			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, quit);
+			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, reconnect::needingReconnect, quit);
 			tray.show();
 		} else {
 			stage.setOnCloseRequest(e -> quit.run());

@@ -13,6 +13,7 @@ import javafx.stage.Stage;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,9 @@ public final class TrayMenu {
 	private final MainWindow window;
 	private final Runnable quit;
 	private final Supplier<Instant> lastDenied;
+	private final Supplier<Set<String>> needingReconnect;
 	private String iconShown;
+	private String tooltipShown;
 
 	private static final ScheduledExecutorService ICON_CHECK = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread t = new Thread(r, "amk-tray-icon");
@@ -41,11 +44,17 @@ public final class TrayMenu {
 	/** How long the icon shows the alert state after a denied request. */
 	static final Duration ALERT_FOR = Duration.ofMinutes(5);
 
-	public TrayMenu(Stage owner, AgentsModel model, int port, MainWindow window, Supplier<Instant> lastDenied, Runnable quit) {
+	/**
+	 * @param needingReconnect the OAuth connections whose sign-in died: the icon stays in its alert state until
+	 *                         they are reconnected, since agents using them fail meanwhile
+	 */
+	public TrayMenu(Stage owner, AgentsModel model, int port, MainWindow window, Supplier<Instant> lastDenied,
+			Supplier<Set<String>> needingReconnect, Runnable quit) {
 		this.model = model;
 		this.port = port;
 		this.window = window;
 		this.lastDenied = lastDenied;
+		this.needingReconnect = needingReconnect;
 		this.quit = quit;
 		this.icon = new FXTrayIcon(owner, iconUrl(State.RUNNING), 22, 22);
 		this.iconShown = State.RUNNING.file;
@@ -74,11 +83,27 @@ public final class TrayMenu {
 	State state() {
 		boolean allPaused = model.pausedCountProperty().get() > 0
 				|| (!model.rows().isEmpty() && model.activeCountProperty().get() == 0);
-		Instant denied = lastDenied.get();
-		if (denied != null && denied.isAfter(Instant.now().minus(ALERT_FOR))) {
+		if (!needingReconnect.get().isEmpty() || recentlyDenied()) {
 			return State.ALERT;
 		}
 		return allPaused ? State.PAUSED : State.RUNNING;
+	}
+
+	private boolean recentlyDenied() {
+		Instant denied = lastDenied.get();
+		return denied != null && denied.isAfter(Instant.now().minus(ALERT_FOR));
+	}
+
+	String tooltip(State s) {
+		return switch (s) {
+			case RUNNING -> "Agent Master Key";
+			case PAUSED -> "Agent Master Key: all agents paused";
+			case ALERT -> {
+				Set<String> names = needingReconnect.get();
+				yield names.isEmpty() ? "Agent Master Key: a request was denied recently"
+						: "Agent Master Key: reconnect " + String.join(", ", new java.util.TreeSet<>(names)) + " (Connections)";
+			}
+		};
 	}
 
 	private void updateIcon() {
@@ -86,17 +111,22 @@ public final class TrayMenu {
 		if (!s.file.equals(iconShown)) {
 			iconShown = s.file;
 			icon.setGraphic(iconUrl(s), 22, 22);
-			icon.setTrayIconTooltip(switch (s) {
-				case RUNNING -> "Agent Master Key";
-				case PAUSED -> "Agent Master Key: all agents paused";
-				case ALERT -> "Agent Master Key: a request was denied recently";
-			});
+		}
+		String tip = tooltip(s);
+		if (!tip.equals(tooltipShown)) {
+			tooltipShown = tip;
+			icon.setTrayIconTooltip(tip);
 		}
 	}
 
 	/** A system notification from the tray icon (Notification Center on macOS, the desktop's on Linux). */
 	public void notify(String title, String message) {
 		icon.showWarningMessage(title, message);
+		updateIcon();
+	}
+
+	/** Re-reads what the icon shows (a connection lost or regained its sign-in); call on the FX thread. */
+	public void refreshState() {
 		updateIcon();
 	}
 

@@ -95,6 +95,22 @@ class DesktopAppTest {
 	}
 
 	@Test
+	@DisplayName("an OAuth connection that loses its sign-in raises one notice saying how to fix it")
+	void reconnectNotice() {
+		var details = new dev.amk.connections.OAuthDetails(null, okhttp3.HttpUrl.get("https://github.com/login/oauth/access_token"), null, null,
+				"id", null, dev.amk.connections.OAuthDetails.ClientAuth.POST, List.of("repo"), null, "octocat", null,
+				dev.amk.connections.OAuthDetails.Status.CONNECTED, null);
+		var connection = broker.broker.connections().addOAuth(new dev.amk.connections.ConnectionService.NewOAuthConnection("gh-oauth",
+				dev.amk.connections.Provider.GITHUB, upstream.url("/").toString(), details),
+				new dev.amk.oauth.TokenSet("gho-test", null, null, null).toJson(), null);
+		broker.awaitRegistry(s -> s.connection("gh-oauth") != null);
+		assertTrue(notifications.stream().noneMatch(m -> m.contains("gh-oauth")));
+		broker.broker.connections().markNeedsReconnect(connection, "refused by the test");
+		waitUntil("the notice", () -> notifications.stream().anyMatch(m -> m.equals("The connection 'gh-oauth' lost its sign-in (octocat)."
+				+ " Agents using it get an error until you open Connections and click Reconnect.")));
+	}
+
+	@Test
 	@DisplayName("the window lists every agent with what it may reach and its state")
 	void listsAgents(FxRobot robot) {
 		assertEquals(List.of("coder", "idle", "reader"), app.agents().rows().stream().map(AgentRow::name).toList());
