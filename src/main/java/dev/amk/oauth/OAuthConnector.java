@@ -296,6 +296,9 @@ public final class OAuthConnector {
 		private TokenResponse deviceFlow(Progress progress) {
 			DeviceAuthorization d = endpoint.startDevice(client, String.join(profile.scopeSeparator(), details.scopesRequested()));
 			String page = d.verificationUriComplete() != null ? d.verificationUriComplete() : d.verificationUri();
+			if (isCancelled()) {
+				throw cancelledError(); // cancelled while the code was being requested: no page should open now
+			}
 			boolean opened = openBrowser && browser.open(page);
 			progress.deviceCode(d, opened);
 			progress.step("Enter the code " + d.userCode() + " at " + d.verificationUri() + "; waiting…");
