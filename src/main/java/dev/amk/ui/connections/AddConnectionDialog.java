@@ -5,7 +5,6 @@ import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.Injection;
 import dev.amk.connections.Provider;
-import dev.amk.proxy.ConnectionTester;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -28,6 +27,10 @@ import javafx.stage.Stage;
 import javafx.stage.Window;
 
 import java.util.function.Consumer;
+
+import static dev.amk.ui.common.Forms.hint;
+import static dev.amk.ui.common.Forms.indented;
+import static dev.amk.ui.common.Forms.row;
 
 /**
  * "Add API key": provider, name, the key (masked), an optional base URL (required for a custom API, which also
@@ -264,29 +267,6 @@ public final class AddConnectionDialog {
 		testResult.getStyleClass().setAll("label", ok ? "test-ok" : "error-text");
 	}
 
-	private static HBox row(String text, javafx.scene.control.Control field) {
-		Label label = new Label(text);
-		label.getStyleClass().add("form-label");
-		label.setLabelFor(field);
-		HBox.setHgrow(field, Priority.ALWAYS);
-		field.setMaxWidth(Double.MAX_VALUE);
-		HBox row = new HBox(10, label, field);
-		row.setAlignment(Pos.CENTER_LEFT);
-		return row;
-	}
-
-	private static Label hint(String text) {
-		Label l = new Label(text);
-		l.getStyleClass().add("hint");
-		l.setWrapText(true);
-		return l;
-	}
-
-	/** Lines a hint up under its field. */
-	private static Node indented(Label hint) {
-		hint.setPadding(new Insets(-4, 0, 0, 100));
-		return hint;
-	}
 
 	/** Shows a provider by its display name, such as "Google Gemini". */
 	private static final class ProviderCell extends ListCell<Provider> {

@@ -17,7 +17,6 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.Control;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
@@ -44,6 +43,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+
+import static dev.amk.ui.common.Forms.hint;
+import static dev.amk.ui.common.Forms.indented;
+import static dev.amk.ui.common.Forms.row;
 
 /**
  * "Connect GitHub" (and every other OAuth provider), and "Reconnect" for a connection whose sign-in the provider
@@ -518,31 +521,5 @@ public final class ConnectOAuthDialog {
 	private static void showWhenText(Label l) {
 		l.accessibleTextProperty().bind(l.textProperty());
 		visibleWhen(l, l.textProperty().isNotEmpty());
-	}
-
-	private static HBox row(String text, Node field) {
-		Label label = new Label(text);
-		label.getStyleClass().add("form-label");
-		if (field instanceof Control c) {
-			label.setLabelFor(c);
-			c.setMaxWidth(Double.MAX_VALUE);
-		}
-		HBox.setHgrow(field, Priority.ALWAYS);
-		HBox row = new HBox(10, label, field);
-		row.setAlignment(Pos.CENTER_LEFT);
-		return row;
-	}
-
-	private static Label hint(String text) {
-		Label l = new Label(text);
-		l.getStyleClass().add("hint");
-		l.setWrapText(true);
-		return l;
-	}
-
-	/** Lines a hint up under its field. */
-	private static Node indented(Label hint) {
-		hint.setPadding(new Insets(-4, 0, 0, 100));
-		return hint;
 	}
 }

@@ -310,22 +310,12 @@ public final class ConnectionsView extends BorderPane {
 
 	/** Reads a row out whole to a screen reader, and marks a failed test. */
 	private static final class ConnectionTableRow extends TableRow<ConnectionRow> {
-		private final javafx.beans.InvalidationListener redraw = o -> render();
-		private ConnectionRow shown;
+		private final Follower follower = new Follower(o -> render(), ConnectionTableRow::watched);
 
 		@Override
 		protected void updateItem(ConnectionRow row, boolean empty) {
 			super.updateItem(row, empty);
-			ConnectionRow now = empty ? null : row;
-			if (shown != now) {
-				if (shown != null) {
-					watched(shown).forEach(p -> p.removeListener(redraw));
-				}
-				shown = now;
-				if (now != null) {
-					watched(now).forEach(p -> p.addListener(redraw));
-				}
-			}
+			follower.follow(empty ? null : row);
 			render();
 		}
 
@@ -334,7 +324,7 @@ public final class ConnectionsView extends BorderPane {
 		}
 
 		private void render() {
-			ConnectionRow row = shown;
+			ConnectionRow row = follower.shown();
 			getStyleClass().removeAll("test-failed", "needs-reconnect");
 			if (row == null) {
 				setAccessibleText(null);
@@ -353,10 +343,42 @@ public final class ConnectionsView extends BorderPane {
 		}
 	}
 
+	/**
+	 * Keeps one listener on the properties of whichever row a reused table row or cell shows now, and on no other:
+	 * tables recycle their cells, and a listener left on an old row would redraw the cell with a stranger's state.
+	 */
+	private static final class Follower {
+		private final InvalidationListener listener;
+		private final java.util.function.Function<ConnectionRow, List<Observable>> watched;
+		private ConnectionRow shown;
+
+		Follower(InvalidationListener listener, java.util.function.Function<ConnectionRow, List<Observable>> watched) {
+			this.listener = listener;
+			this.watched = watched;
+		}
+
+		void follow(ConnectionRow now) {
+			if (shown == now) {
+				return;
+			}
+			if (shown != null) {
+				watched.apply(shown).forEach(p -> p.removeListener(listener));
+			}
+			shown = now;
+			if (now != null) {
+				watched.apply(now).forEach(p -> p.addListener(listener));
+			}
+		}
+
+		ConnectionRow shown() {
+			return shown;
+		}
+	}
+
 	/** A cell that draws its row through {@link #draw} and redraws whenever one of {@link #watched}'s properties changes. */
 	private abstract static class LiveCell extends TableCell<ConnectionRow, ConnectionRow> {
 		private final InvalidationListener redraw = o -> draw(getItem());
-		private ConnectionRow shown;
+		private final Follower follower = new Follower(redraw, this::watched);
 
 		LiveCell(IntegerProperty tick) {
 			// Weak: the view's ticker must not keep cells alive after the table has dropped them.
@@ -371,15 +393,7 @@ public final class ConnectionsView extends BorderPane {
 		protected void updateItem(ConnectionRow row, boolean empty) {
 			super.updateItem(row, empty);
 			ConnectionRow now = empty ? null : row;
-			if (shown != now) {
-				if (shown != null) {
-					watched(shown).forEach(p -> p.removeListener(redraw));
-				}
-				shown = now;
-				if (now != null) {
-					watched(now).forEach(p -> p.addListener(redraw));
-				}
-			}
+			follower.follow(now);
 			if (now == null) {
 				setText(null);
 				setGraphic(null);
