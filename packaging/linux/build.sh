@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Linux packages of Agent Master Key into target/dist/:
 #   target/dist/Agent Master Key/                 the app image (runs in place: bin/Agent Master Key, bin/amk)
-#   target/dist/agent-master-key_VERSION_ARCH.deb  installs to /opt/agent-master-key, with a menu entry and
-#                                                  /usr/bin/amk (the CLI on the PATH)
+#   target/dist/agent-master-key_VERSION_ARCH.deb  installs to /opt/agent-master-key, with a menu entry
+#                                                  (packaging/linux/agent-master-key.desktop) and /usr/bin/amk
+#                                                  (the CLI on the PATH); launch at login is the app's own
+#                                                  setting (~/.config/autostart/agent-master-key.desktop)
 # Steps: the jar (Maven), a trimmed Java runtime (jlink @packaging/jlink.cfg), the app image (jpackage
 # @jpackage.cfg), its AOT cache (packaging/train-aot.sh), then the .deb made from that very image.
 # Usage: packaging/linux/build.sh [--app-image-only] [--no-aot]
@@ -70,7 +72,18 @@ jpackage @jpackage.cfg --type app-image --runtime-image target/package/runtime \
   --icon icons/app/png/agent-master-key-256.png --dest target/dist
 image="target/dist/Agent Master Key"
 
-# 5. Its AOT cache, trained on the image itself: on the menu-bar app when there is a display, or one can be
+# 5. The menu entry and its icons, in lib/desktop/ of the image (jpackage's .deb takes bin/ and lib/ only),
+#    for the .deb's postinst to link into /usr/share.
+mkdir -p "$image/lib/desktop"
+cp packaging/linux/agent-master-key.desktop "$image/lib/desktop/"
+for png in icons/app/png/agent-master-key-*.png; do
+  size="$(basename "$png" .png)"; size="${size##*-}"
+  [ "$size" -le 512 ] || continue
+  mkdir -p "$image/lib/desktop/icons/${size}x${size}"
+  cp "$png" "$image/lib/desktop/icons/${size}x${size}/agent-master-key.png"
+done
+
+# 6. Its AOT cache, trained on the image itself: on the menu-bar app when there is a display, or one can be
 #    made (Xvfb with a tray panel, as the tests use), else on 'amk serve'.
 if [ "$aot" = 1 ]; then
   train=(packaging/train-aot.sh "$image/lib/app" "$image/bin/Agent Master Key" "$image/bin/amk")
@@ -82,13 +95,13 @@ if [ "$aot" = 1 ]; then
 fi
 [ "$deb" = 1 ] || { echo "Built: $image"; exit 0; }
 
-# 6. The .deb, from that image. jpackage takes the package's name, version and description from the same
+# 7. The .deb, from that image. jpackage takes the package's name, version and description from the same
 #    lines of jpackage.cfg; the options that made the image (main jar, Java options, launchers) are in it already.
 grep -E '^--(name|app-version|vendor|description|copyright) ' jpackage.cfg > target/package/identity.cfg
 echo "jpackage: the .deb…" >&2
 jpackage @target/package/identity.cfg --type deb --app-image "$image" \
   --linux-package-name agent-master-key --linux-deb-maintainer "Agent Master Key <amk@localhost>" \
-  --linux-app-category utils --linux-menu-group "Utility;Security" --linux-shortcut \
+  --linux-app-category utils \
   --linux-package-deps "libgtk-3-0 | libgtk-3-0t64" \
   --icon icons/app/png/agent-master-key-256.png \
   --resource-dir packaging/linux/resources --dest target/dist
