@@ -19,7 +19,8 @@ out="$root/target/package-smoke"
 pkg=agent-master-key
 install_dir="/opt/$pkg"
 
-check() { echo "  ok: $*"; }
+# Each passed check is also counted in $out/checks, across the outer and the inner process, for the closing line.
+check() { echo "  ok: $*"; echo "$*" >> "$out/checks"; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
 if [ -z "${AMK_PKGSMOKE_INNER:-}" ]; then
@@ -43,11 +44,12 @@ if [ -z "${AMK_PKGSMOKE_INNER:-}" ]; then
     amk_die "$pkg is installed already; the smoke test installs and removes its own build. Remove it first: ${sudo:+$sudo }apt-get purge -y $pkg"
   fi
 
+  rm -rf "$out"; mkdir -p "$out"
   echo "== package-smoke: building the app image and the .deb" >&2
   start=$(date +%s)
   packaging/linux/build.sh
-  echo "   (built in $(( $(date +%s) - start )) s)" >&2
   debfile="$(ls target/dist/${pkg}_*.deb)"
+  check "built the app image and $debfile in $(( $(date +%s) - start )) s"
 
   echo "== package-smoke: installing $debfile" >&2
   uninstall() {
@@ -58,8 +60,8 @@ if [ -z "${AMK_PKGSMOKE_INNER:-}" ]; then
   }
   trap uninstall EXIT
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "./$debfile" >/dev/null
+  check "installed $pkg $(dpkg-query -W -f='${Version}' "$pkg")"
 
-  rm -rf "$out"; mkdir -p "$out"
   AMK_PKGSMOKE_INNER=1 scripts/with-keyring.sh scripts/with-tray-display.sh "$0"
 
   if [ "$keep" = 0 ]; then
@@ -70,7 +72,8 @@ if [ -z "${AMK_PKGSMOKE_INNER:-}" ]; then
     [ ! -L /usr/share/applications/agent-master-key.desktop ] || fail "the menu entry is still there after removing the package"
     check "removed: no /usr/bin/amk, no menu entry, no $install_dir/bin"
   fi
-  echo "package-smoke: passed (screenshots in target/package-smoke/)"
+  echo "Screenshots of the installed app: target/package-smoke/screen.png, target/package-smoke/tray.png"
+  echo "package-smoke: $(wc -l < "$out/checks" | tr -d ' ') passed, 0 failed"
   exit 0
 fi
 
@@ -92,7 +95,9 @@ grep -q "^Exec=\"$install_dir/bin/Agent Master Key\"$" "$desktop" 2>/dev/null ||
 [ -s /usr/share/icons/hicolor/256x256/apps/agent-master-key.png ] || fail "no menu icon in /usr/share/icons/hicolor/256x256/apps"
 check "menu entry: $desktop, with its icon"
 [ -s "$install_dir/lib/app/amk.aot" ] && check "AOT cache: $install_dir/lib/app/amk.aot" || echo "  note: the package has no AOT cache" >&2
-amk --help >/dev/null || fail "'amk --help' failed"
+version="$(sed -n 's/^--app-version \(.*\)$/\1/p' jpackage.cfg)"
+[ "$(amk --version)" = "Agent Master Key $version" ] || fail "'amk --version' says '$(amk --version)', not version $version"
+check "amk --version: $(amk --version)"
 
 echo "== 2. the installed 'amk serve' swaps in the real key" >&2
 # java itself in the background (not through tools()), so that $! is the JVM and the cleanup ends it.
