@@ -125,8 +125,7 @@ rm -f target/package/runtime/lib/server/classes_nocoops.jsa
 echo "jpackage: the app…" >&2
 jpackage @jpackage.cfg --type app-image --runtime-image target/package/runtime \
   --icon icons/app/AppIcon.icns --resource-dir packaging/macos \
-  --mac-package-identifier dev.amk.AgentMasterKey --mac-package-name "$name" \
-  --mac-app-category public.app-category.developer-tools --dest target/dist
+  --mac-package-identifier dev.amk.AgentMasterKey --dest target/dist
 plutil -lint "$app/Contents/Info.plist" >/dev/null || amk_die "jpackage wrote an invalid Info.plist from packaging/macos/Info.plist."
 /usr/libexec/PlistBuddy -c 'Print :LSUIElement' "$app/Contents/Info.plist" | grep -q true \
   || amk_die "the app's Info.plist lacks LSUIElement: jpackage did not use packaging/macos/Info.plist."
@@ -157,6 +156,10 @@ if [ -n "$identity" ]; then
   jpackage --type app-image --app-image "$app" "${signing[@]}"
   codesign --verify --deep --strict --verbose=2 "$app"
   codesign -d --entitlements - "$app" 2>/dev/null | grep -q allow-jit || amk_die "the signed app lacks its entitlements."
+else
+  # jpackage gave the app an ad-hoc signature, and the AOT cache and the launcher settings changed the bundle
+  # after it: sign it ad hoc again, or macOS would call a downloaded copy "damaged" instead of "unidentified".
+  codesign --force --deep --sign - "$app"
 fi
 
 # ---- 7. the .dmg: the app and a link to /Applications to drag it onto ---------------------------------------
