@@ -100,7 +100,7 @@ fi
 grep -E '^--(name|app-version|vendor|description|copyright) ' jpackage.cfg > target/package/identity.cfg
 echo "jpackage: the .deb…" >&2
 jpackage @target/package/identity.cfg --type deb --app-image "$image" \
-  --linux-package-name agent-master-key --linux-deb-maintainer "Agent Master Key <amk@localhost>" \
+  --linux-package-name agent-master-key --linux-deb-maintainer packaging@agent-master-key.invalid \
   --linux-app-category utils \
   --linux-package-deps "libgtk-3-0 | libgtk-3-0t64" \
   --icon icons/app/png/agent-master-key-256.png \
