@@ -12,6 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 . scripts/lib.sh
+. packaging/lib.sh
 
 deb=1
 aot=1
@@ -41,30 +42,11 @@ if [ "$deb" = 1 ]; then
   fi
 fi
 
-# 1. The jar and its dependencies, when the sources are newer than the last build.
-if [ ! -f target/amk.jar ] || [ -n "$(find src/main pom.xml -newer target/amk.jar -print -quit)" ]; then
-  amk_require_maven
-  echo "Building target/amk.jar…" >&2
-  mvn -B -q -DskipTests package >&2
-fi
-
-# 2. jpackage's input: amk.jar and lib/ as Maven lays them out, minus the JavaFX jars without a platform
-#    classifier (empty stubs; the classes are in javafx-*-linux.jar).
-rm -rf target/package "target/dist/Agent Master Key" target/dist/*.deb
-mkdir -p target/package/input/lib target/dist
-cp target/amk.jar target/package/input/
-for jar in target/lib/*.jar; do
-  case "$(basename "$jar")" in
-    javafx-*-linux*.jar) cp "$jar" target/package/input/lib/ ;;
-    javafx-*) ;;
-    *) cp "$jar" target/package/input/lib/ ;;
-  esac
-done
-
-# 3. The trimmed runtime. classes_nocoops.jsa serves only heaps over 32 GB; the app's is at most 256 MB.
-echo "jlink: the trimmed runtime…" >&2
-jlink @packaging/jlink.cfg --output target/package/runtime
-rm -f target/package/runtime/lib/server/classes_nocoops.jsa
+# 1-3. The jar, jpackage's input, the trimmed runtime.
+amk_pkg_build_jar
+rm -rf "target/dist/Agent Master Key" target/dist/*.deb
+amk_pkg_stage_input linux
+amk_pkg_jlink
 
 # 4. The app image.
 echo "jpackage: the app image…" >&2
@@ -95,9 +77,8 @@ if [ "$aot" = 1 ]; then
 fi
 [ "$deb" = 1 ] || { echo "Built: $image"; exit 0; }
 
-# 7. The .deb, from that image. jpackage takes the package's name, version and description from the same
-#    lines of jpackage.cfg; the options that made the image (main jar, Java options, launchers) are in it already.
-grep -E '^--(name|app-version|vendor|description|copyright) ' jpackage.cfg > target/package/identity.cfg
+# 7. The .deb, from that image, named by the same lines of jpackage.cfg.
+amk_pkg_identity_cfg
 echo "jpackage: the .deb…" >&2
 jpackage @target/package/identity.cfg --type deb --app-image "$image" \
   --linux-package-name agent-master-key --linux-deb-maintainer packaging@agent-master-key.invalid \

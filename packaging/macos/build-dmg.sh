@@ -21,6 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 . scripts/lib.sh
+. packaging/lib.sh
 
 aot=1
 for arg in "$@"; do
@@ -82,24 +83,10 @@ version="$(sed -n 's/^--app-version \(.*\)$/\1/p' jpackage.cfg)"
 [ -n "$version" ] || amk_die "no --app-version line in jpackage.cfg."
 app="target/dist/$name.app"
 
-# ---- 1. the jar ------------------------------------------------------------------------------------------
-if [ ! -f target/amk.jar ] || [ -n "$(find src/main pom.xml -newer target/amk.jar -print -quit)" ]; then
-  amk_require_maven
-  echo "Building target/amk.jar…" >&2
-  mvn -B -q -DskipTests package >&2
-fi
-
-# ---- 2. jpackage's input: amk.jar and lib/, minus JavaFX's empty stub jars ---------------------------------
-rm -rf target/package "$app" "target/dist/$name"*.dmg
-mkdir -p target/package/input/lib target/dist
-cp target/amk.jar target/package/input/
-for jar in target/lib/*.jar; do
-  case "$(basename "$jar")" in
-    javafx-*-mac*.jar) cp "$jar" target/package/input/lib/ ;;
-    javafx-*) ;;
-    *) cp "$jar" target/package/input/lib/ ;;
-  esac
-done
+# ---- 1-2. the jar, jpackage's input ----------------------------------------------------------------------
+amk_pkg_build_jar
+rm -rf "$app" "target/dist/$name"*.dmg
+amk_pkg_stage_input mac
 # Notarization rejects unsigned native code anywhere in the bundle, jars included: sign the .dylib/.jnilib
 # files inside the jars (JNA, sqlite-jdbc, JavaFX) before jpackage copies them (and before the AOT cache
 # records the jars' sizes).
@@ -117,9 +104,7 @@ if [ -n "$identity" ]; then
 fi
 
 # ---- 3. the trimmed runtime -------------------------------------------------------------------------------
-echo "jlink: the trimmed runtime…" >&2
-jlink @packaging/jlink.cfg --output target/package/runtime
-rm -f target/package/runtime/lib/server/classes_nocoops.jsa
+amk_pkg_jlink
 
 # ---- 4. the app, unsigned for now (the AOT cache goes in before the signature seals the bundle) -----------
 echo "jpackage: the app…" >&2
@@ -163,9 +148,8 @@ else
 fi
 
 # ---- 7. the .dmg: the app and a link to /Applications to drag it onto ---------------------------------------
-# The package's name, version and description come from the same lines of jpackage.cfg; the options that made
-# the app (main jar, Java options, launchers) are in it already, and the signed app goes in as it is.
-grep -E '^--(name|app-version|vendor|description|copyright) ' jpackage.cfg > target/package/identity.cfg
+# Named by the same lines of jpackage.cfg; the signed app goes in as it is.
+amk_pkg_identity_cfg
 echo "jpackage: the .dmg…" >&2
 jpackage @target/package/identity.cfg --type dmg --app-image "$app" \
   --mac-package-identifier dev.amk.AgentMasterKey --icon icons/app/AppIcon.icns --dest target/dist
