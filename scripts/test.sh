@@ -4,7 +4,8 @@
 #  - macOS: uses your login Keychain (test items are created and removed under a test service name).
 #  - Debian/Ubuntu: installs what is missing (apt-get) and runs inside a private D-Bus session
 #    with its own unlocked gnome-keyring, so your own keyring is never touched; the tray tests run
-#    on a virtual display (Xvfb) with a tray panel (trayer); the OAuth sign-in tests drive a headless Chromium.
+#    on a virtual display (Xvfb) with a tray panel (trayer); the OAuth sign-in tests drive a headless Chromium;
+#    then scripts/package-smoke.sh builds, installs, smoke-tests and removes the .deb.
 # Extra arguments go to Maven, e.g. scripts/test.sh -Dtest=ProxyEndToEndTest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,11 @@ case "$(uname -s)" in
     # Everything headless first (UI tests through Monocle), then the tray tests on a virtual display with a tray.
     scripts/with-keyring.sh mvn -B verify "$@"
     AMK_REQUIRE_TRAY=1 scripts/with-keyring.sh scripts/with-tray-display.sh mvn -B -Ptray surefire:test "$@"
+    # Then the packages: build the app image and the .deb, install it, smoke-test the installed product,
+    # remove it (about 2 minutes). AMK_SKIP_PACKAGE_SMOKE=1 skips this stage.
+    if [ "${AMK_SKIP_PACKAGE_SMOKE:-}" != 1 ]; then
+      scripts/package-smoke.sh
+    fi
     ;;
   *)
     amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu."

@@ -28,6 +28,9 @@ public final class AmkCommand implements Runnable {
 		@Override
 		public String[] getVersion() {
 			String v = AmkCommand.class.getPackage().getImplementationVersion();
+			if (v == null) {
+				v = System.getProperty("jpackage.app-version"); // the installed app: jpackage passes jpackage.cfg's --app-version
+			}
 			return new String[] {"Agent Master Key " + (v == null ? "(development build)" : v)};
 		}
 	}

@@ -39,6 +39,19 @@ abstract class FileLoginItem implements LoginItem {
 	}
 
 	@Override
+	public boolean update(List<String> command) {
+		try {
+			if (!Files.exists(file) || Files.readString(file).equals(content(command))) {
+				return false;
+			}
+		} catch (IOException e) {
+			// unreadable: rewrite it
+		}
+		enable(command);
+		return true;
+	}
+
+	@Override
 	public boolean isEnabled() {
 		return Files.exists(file);
 	}

@@ -1,6 +1,8 @@
 package dev.amk.login;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The login entries as files, in a temporary home. */
@@ -48,5 +52,82 @@ class LoginItemTest {
 	void relaunch() {
 		List<String> command = LoginItem.relaunchCommand();
 		assertTrue(command.getLast().equals("app") || System.getProperty("jpackage.app-path") != null, command.toString());
+	}
+
+	@Nested
+	@DisplayName("when the app runs from an installed package (jpackage.app-path)")
+	class WhenPackaged {
+		Path bin;
+		Path app;
+		Path cli;
+
+		@BeforeEach
+		void installedImage() throws Exception {
+			bin = Files.createDirectories(home.resolve("opt/agent-master-key/bin"));
+			app = executable(bin.resolve("Agent Master Key"));
+			cli = executable(bin.resolve("amk"));
+		}
+
+		@Test
+		@DisplayName("the login item starts the installed app launcher itself")
+		void appLauncher() {
+			assertEquals(List.of(app.toString()), LoginItem.packagedCommand(app.toString()));
+		}
+
+		@Test
+		@DisplayName("started through the amk CLI launcher, the login item still starts the app's launcher beside it")
+		void cliLauncher() {
+			assertEquals(List.of(app.toString()), LoginItem.packagedCommand(cli.toString()));
+		}
+
+		@Test
+		@DisplayName("an amk launcher with no app launcher beside it is started with the app command")
+		void cliLauncherAlone() throws Exception {
+			Files.delete(app);
+			assertEquals(List.of(cli.toString(), "app"), LoginItem.packagedCommand(cli.toString()));
+		}
+
+		@Test
+		@DisplayName("the installed launcher goes into the XDG entry, quoted for its spaces")
+		void xdgEntry() throws Exception {
+			LoginItem item = new XdgAutostart(home.resolve(".config/autostart"));
+			item.enable(LoginItem.packagedCommand(app.toString()));
+			assertTrue(Files.readString(item.location()).contains("Exec=\"" + app + "\"\n"), Files.readString(item.location()));
+		}
+
+		@Test
+		@DisplayName("at start, an entry that names another location or a checkout is pointed at this installation")
+		void staleEntryRepointed() throws Exception {
+			LoginItem item = new XdgAutostart(home.resolve(".config/autostart"));
+			item.enable(List.of("/usr/bin/java", "-jar", "/home/me/amk/target/amk.jar", "app"));
+			assertTrue(LoginItem.pointAtInstalledApp(item, app.toString()));
+			assertTrue(Files.readString(item.location()).contains("Exec=\"" + app + "\""), Files.readString(item.location()));
+			assertFalse(LoginItem.pointAtInstalledApp(item, app.toString()), "already current: left alone");
+		}
+
+		@Test
+		@DisplayName("at start, launch at login that is off stays off")
+		void noEntryStaysOff() {
+			LoginItem item = new MacLaunchAgent(home.resolve("Library/LaunchAgents"));
+			assertFalse(LoginItem.pointAtInstalledApp(item, app.toString()));
+			assertFalse(item.isEnabled());
+		}
+
+		@Test
+		@DisplayName("run from a checkout (no jpackage.app-path), an existing entry is never taken over")
+		void checkoutLeavesEntry() throws Exception {
+			LoginItem item = new XdgAutostart(home.resolve(".config/autostart"));
+			item.enable(List.of(app.toString()));
+			String before = Files.readString(item.location());
+			assertNull(LoginItem.packagedCommand(null));
+			assertFalse(LoginItem.pointAtInstalledApp(item, null));
+			assertEquals(before, Files.readString(item.location()));
+		}
+
+		private static Path executable(Path file) throws Exception {
+			Files.writeString(file, "#!/bin/sh\n");
+			file.toFile().setExecutable(true);
+			return file;
+		}
 	}
 }

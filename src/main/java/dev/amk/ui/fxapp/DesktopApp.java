@@ -115,14 +115,26 @@ public final class DesktopApp {
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
 		connections = new ConnectionsModel(broker.registry(), broker.connections(), tester, oauth, browser, Clock.systemUTC(), background).start();
 		window.addConnectionsTab(connections);
-		window.addTab("Settings", new SettingsView(broker.dataDir(), settings,
-				LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv()), broker.port(), background), "tab-settings");
+		LoginItem loginItem = LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv());
+		window.addTab("Settings", new SettingsView(broker.dataDir(), settings, loginItem, broker.port(), background), "tab-settings");
+		background.execute(() -> keepLoginItemCurrent(loginItem));
 		if (FXTrayIcon.isSupported()) {
 			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, reconnect::needingReconnect, quit);
 			tray.show();
 		} else {
 			stage.setOnCloseRequest(e -> quit.run());
 			window.show();
+		}
+	}
+
+	/** An installed app that starts at login starts this installation, even after it was moved or reinstalled elsewhere. */
+	private static void keepLoginItemCurrent(LoginItem loginItem) {
+		try {
+			if (LoginItem.pointAtInstalledApp(loginItem, System.getProperty("jpackage.app-path"))) {
+				System.getLogger(DesktopApp.class.getName()).log(System.Logger.Level.INFO, "Launch at login now starts " + LoginItem.relaunchCommand());
+			}
+		} catch (dev.amk.common.AmkException e) {
+			System.getLogger(DesktopApp.class.getName()).log(System.Logger.Level.WARNING, e.getMessage());
 		}
 	}
 
