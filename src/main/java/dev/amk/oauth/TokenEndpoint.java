@@ -190,7 +190,7 @@ public final class TokenEndpoint {
 			Object error = m.get("error");
 			// GitHub answers errors with 200, Slack with {"ok": false}: the error field decides, not the status alone.
 			if (error instanceof String code && !code.isEmpty()) {
-				String description = OAuthException.plain(string(m, "error_description"), 200);
+				String description = withoutSecrets(OAuthException.plain(string(m, "error_description"), 200), form, client);
 				throw new OAuthException(typeOf(code), code, "The provider refused to " + what + ": " + code
 						+ (description == null ? "" : " (" + description + ")") + ".");
 			}
@@ -201,6 +201,27 @@ public final class TokenEndpoint {
 		} catch (IOException e) {
 			throw new AmkException("oauth_unreachable", "Could not reach " + url.host() + " to " + what + ". Check the network and try again.", e);
 		}
+	}
+
+	/**
+	 * A provider's error text goes in front of a person and into logs; should it quote what was sent (a refresh
+	 * token, a code, the client secret), that part is blanked.
+	 */
+	private static String withoutSecrets(String description, Map<String, String> form, OAuthClient client) {
+		if (description == null) {
+			return null;
+		}
+		String result = description;
+		List<String> sent = new java.util.ArrayList<>(form.values());
+		if (client.clientSecret() != null) {
+			sent.add(client.clientSecret());
+		}
+		for (String value : sent) {
+			if (value != null && value.length() >= 8) {
+				result = result.replace(value, "[redacted]");
+			}
+		}
+		return result;
 	}
 
 	private static String typeOf(String oauthError) {

@@ -102,6 +102,15 @@ class TokenEndpointTest {
 	}
 
 	@Test
+	void anErrorThatQuotesWhatWasSentHasItBlanked() {
+		server.enqueue(json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token rt-SECRET-0123 is revoked;"
+				+ " client cs-SECRET-4567\"}"));
+		OAuthException e = assertThrows(OAuthException.class, () -> endpoint.refresh(client("cs-SECRET-4567", ClientAuth.POST, false), "rt-SECRET-0123"));
+		assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
+		assertTrue(e.getMessage().contains("refresh token [redacted] is revoked"), e.getMessage());
+	}
+
+	@Test
 	void readsSlackUserTokensAndFormEncodedAnswers() {
 		server.enqueue(json(200, "{\"ok\":true,\"authed_user\":{\"id\":\"U1\",\"access_token\":\"xoxp-1\",\"scope\":\"search:read\"},"
 				+ "\"team\":{\"name\":\"Acme\"}}"));
