@@ -9,7 +9,7 @@ import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.SetupSnippet;
 import dev.amk.proxy.ProxySettings;
-import javafx.application.Platform;
+import dev.amk.ui.common.OffFxThread;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -119,37 +119,27 @@ public final class AgentActions {
 	}
 
 	private <T> CompletableFuture<T> submit(Callable<T> work) {
-		CompletableFuture<T> result = new CompletableFuture<>();
-		background.execute(() -> {
-			T value = null;
-			AmkException failure = null;
+		return OffFxThread.call(background, () -> {
 			try {
-				value = work.call();
+				return work.call();
 			} catch (AmkException e) {
-				failure = e;
+				throw e;
 			} catch (Exception e) {
 				// Not a key in sight: keys live only in Issued, which exceptions never carry.
 				LOG.log(System.Logger.Level.ERROR, "An agent change failed", e);
-				failure = new AmkException("internal_error", "The change could not be saved (" + e.getClass().getSimpleName()
+				throw new AmkException("internal_error", "The change could not be saved (" + e.getClass().getSimpleName()
 						+ "). Try again; if it keeps failing, the app's log in the data folder says why.", e);
 			}
-			try {
-				registry.reload(); // in-process: the proxy sees the change before the UI does
-			} catch (RuntimeException e) {
-				// The change is committed; the registry watcher picks it up within half a second.
-				LOG.log(System.Logger.Level.WARNING, "Reloading the registry after an agent change failed: " + e.getMessage());
-			}
-			T done = value;
-			AmkException failed = failure;
-			// Queued behind the list refresh that the reload requested, so callers see the updated rows.
-			Platform.runLater(() -> {
-				if (failed == null) {
-					result.complete(done);
-				} else {
-					result.completeExceptionally(failed);
-				}
-			});
-		});
-		return result;
+		}, this::reloadRegistry, () -> { });
+	}
+
+	/** In-process: the proxy sees the change before the UI does. The change is committed either way. */
+	private void reloadRegistry() {
+		try {
+			registry.reload();
+		} catch (RuntimeException e) {
+			// The registry watcher picks it up within half a second.
+			LOG.log(System.Logger.Level.WARNING, "Reloading the registry after an agent change failed: " + e.getMessage());
+		}
 	}
 }

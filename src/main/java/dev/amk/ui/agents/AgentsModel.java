@@ -8,7 +8,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.common.AmkException;
 import dev.amk.ui.common.FxBatcher;
 import dev.amk.ui.common.RowLists;
-import javafx.application.Platform;
+import dev.amk.ui.common.OffFxThread;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -156,19 +156,10 @@ public final class AgentsModel {
 	}
 
 	private void run(Runnable change) {
-		background.execute(() -> {
-			String error = null;
-			try {
-				change.run();
-			} catch (AmkException e) {
-				error = e.getMessage();
-			}
-			registry.reload(); // in-process: the proxy sees the change before the UI does
-			String shown = error;
-			Platform.runLater(() -> {
-				lastError.set(shown);
-				refreshNow();
-			});
-		});
+		// The reload makes the proxy see the change before the UI does.
+		OffFxThread.call(background, () -> {
+			change.run();
+			return null;
+		}, registry::reload, this::refreshNow).whenComplete((v, failure) -> lastError.set(failure == null ? null : failure.getMessage()));
 	}
 }

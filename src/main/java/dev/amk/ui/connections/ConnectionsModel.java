@@ -10,9 +10,9 @@ import dev.amk.connections.Provider;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
+import dev.amk.ui.common.OffFxThread;
 import dev.amk.ui.common.FxBatcher;
 import dev.amk.ui.common.RowLists;
-import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -232,26 +232,7 @@ public final class ConnectionsModel {
 
 	/** Runs {@code work} off the FX thread; the future completes on the FX thread, so callers may touch controls. */
 	private <T> CompletableFuture<T> inBackground(Callable<T> work) {
-		CompletableFuture<T> done = new CompletableFuture<>();
-		background.execute(() -> {
-			T value = null;
-			Throwable failure = null;
-			try {
-				value = work.call();
-			} catch (Throwable t) {
-				failure = t;
-			}
-			T v = value;
-			Throwable f = failure;
-			Platform.runLater(() -> {
-				refreshNow(); // the registry listener would get there too, but the caller's next step may read rows
-				if (f != null) {
-					done.completeExceptionally(f);
-				} else {
-					done.complete(v);
-				}
-			});
-		});
-		return done;
+		// The registry listener would refresh too, but the caller's next step may read rows.
+		return OffFxThread.call(background, work, () -> { }, this::refreshNow);
 	}
 }
