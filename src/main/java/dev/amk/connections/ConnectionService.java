@@ -53,6 +53,10 @@ public final class ConnectionService {
 	public Connection add(NewConnection request, String secret) {
 		String name = Names.requireValid("connection", request.name());
 		Provider provider = request.provider();
+		if (!provider.takesApiKey()) {
+			throw AmkException.invalid(provider.displayName() + " connects by signing in, not with a pasted key: amk connection connect "
+					+ name + " --provider " + provider.id() + " --client-id ID (in the app: its Connect button).");
+		}
 		String baseUrlText = request.baseUrl() != null ? request.baseUrl() : provider.defaultBaseUrl();
 		if (baseUrlText == null) {
 			throw AmkException.invalid("A custom connection needs --base-url, the root of the API, for example https://api.example.com/v1.");

@@ -160,6 +160,8 @@ class CliTest {
 			assertTrue(broker.cliWithStdin("s\n", "connection", "add", "x", "--provider", "custom", "--base-url", "http://api.example.com",
 					"--header", "X-Key").err().contains("plain http"));
 			assertTrue(broker.cliWithStdin("s\n", "connection", "add", "x", "--provider", "nope").err().contains("openai, anthropic"));
+			assertTrue(broker.cliWithStdin("s\n", "connection", "add", "g", "--provider", "google").err()
+					.contains("amk connection connect g --provider google --client-id ID"), "Google only takes OAuth tokens");
 			assertTrue(broker.cliWithStdin("s\n", "connection", "add", "bad/name", "--provider", "openai").err().contains("not a usable"));
 			assertTrue(broker.cli("agent", "create", "bot", "--grant", "missing").err().contains("No connection named 'missing'"));
 			broker.cliWithStdin("s\n", "connection", "add", "gh", "--provider", "github");

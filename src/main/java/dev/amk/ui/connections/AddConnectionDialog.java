@@ -63,7 +63,8 @@ public final class AddConnectionDialog {
 		this.model = model;
 		this.onSaved = onSaved;
 
-		provider.getItems().setAll(Provider.values());
+		// Google and generic OAuth APIs take only tokens the broker must refresh: they have their own Connect buttons.
+		provider.getItems().setAll(java.util.Arrays.stream(Provider.values()).filter(Provider::takesApiKey).toList());
 		provider.setId("provider");
 		provider.setAccessibleText("Provider");
 		provider.setCellFactory(v -> new ProviderCell());
