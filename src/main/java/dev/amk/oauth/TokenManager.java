@@ -22,6 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TokenManager {
 	/** Refresh this long before the provider's expiry, so a request never leaves with a token about to die. */
 	public static final Duration REFRESH_MARGIN = Duration.ofSeconds(60);
+	/**
+	 * A 401 for a token this fresh is not about the token's age (a path that always answers 401, an API-side
+	 * permission): refreshing again would not help, and an agent could otherwise make the broker hammer the
+	 * provider's token endpoint with one request after another.
+	 */
+	static final Duration NO_REFRESH_AFTER_REFRESH = Duration.ofSeconds(30);
 
 	private final ConnectionService connections;
 	private final SecretStore secrets;
@@ -36,6 +42,8 @@ public final class TokenManager {
 		volatile TokenSet tokens;
 		/** Set when the provider refused the grant; cleared by a new sign-in (a new secretRef). */
 		volatile String deadReason;
+		/** When this broker last got a new token for the slot; null before the first refresh. */
+		volatile java.time.Instant refreshedAt;
 	}
 
 	public TokenManager(ConnectionService connections, SecretStore secrets, TokenEndpoint endpoint, Clock clock) {
@@ -79,6 +87,9 @@ public final class TokenManager {
 			}
 			if (tokens.refreshToken() == null) {
 				markDead(slot, connection, "The provider no longer accepts the access token and gave no refresh token.");
+				return null;
+			}
+			if (slot.refreshedAt != null && clock.instant().isBefore(slot.refreshedAt.plus(NO_REFRESH_AFTER_REFRESH))) {
 				return null;
 			}
 			return refresh(slot, connection, tokens).accessToken();
@@ -140,6 +151,7 @@ public final class TokenManager {
 					"Could not save the refreshed sign-in of connection " + connection.name() + " to the keychain: " + e.getMessage());
 		}
 		slot.tokens = fresh;
+		slot.refreshedAt = clock.instant();
 		try {
 			connections.recordRefresh(connection, fresh.scopes(), fresh.expiresAt());
 		} catch (AmkException e) {

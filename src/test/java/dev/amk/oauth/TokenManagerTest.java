@@ -122,6 +122,20 @@ class TokenManagerTest {
 	}
 
 	@Test
+	void aRejectedFreshTokenIsNotRefreshedAgainSoAnAgentCannotHammerTheProvider() {
+		Connection c = connect(new TokenSet("at-1", "rt-1", T0.plusSeconds(3600), null));
+		tokenServer.enqueue(json(200, "{\"access_token\":\"at-2\",\"refresh_token\":\"rt-2\",\"expires_in\":3600}"));
+		assertEquals("at-2", tokens.afterRejection(c, "at-1"));
+		assertNull(tokens.afterRejection(c, "at-2"), "a 401 for a token refreshed a moment ago is not about its age");
+		assertNull(tokens.afterRejection(c, "at-2"));
+		assertEquals(1, tokenServer.getRequestCount());
+		clock.advance(TokenManager.NO_REFRESH_AFTER_REFRESH);
+		tokenServer.enqueue(json(200, "{\"access_token\":\"at-3\",\"refresh_token\":\"rt-3\",\"expires_in\":3600}"));
+		assertEquals("at-3", tokens.afterRejection(c, "at-2"), "later, a rejection may mean a revoked token again");
+		assertTrue(!connections.get("svc").oauth().needsReconnect());
+	}
+
+	@Test
 	void aNewSignInReplacesTheTokensAndClearsTheDeadMark() {
 		Connection c = connect(new TokenSet("at-1", "rt-1", T0.plusSeconds(60), null));
 		tokenServer.enqueue(json(400, "{\"error\":\"invalid_grant\"}"));
