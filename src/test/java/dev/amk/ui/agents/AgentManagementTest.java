@@ -39,9 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static dev.amk.testing.BrokerFixture.errorType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * New agent, Edit grants, Rotate key and Delete, driven through the real window (TestFX, headless under Monocle)
@@ -122,14 +121,6 @@ class AgentManagementTest {
 	private static <T extends Node> T awaitShowing(FxRobot robot, String query, Class<T> type) {
 		waitUntil(query + " is showing", () -> showing(robot, query, type).isPresent());
 		return showing(robot, query, type).orElseThrow();
-	}
-
-	private static void waitUntil(String what, Callable<Boolean> condition) {
-		try {
-			WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, condition);
-		} catch (TimeoutException e) {
-			throw new AssertionError("timed out waiting until " + what, e);
-		}
 	}
 
 	private Optional<Agent> agent(String name) {

@@ -15,7 +15,6 @@ import dev.amk.testing.FakeAuthorizationServer;
 import dev.amk.testing.TestKeychain;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.fxapp.MainWindow;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -47,12 +46,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static dev.amk.testing.BrokerFixture.errorType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +58,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.amk.testing.FxScreen.find;
+import static dev.amk.testing.FxScreen.onScreen;
+import static dev.amk.testing.FxScreen.showing;
+import static dev.amk.testing.FxScreen.text;
+import static dev.amk.testing.FxScreen.typeInto;
+import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * Connecting accounts with OAuth from the Connections tab, end to end: the real in-process broker (real keychain,
@@ -148,45 +151,8 @@ class ConnectionsOAuthTest {
 
 	// --- helpers -------------------------------------------------------------------------------------------------
 
-	private static void waitUntil(String what, Callable<Boolean> condition) {
-		try {
-			WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, condition);
-		} catch (TimeoutException e) {
-			throw new AssertionError("timed out waiting until " + what, e);
-		}
-	}
-
-	/** Only nodes really on screen: hidden parts of the dialog and the table's measuring cells are skipped. */
-	private static boolean onScreen(Node n) {
-		for (Node p = n; p != null; p = p.getParent()) {
-			if (!p.isVisible()) {
-				return false;
-			}
-		}
-		return n.getScene() != null && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing();
-	}
-
-	private static boolean showing(FxRobot robot, String id) {
-		return robot.lookup(id).match(ConnectionsOAuthTest::onScreen).tryQuery().isPresent();
-	}
-
-	private static <T extends Node> T find(FxRobot robot, String id, Class<T> type) {
-		return robot.lookup(id).match(ConnectionsOAuthTest::onScreen).queryAs(type);
-	}
-
-	private static String text(FxRobot robot, String id) {
-		return robot.lookup(id).match(ConnectionsOAuthTest::onScreen).tryQuery().map(n -> ((javafx.scene.control.Labeled) n).getText()).orElse("");
-	}
-
 	private ConnectionRow row(String name) {
 		return model.rows().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
-	}
-
-	private void typeInto(FxRobot robot, String id, String text) {
-		TextField field = find(robot, id, TextField.class);
-		robot.interact(field::clear);
-		robot.clickOn(field).write(text);
-		assertEquals(text, field.getText());
 	}
 
 	/** Opens the Connect dialog of {@code provider} from its button on the Connections tab. */

@@ -11,7 +11,6 @@ import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.TestKeychain;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.fxapp.MainWindow;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -44,13 +42,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static dev.amk.testing.BrokerFixture.errorType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +55,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amk.testing.FxScreen;
+import static dev.amk.testing.FxScreen.find;
+import static dev.amk.testing.FxScreen.onScreen;
+import static dev.amk.testing.FxScreen.typeInto;
+import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * The Connections tab on the real in-process broker (real keychain, real proxy, a loopback upstream standing in
@@ -141,28 +142,6 @@ class ConnectionsViewTest {
 
 	// --- helpers -------------------------------------------------------------------------------------------------
 
-	private static void waitUntil(String what, Callable<Boolean> condition) {
-		try {
-			WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, condition);
-		} catch (TimeoutException e) {
-			throw new AssertionError("timed out waiting until " + what, e);
-		}
-	}
-
-	/** Only nodes really on screen: virtualised controls also keep invisible cells for measuring. */
-	private static boolean onScreen(Node n) {
-		for (Node p = n; p != null; p = p.getParent()) {
-			if (!p.isVisible()) {
-				return false;
-			}
-		}
-		return n.getScene() != null && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing();
-	}
-
-	private static <T extends Node> T find(FxRobot robot, String id, Class<T> type) {
-		return robot.lookup(id).match(ConnectionsViewTest::onScreen).queryAs(type);
-	}
-
 	private long probes() {
 		return seen.stream().filter(r -> r.getUrl().encodedPath().equals("/v1/models")).count();
 	}
@@ -181,14 +160,7 @@ class ConnectionsViewTest {
 	private void openAddDialog(FxRobot robot) {
 		robot.clickOn("#tab-connections");
 		robot.clickOn("#add-connection");
-		waitUntil("the add dialog is open", () -> robot.lookup("#connection-secret").match(ConnectionsViewTest::onScreen).tryQuery().isPresent());
-	}
-
-	private void typeInto(FxRobot robot, String id, String text) {
-		TextField field = find(robot, id, TextField.class);
-		robot.interact(field::clear);
-		robot.clickOn(field).write(text);
-		assertEquals(text, field.getText());
+		waitUntil("the add dialog is open", () -> robot.lookup("#connection-secret").match(FxScreen::onScreen).tryQuery().isPresent());
 	}
 
 	private Label testResult(FxRobot robot) {
@@ -334,7 +306,7 @@ class ConnectionsViewTest {
 	@DisplayName("a custom API shows its header fields and needs a base URL; the service's validation is shown inline")
 	void customAndValidation(FxRobot robot) {
 		openAddDialog(robot);
-		assertTrue(robot.lookup("#header-name").match(ConnectionsViewTest::onScreen).tryQuery().isEmpty(), "header fields only for custom");
+		assertTrue(robot.lookup("#header-name").match(FxScreen::onScreen).tryQuery().isEmpty(), "header fields only for custom");
 
 		robot.clickOn("#provider");
 		robot.clickOn(robot.lookup(".list-cell").match((javafx.scene.control.ListCell<?> c) -> "Custom HTTP API".equals(c.getText()) && onScreen(c))

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import static dev.amk.testing.BrokerFixture.errorType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * The desktop app on the real in-process broker (real keychain, real proxy, a loopback upstream), driven
@@ -84,14 +85,6 @@ class DesktopAppTest {
 		return robot.lookup("#toggle-" + agent).match((javafx.scene.Node n) -> n.getScene() != null && n.getScene().getWindow() != null
 				&& n.getScene().getWindow().isShowing() && n.isVisible() && n.getParent() != null && n.getParent().isVisible())
 				.queryAs(ToggleButton.class);
-	}
-
-	private void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) {
-		try {
-			WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, condition);
-		} catch (java.util.concurrent.TimeoutException e) {
-			throw new AssertionError("timed out waiting until " + what, e);
-		}
 	}
 
 	@Test
