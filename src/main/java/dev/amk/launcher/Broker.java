@@ -138,11 +138,16 @@ public final class Broker implements AutoCloseable {
 
 	/**
 	 * Reads every connection's secret into memory. Throws if the keychain itself is unreachable; returns one
-	 * warning per connection whose secret is missing (that connection answers 503 until it is fixed).
+	 * warning per connection whose secret is missing or whose OAuth sign-in needs renewing (that connection
+	 * answers 503 until it is fixed).
 	 */
 	public java.util.List<String> preloadSecrets() {
 		java.util.List<String> warnings = new java.util.ArrayList<>();
 		for (Connection c : registry.current().connections()) {
+			if (c.isOAuth() && c.oauth().needsReconnect()) {
+				warnings.add("connection '" + c.name() + "' needs reconnecting (its sign-in was refused at " + c.provider().displayName()
+						+ "): amk connection connect " + c.name() + " --reconnect");
+			}
 			try {
 				secrets.get(c.secretRef());
 			} catch (dev.amk.common.AmkException e) {

@@ -226,6 +226,8 @@ class OAuthEndToEndTest {
 		broker.awaitRegistry(s -> s.connection("gh").oauth().needsReconnect());
 		assertEquals(503, agentGet(key, "/gh/user").statusCode());
 		assertEquals(1, provider.refreshCalls(), "a dead grant is not hammered");
+		assertTrue(broker.broker.preloadSecrets().contains("connection 'gh' needs reconnecting (its sign-in was refused at GitHub):"
+				+ " amk connection connect gh --reconnect"), "amk serve says so when it starts");
 		int apiCalls = provider.apiCalls();
 
 		provider.rejectRefresh(false);
