@@ -122,7 +122,12 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 		try {
 			OAuthConnector.Connected connected;
 			try {
-				connected = attempt.run(new ConsoleProgress(ctx.out(), ctx.err(), attempt.provider(), noBrowser));
+				// stdin is free for a pasted address unless the client secret was piped through it.
+				PastedRedirect paste = device || (clientSecretStdin && !ctx.interactive()) ? null : new PastedRedirect(ctx.err());
+				if (paste != null) {
+					paste.readFrom(ctx.in());
+				}
+				connected = attempt.run(new ConsoleProgress(ctx.out(), ctx.err(), attempt.provider(), noBrowser, paste));
 			} catch (AmkException e) {
 				if (!signalled.get()) {
 					throw e;
@@ -201,12 +206,15 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 		private final PrintWriter err;
 		private final Provider provider;
 		private final boolean noBrowser;
+		/** Null when stdin is not free for a pasted address. */
+		private final PastedRedirect paste;
 
-		ConsoleProgress(PrintWriter out, PrintWriter err, Provider provider, boolean noBrowser) {
+		ConsoleProgress(PrintWriter out, PrintWriter err, Provider provider, boolean noBrowser, PastedRedirect paste) {
 			this.out = out;
 			this.err = err;
 			this.provider = provider;
 			this.noBrowser = noBrowser;
+			this.paste = paste;
 		}
 
 		@Override
@@ -223,6 +231,13 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 						+ provider.displayName() + ":");
 			}
 			err.println("  " + url);
+			if (paste != null) {
+				paste.listeningAt(url);
+				if (noBrowser) {
+					err.println("Browser on another machine? After approving, its page fails to load: copy the address it shows"
+							+ " (http://127.0.0.1:…/callback?code=…) and paste it here.");
+				}
+			}
 			err.flush();
 		}
 

@@ -122,6 +122,33 @@ class ConnectionCommandOAuthTest {
 	@Nested
 	class WhenConnectingWithNoBrowser {
 		@Test
+		@DisplayName("approved in a browser elsewhere: the address it failed to load, pasted on stdin, finishes the sign-in")
+		void pastedAddress() throws Exception {
+			fake.registerClient("public-client", null);
+			java.io.PipedOutputStream typing = new java.io.PipedOutputStream();
+			List<String> args = new ArrayList<>(githubArgs("gh"));
+			args.remove("--client-secret-stdin");
+			args.set(args.indexOf(CLIENT_ID), "public-client");
+			Running run = Running.start(broker, new java.io.PipedInputStream(typing), args);
+			String url = run.nextLine();
+			// The other machine's browser: approves, then fails to follow the redirect to its own 127.0.0.1.
+			String address;
+			try (Response r = new OkHttpClient.Builder().followRedirects(false).build().newCall(new Request.Builder().url(url).build()).execute()) {
+				address = r.header("Location");
+			}
+			typing.write((address.replaceFirst("state=[^&]+", "state=forged") + "\n").getBytes(StandardCharsets.UTF_8));
+			typing.flush();
+			run.awaitErr("does not belong to this sign-in");
+			assertEquals(0, fake.tokenCalls(), "a forged state is refused before any exchange");
+			typing.write((address + "\n").getBytes(StandardCharsets.UTF_8));
+			typing.flush();
+			assertEquals(0, run.awaitExit(), run.err());
+			assertTrue(run.err().contains("paste it here"), run.err());
+			assertEquals("octocat", stored("gh").oauth().identity());
+			typing.close();
+		}
+
+		@Test
 		@DisplayName("connect --no-browser: URL first on stdout, tokens stored after the redirect, and the broker uses them")
 		void endToEnd() throws Exception {
 			Running run = Running.start(broker, CLIENT_SECRET + "\n", githubArgs("gh"));
@@ -427,6 +454,10 @@ class ConnectionCommandOAuthTest {
 		private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
 		static Running start(BrokerFixture broker, String stdin, List<String> args) {
+			return start(broker, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args);
+		}
+
+		static Running start(BrokerFixture broker, java.io.InputStream stdin, List<String> args) {
 			Running r = new Running();
 			Writer capture = new Writer() {
 				private final StringBuilder line = new StringBuilder();
@@ -455,7 +486,7 @@ class ConnectionCommandOAuthTest {
 			Thread.ofPlatform().name("amk " + String.join(" ", args)).daemon().start(() -> {
 				try {
 					r.exit.complete(Cli.run(args.toArray(String[]::new), Map.of("AMK_HOME", broker.home.toString()),
-							new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false, new PrintWriter(capture, true),
+							stdin, false, new PrintWriter(capture, true),
 							new PrintWriter(r.err, true), Clock.systemUTC(), () -> TestKeychain.open(broker.service)));
 				} catch (Throwable t) {
 					r.exit.completeExceptionally(t);
@@ -501,6 +532,18 @@ class ConnectionCommandOAuthTest {
 
 		String err() {
 			return err.toString();
+		}
+
+		/** Waits (10 s at most) until stderr says {@code fragment}: the command's answer to something typed. */
+		void awaitErr(String fragment) throws InterruptedException {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!err().contains(fragment)) {
+				if (System.nanoTime() > deadline || exit.isDone()) {
+					throw new AssertionError("stderr never said '" + fragment + "': " + err());
+				}
+				Thread.onSpinWait();
+				Thread.sleep(10); // a poll of the captured output, not a guess at how long the command takes
+			}
 		}
 	}
 }
