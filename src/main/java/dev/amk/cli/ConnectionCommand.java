@@ -1,8 +1,8 @@
 package dev.amk.cli;
 
+import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
-import dev.amk.common.Durations;
 import dev.amk.connections.Injection;
 import dev.amk.connections.OAuthDetails;
 import dev.amk.connections.Provider;
@@ -123,9 +123,8 @@ final class ConnectionCommand extends AmkCommand.Group {
 	static final class Remove extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
-			ConnectionService connections = ctx().connections();
-			Connection existing = connections.get(name);
-			ConnectionService.Removed removed = connections.remove(name);
+			ConnectionService.Removed removed = ctx().connections().remove(name);
+			Connection existing = removed.connection();
 			List<String> affected = removed.agents();
 			Map<String, Object> json = new LinkedHashMap<>();
 			json.put("removed", name);

@@ -6,7 +6,10 @@ import dev.amk.db.Database;
 import dev.amk.secrets.SecretStore;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -46,8 +49,8 @@ public final class ConnectionService {
 	public record NewOAuthConnection(String name, Provider provider, String baseUrl, OAuthDetails oauth) {
 	}
 
-	/** What removing a connection did: the agents that lost it, and whether the provider forgot its tokens. */
-	public record Removed(List<String> agents, TokenRevoker.Outcome revocation) {
+	/** What removing a connection did: the connection as it was, the agents that lost it, and whether the provider forgot its tokens. */
+	public record Removed(Connection connection, List<String> agents, TokenRevoker.Outcome revocation) {
 	}
 
 	public Connection add(NewConnection request, String secret) {
@@ -76,16 +79,11 @@ public final class ConnectionService {
 			return null;
 		});
 		String ref = newSecretRef();
-		secrets.put(ref, secret);
 		try {
-			long id = db.inTransaction(c -> repository.insert(c, name, provider, baseUrl, injection, ref, clock.instant()));
+			long id = withNewSecrets(Map.of(ref, secret), c -> repository.insert(c, name, provider, baseUrl, injection, ref, clock.instant()));
 			return new Connection(id, name, provider, baseUrl, injection, ref, clock.instant());
 		} catch (RuntimeException e) {
-			secrets.delete(ref);
-			if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
-				throw new AmkException("already_exists", "A connection named '" + name + "' already exists.", e);
-			}
-			throw e;
+			throw nameTakenOr(name, e);
 		}
 	}
 
@@ -94,16 +92,10 @@ public final class ConnectionService {
 		Connection existing = get(name);
 		requireUsableSecret(secret, existing.injection());
 		String ref = newSecretRef();
-		secrets.put(ref, secret);
-		try {
-			db.inTransaction(c -> {
-				repository.updateSecretRef(c, existing.id(), ref);
-				return null;
-			});
-		} catch (RuntimeException e) {
-			secrets.delete(ref);
-			throw e;
-		}
+		withNewSecrets(Map.of(ref, secret), c -> {
+			repository.updateSecretRef(c, existing.id(), ref);
+			return null;
+		});
 		secrets.delete(existing.secretRef());
 	}
 
@@ -134,26 +126,15 @@ public final class ConnectionService {
 		String ref = newSecretRef();
 		String clientRef = clientSecret == null ? null : newSecretRef();
 		OAuthDetails oauth = withClientSecretRef(request.oauth(), clientRef);
-		secrets.put(ref, tokenSetJson);
 		try {
-			if (clientRef != null) {
-				secrets.put(clientRef, clientSecret);
-			}
-			long id = db.inTransaction(c -> {
+			long id = withNewSecrets(oauthItems(ref, tokenSetJson, clientRef, clientSecret), c -> {
 				long inserted = repository.insert(c, name, provider, baseUrl, injection, ref, clock.instant());
 				repository.insertOAuth(c, inserted, oauth, clock.instant());
 				return inserted;
 			});
 			return new Connection(id, name, provider, baseUrl, injection, ref, clock.instant(), oauth);
 		} catch (RuntimeException e) {
-			secrets.delete(ref);
-			if (clientRef != null) {
-				secrets.delete(clientRef);
-			}
-			if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
-				throw new AmkException("already_exists", "A connection named '" + name + "' already exists.", e);
-			}
-			throw e;
+			throw nameTakenOr(name, e);
 		}
 	}
 
@@ -170,23 +151,11 @@ public final class ConnectionService {
 		String ref = newSecretRef();
 		String clientRef = clientSecret == null ? null : newSecretRef();
 		OAuthDetails details = withClientSecretRef(oauth, clientRef);
-		secrets.put(ref, tokenSetJson);
-		try {
-			if (clientRef != null) {
-				secrets.put(clientRef, clientSecret);
-			}
-			db.inTransaction(c -> {
-				repository.updateSecretRef(c, existing.id(), ref);
-				repository.replaceOAuth(c, existing.id(), details, clock.instant());
-				return null;
-			});
-		} catch (RuntimeException e) {
-			secrets.delete(ref);
-			if (clientRef != null) {
-				secrets.delete(clientRef);
-			}
-			throw e;
-		}
+		withNewSecrets(oauthItems(ref, tokenSetJson, clientRef, clientSecret), c -> {
+			repository.updateSecretRef(c, existing.id(), ref);
+			repository.replaceOAuth(c, existing.id(), details, clock.instant());
+			return null;
+		});
 		secrets.delete(existing.secretRef());
 		if (existing.oauth().clientSecretRef() != null) {
 			secrets.delete(existing.oauth().clientSecretRef());
@@ -208,6 +177,43 @@ public final class ConnectionService {
 			repository.markNeedsReconnect(c, connection.id(), detail, clock.instant());
 			return null;
 		});
+	}
+
+	/**
+	 * Files new keychain items first, then makes the registry change that points at them, in one transaction. If
+	 * anything fails, the items filed so far go again, so the keychain never keeps a secret nothing points at.
+	 * Removing the items the change replaced is the caller's, once the change is in.
+	 */
+	private <T> T withNewSecrets(Map<String, String> items, Database.SqlWork<T> change) {
+		List<String> filed = new ArrayList<>();
+		try {
+			for (Map.Entry<String, String> item : items.entrySet()) {
+				secrets.put(item.getKey(), item.getValue());
+				filed.add(item.getKey());
+			}
+			return db.inTransaction(change);
+		} catch (RuntimeException e) {
+			filed.forEach(secrets::delete);
+			throw e;
+		}
+	}
+
+	/** The token set, and the client secret when there is one, in the order they are filed. */
+	private static Map<String, String> oauthItems(String ref, String tokenSetJson, String clientRef, String clientSecret) {
+		Map<String, String> items = new LinkedHashMap<>();
+		items.put(ref, tokenSetJson);
+		if (clientRef != null) {
+			items.put(clientRef, clientSecret);
+		}
+		return items;
+	}
+
+	/** A UNIQUE failure on insert means the name was taken between the check and the insert. */
+	private static RuntimeException nameTakenOr(String name, RuntimeException e) {
+		if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+			return new AmkException("already_exists", "A connection named '" + name + "' already exists.", e);
+		}
+		return e;
 	}
 
 	private static OAuthDetails withClientSecretRef(OAuthDetails o, String clientRef) {
@@ -249,7 +255,7 @@ public final class ConnectionService {
 		if (existing.isOAuth() && existing.oauth().clientSecretRef() != null) {
 			secrets.delete(existing.oauth().clientSecretRef());
 		}
-		return new Removed(affected, revocation);
+		return new Removed(existing, affected, revocation);
 	}
 
 	private TokenRevoker.Outcome revokeQuietly(Connection existing) {
