@@ -31,6 +31,7 @@ public final class CliContext implements AutoCloseable {
 	private Database registry;
 	private AuditStore audit;
 	private SecretStore secrets;
+	private TokenEndpoint tokenEndpoint;
 
 	public CliContext(Map<String, String> env, InputStream in, boolean interactive, PrintWriter out, PrintWriter err, Clock clock,
 			Supplier<SecretStore> secretStoreFactory) {
@@ -109,8 +110,12 @@ public final class CliContext implements AutoCloseable {
 		return new ConnectionService(registry(), secrets(), clock, new OAuthRevoker(tokenEndpoint()));
 	}
 
-	public TokenEndpoint tokenEndpoint() {
-		return new TokenEndpoint(clock);
+	/** One per command, like the other resources here: each TokenEndpoint brings its own HTTP client and pool. */
+	public synchronized TokenEndpoint tokenEndpoint() {
+		if (tokenEndpoint == null) {
+			tokenEndpoint = new TokenEndpoint(clock);
+		}
+		return tokenEndpoint;
 	}
 
 	@Override
