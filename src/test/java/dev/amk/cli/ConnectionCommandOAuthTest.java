@@ -541,7 +541,6 @@ class ConnectionCommandOAuthTest {
 				if (System.nanoTime() > deadline || exit.isDone()) {
 					throw new AssertionError("stderr never said '" + fragment + "': " + err());
 				}
-				Thread.onSpinWait();
 				Thread.sleep(10); // a poll of the captured output, not a guess at how long the command takes
 			}
 		}

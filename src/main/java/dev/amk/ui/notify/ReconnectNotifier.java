@@ -4,7 +4,6 @@ import dev.amk.access.AccessSnapshot;
 import dev.amk.connections.Connection;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -43,10 +42,8 @@ public final class ReconnectNotifier {
 	}
 
 	static String message(Connection c) {
-		List<String> parts = new java.util.ArrayList<>();
-		parts.add("The connection '" + c.name() + "' lost its sign-in"
-				+ (c.oauth().identity() == null ? "" : " (" + c.oauth().identity() + ")") + ".");
-		parts.add("Agents using it get an error until you open Connections and click Reconnect.");
-		return String.join(" ", parts);
+		String who = c.oauth().identity() == null ? "" : " (" + c.oauth().identity() + ")";
+		return "The connection '" + c.name() + "' lost its sign-in" + who + ". Agents using it get an error until you open"
+				+ " Connections and click Reconnect.";
 	}
 }
