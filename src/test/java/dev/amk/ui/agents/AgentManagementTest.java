@@ -5,6 +5,7 @@ import dev.amk.agents.Agent;
 import dev.amk.agents.AgentKey;
 import dev.amk.agents.GrantRule;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.ui.fxapp.DesktopApp;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -18,8 +19,6 @@ import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -69,12 +68,7 @@ class AgentManagementTest {
 	@Start
 	void start(Stage stage) throws Exception {
 		upstream = new MockWebServer();
-		upstream.setDispatcher(new Dispatcher() {
-			@Override
-			public MockResponse dispatch(RecordedRequest request) {
-				return new MockResponse.Builder().body("{}").build();
-			}
-		});
+		upstream.setDispatcher(new EmptyJsonUpstream());
 		upstream.start();
 		broker = BrokerFixture.start(home);
 		broker.addConnection("openai", "openai", upstream.url("/").toString(), OPENAI_SECRET);

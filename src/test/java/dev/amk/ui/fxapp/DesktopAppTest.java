@@ -2,13 +2,11 @@ package dev.amk.ui.fxapp;
 
 import dev.amk.audit.AuditEvent;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.ui.agents.AgentRow;
 import javafx.scene.control.ToggleButton;
 import javafx.stage.Stage;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -49,12 +47,7 @@ class DesktopAppTest {
 	@Start
 	void start(Stage stage) throws Exception {
 		upstream = new MockWebServer();
-		upstream.setDispatcher(new Dispatcher() {
-			@Override
-			public MockResponse dispatch(RecordedRequest request) {
-				return new MockResponse.Builder().body("{}").build();
-			}
-		});
+		upstream.setDispatcher(new EmptyJsonUpstream());
 		upstream.start();
 		broker = BrokerFixture.start(home);
 		broker.addConnection("openai", "openai", upstream.url("/").toString(), "sk-desktop-test-secret");

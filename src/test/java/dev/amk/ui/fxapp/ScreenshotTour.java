@@ -4,16 +4,14 @@ import dev.amk.connections.Provider;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.OAuthProviders;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.testing.FakeAuthorizationServer;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.TabPane;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -83,12 +81,7 @@ class ScreenshotTour {
 				throw new UnsupportedOperationException();
 			}
 		});
-		upstream.setDispatcher(new Dispatcher() {
-			@Override
-			public MockResponse dispatch(RecordedRequest request) {
-				return new MockResponse.Builder().body("{}").build();
-			}
-		});
+		upstream.setDispatcher(new EmptyJsonUpstream());
 		upstream.start();
 		broker = BrokerFixture.start(home);
 		String base = upstream.url("/").toString();
