@@ -14,8 +14,18 @@
 # and reports medians over the rounds. Last, bench/RevokeLatency.java times revoke → refusal.
 # Loopback only; every run is bounded; all child processes are stopped on exit.
 #
+# Beside the broker, every round also measures, in the same run and so on the same machine state:
+#  - 'bare': bench/BareForwarder.java, a Jetty 12 + OkHttp forwarder on virtual threads with no key check,
+#    policy, masking, tracking or audit: the floor for a forwarder built from the broker's parts;
+#  - 'baseline' (only with AMK_BASELINE_JAR=path/to/amk.jar): another build of the broker, e.g. the commit
+#    before a change, so that before/after figures are a ratio measured side by side.
+# For each server process the CPU time it used during each run is read from /proc (Linux) and divided by
+# the requests served: "CPU per request".
+#
 # Knobs (environment): AMK_BENCH_ROUNDS (5), AMK_BENCH_DURATION (seconds per wrk run, 10),
 # AMK_BENCH_WARMUP (seconds, 10), AMK_BENCH_REVOKE_TRIALS (20), AMK_JAR (target/amk.jar),
+# AMK_BASELINE_JAR (unset), AMK_BENCH_PIN=1 (Linux: every server process on CPU 0, wrk on CPU 1, the
+# steadiest way to compare on shared cores; unpinned by default),
 # AMK_BENCH_KEEP=1 keeps the raw wrk outputs and broker logs (kept anyway when something went wrong).
 # Exit status 1 when any request failed (non-2xx, socket errors) or a revoke trial failed.
 set -euo pipefail
@@ -28,6 +38,8 @@ DURATION="${AMK_BENCH_DURATION:-10}"
 WARMUP="${AMK_BENCH_WARMUP:-10}"
 TRIALS="${AMK_BENCH_REVOKE_TRIALS:-20}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
+baseline_jar="${AMK_BASELINE_JAR:-}"
+PIN="${AMK_BENCH_PIN:-}"
 
 # --- outside the private keyring: build and install what is missing, then re-enter through it ---
 if [ -z "${AMK_BENCH_INNER:-}" ]; then
@@ -76,13 +88,19 @@ bounded_none() { shift; "$@"; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/amk-bench.XXXXXX")"
 raw="$work/raw"; mkdir -p "$raw"
 export AMK_HOME="$work/amk-home"
-nginx_pid=""; broker_pid=""; child_pid=""; connection_added=""; keep="${AMK_BENCH_KEEP:-}"
+nginx_pid=""; broker_pid=""; bare_pid=""; baseline_pid=""; child_pid=""; connection_added=""; keep="${AMK_BENCH_KEEP:-}"
+# Pinned mode: the servers share CPU 0, the load generator has CPU 1 to itself.
+server_pin=(); load_pin=()
+if [ -n "$PIN" ]; then
+  command -v taskset >/dev/null 2>&1 || amk_die "AMK_BENCH_PIN needs taskset (util-linux)"
+  server_pin=(taskset -c 0); load_pin=(taskset -c 1)
+fi
 
 cleanup() {
   set +e
   local p
-  for p in $child_pid $broker_pid $nginx_pid; do kill -TERM "$p" 2>/dev/null; done
-  for p in $child_pid $broker_pid $nginx_pid; do
+  for p in $child_pid $broker_pid $bare_pid $baseline_pid $nginx_pid; do kill -TERM "$p" 2>/dev/null; done
+  for p in $child_pid $broker_pid $bare_pid $baseline_pid $nginx_pid; do
     for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
   done
@@ -126,7 +144,7 @@ http {
   }
 }
 EOF
-    nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/stdout.log" 2>&1 &
+    "${server_pin[@]}" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/stdout.log" 2>&1 &
     nginx_pid=$!
     for _ in $(seq 1 50); do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then UPPORT=$port; return 0; fi
@@ -161,45 +179,94 @@ echo "== Machine"
 echo "== Setup"
 start_nginx
 echo "upstream: nginx on 127.0.0.1:$UPPORT"
-connection_added=1
-printf %s "sk-bench-secret" | amk connection add bench --provider custom --base-url "http://127.0.0.1:$UPPORT" \
-  --header Authorization --format 'Bearer {secret}' >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; amk_die "connection add failed"; }
-amk agent create bencher --grant bench --json >"$work/agent.json" 2>>"$work/setup.log" || { cat "$work/setup.log" "$work/agent.json" >&2; amk_die "agent create failed"; }
-key="$(sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p' "$work/agent.json" | head -1)"
-[ -n "$key" ] || { cat "$work/agent.json" >&2; amk_die "no key in 'agent create' output"; }
 
-"${JAVA[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
-broker_pid=$!
-PORT=""
+# A broker (JAR, AMK_HOME) with the connection 'bench' and the agent 'bencher'; sets KEY, PORT and PID.
+start_broker() { # NAME JAR HOME
+  local name="$1" bjar="$2" home="$3" out="$work/$1"
+  mkdir -p "$out"
+  AMK_HOME="$home" "${JAVA[@]}" -jar "$bjar" connection add bench --provider custom --base-url "http://127.0.0.1:$UPPORT" \
+    --header Authorization --format 'Bearer {secret}' <<<"sk-bench-secret" >"$out/setup.log" 2>&1 \
+    || { cat "$out/setup.log" >&2; amk_die "$name: connection add failed"; }
+  connection_added=1
+  AMK_HOME="$home" "${JAVA[@]}" -jar "$bjar" agent create bencher --grant bench --json >"$out/agent.json" 2>>"$out/setup.log" \
+    || { cat "$out/setup.log" "$out/agent.json" >&2; amk_die "$name: agent create failed"; }
+  KEY="$(sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p' "$out/agent.json" | head -1)"
+  [ -n "$KEY" ] || { cat "$out/agent.json" >&2; amk_die "$name: no key in 'agent create' output"; }
+  AMK_HOME="$home" "${server_pin[@]}" "${JAVA[@]}" -jar "$bjar" serve --port 0 --json >"$out/broker.out" 2>"$out/broker.err" &
+  PID=$!
+  PORT=""
+  for _ in $(seq 1 300); do
+    PORT="$(sed -n 's/.*"event" *: *"ready".*"port" *: *\([0-9]*\).*/\1/p' "$out/broker.out" | head -1)"
+    [ -n "$PORT" ] && break
+    kill -0 "$PID" 2>/dev/null || { cat "$out/broker.out" "$out/broker.err" >&2; amk_die "$name: the broker exited"; }
+    sleep 0.1
+  done
+  [ -n "$PORT" ] || { keep=1; amk_die "$name: the broker did not report ready within 30 s"; }
+  echo "$name: 127.0.0.1:$PORT (pid $PID, $bjar)"
+}
+
+# The secret goes in on stdin (a here-string), the way a person would pipe it.
+start_broker amk "$jar" "$AMK_HOME"; key="$KEY"; broker_pid="$PID"; PORT_AMK="$PORT"
+if [ -n "$baseline_jar" ]; then
+  [ -f "$baseline_jar" ] || amk_die "AMK_BASELINE_JAR=$baseline_jar does not exist"
+  start_broker baseline "$baseline_jar" "$work/baseline-home"; baseline_key="$KEY"; baseline_pid="$PID"; PORT_BASELINE="$PORT"
+fi
+
+# The bare forwarder, on the jar's own dependencies (target/lib beside it).
+"${server_pin[@]}" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -cp "$(dirname "$jar")/lib/*" "$root/bench/BareForwarder.java" \
+  "http://127.0.0.1:$UPPORT" "Bearer sk-bench-secret" >"$work/bare.out" 2>"$work/bare.err" &
+bare_pid=$!
+PORT_BARE=""
 for _ in $(seq 1 300); do
-  PORT="$(sed -n 's/.*"event" *: *"ready".*"port" *: *\([0-9]*\).*/\1/p' "$work/broker.out" | head -1)"
-  [ -n "$PORT" ] && break
-  kill -0 "$broker_pid" 2>/dev/null || { cat "$work/broker.out" "$work/broker.err" >&2; amk_die "the broker exited"; }
+  PORT_BARE="$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$work/bare.out" | head -1)"
+  [ -n "$PORT_BARE" ] && break
+  kill -0 "$bare_pid" 2>/dev/null || { cat "$work/bare.out" "$work/bare.err" >&2; amk_die "the bare forwarder exited"; }
   sleep 0.1
 done
-[ -n "$PORT" ] || { keep=1; amk_die "the broker did not report ready within 30 s"; }
-echo "broker: 127.0.0.1:$PORT (pid $broker_pid)"
+[ -n "$PORT_BARE" ] || amk_die "the bare forwarder did not start within 30 s"
+echo "bare forwarder: 127.0.0.1:$PORT_BARE (pid $bare_pid)"
 
-DIRECT_URL="http://127.0.0.1:$UPPORT/anything"
+PORT="$PORT_AMK"
 PROXY_URL="http://127.0.0.1:$PORT/bench/anything"
-DIRECT_AUTH="Bearer sk-bench-secret"   # what the broker sends upstream: both paths carry the same header
-PROXY_AUTH="Bearer $key"
 
-check() { # LABEL PORT PATH AUTH
-  local r; r="$(http_get "$2" "$3" "$4")"
+# Each measured path: its URL, the Authorization it sends, and the server process whose CPU it costs.
+paths=(direct amk bare)
+[ -n "$baseline_jar" ] && paths+=(baseline)
+path_url() { case "$1" in
+  direct) echo "http://127.0.0.1:$UPPORT/anything" ;;
+  amk) echo "http://127.0.0.1:$PORT_AMK/bench/anything" ;;
+  bare) echo "http://127.0.0.1:$PORT_BARE/anything" ;;
+  baseline) echo "http://127.0.0.1:$PORT_BASELINE/bench/anything" ;;
+esac; }
+path_auth() { case "$1" in
+  direct|bare) echo "Bearer sk-bench-secret" ;;   # what the broker sends upstream: every path carries the same header
+  amk) echo "Bearer $key" ;;
+  baseline) echo "Bearer $baseline_key" ;;
+esac; }
+path_pid() { case "$1" in
+  direct) echo "$nginx_pid" ;; amk) echo "$broker_pid" ;; bare) echo "$bare_pid" ;; baseline) echo "$baseline_pid" ;;
+esac; }
+path_port() { path_url "$1" | sed 's#http://127.0.0.1:\([0-9]*\)/.*#\1#'; }
+path_path() { path_url "$1" | sed 's#http://127.0.0.1:[0-9]*##'; }
+
+check() { # PATH-NAME
+  local r; r="$(http_get "$(path_port "$1")" "$(path_path "$1")" "$(path_auth "$1")")"
   printf '%s: %s\n' "$1" "$(printf '%s' "$r" | head -1 | tr -d '\r')"
   printf '%s' "$r" | head -1 | grep -q ' 200' && printf '%s' "$r" | grep -q 'bench-upstream' \
     || { printf '%s\n' "$r" >&2; keep=1; amk_die "$1 did not return the upstream's 200"; }
 }
-check direct "$UPPORT" /anything "$DIRECT_AUTH"
-check proxied "$PORT" /bench/anything "$PROXY_AUTH"
+for p in "${paths[@]}"; do check "$p"; done
 # The broker must refuse a wrong key (and so never be measured doing less than it should).
 bad="$(http_get "$PORT" /bench/anything "Bearer amk_wrong" | head -1 | tr -d '\r')"
 echo "wrong key: $bad"
 
+# CPU time (user + system, in clock ticks) a process has used so far; empty where /proc is not there.
+cpu_ticks() { [ -r "/proc/$1/stat" ] && awk '{print $14 + $15}' "/proc/$1/stat"; }
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
 # --- wrk runs ---
 anomalies=()
-results="$work/results.tsv"   # round path conns p50_ms p99_ms rps requests non2xx socket_errors
+results="$work/results.tsv"   # round path conns p50_ms p99_ms rps requests non2xx socket_errors cpu_us_per_request
 : >"$results"
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); printf "%.4f\n", v/1000}
   else if (v ~ /ms$/) {sub(/ms$/,"",v); printf "%.4f\n", v}
@@ -208,37 +275,44 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); printf "%.4f\n", v/1000}
   else if (v ~ /s$/)  {sub(/s$/,"",v);  printf "%.4f\n", v*1000}
   else print "NaN"}'; }
 
-wrk_run() { # NAME ROUND PATH(direct|proxied) THREADS CONNS SECONDS
-  local name="$1" round="$2" path="$3" t="$4" c="$5" d="$6" url auth out
-  if [ "$path" = direct ]; then url="$DIRECT_URL"; auth="$DIRECT_AUTH"; else url="$PROXY_URL"; auth="$PROXY_AUTH"; fi
+wrk_run() { # NAME ROUND PATH THREADS CONNS SECONDS
+  local name="$1" round="$2" path="$3" t="$4" c="$5" d="$6" url auth out pid before after
+  url="$(path_url "$path")"; auth="$(path_auth "$path")"; pid="$(path_pid "$path")"
   out="$raw/$name.txt"
-  run_child "${bounded[@]}" $((d + 30)) wrk -t"$t" -c"$c" -d"${d}s" --latency -H "Authorization: $auth" "$url" >"$out" 2>&1 \
+  before="$(cpu_ticks "$pid")"
+  run_child "${bounded[@]}" $((d + 30)) "${load_pin[@]}" wrk -t"$t" -c"$c" -d"${d}s" --latency -H "Authorization: $auth" "$url" >"$out" 2>&1 \
     || { keep=1; anomalies+=("$name: wrk exited non-zero"); }
-  local p50 p99 rps reqs non2xx serr
+  after="$(cpu_ticks "$pid")"
+  local p50 p99 rps reqs non2xx serr cpu
   p50="$(awk '/Latency Distribution/{f=1;next} f && $1=="50%"{print $2; exit}' "$out" | to_ms)"
   p99="$(awk '/Latency Distribution/{f=1;next} f && $1=="99%"{print $2; exit}' "$out" | to_ms)"
   rps="$(awk '/^Requests\/sec:/{print $2; exit}' "$out")"
   reqs="$(awk '/requests in/{print $1; exit}' "$out")"
   non2xx="$(awk '/Non-2xx or 3xx responses:/{print $NF; exit}' "$out")"; non2xx="${non2xx:-0}"
   serr="$(awk -F'[ ,]+' '/Socket errors:/{s=0; for(i=1;i<=NF;i++) if ($i ~ /^[0-9]+$/) s+=$i; print s; exit}' "$out")"; serr="${serr:-0}"
+  cpu="NaN"
+  if [ -n "$before" ] && [ -n "$after" ] && [ "${reqs:-0}" -gt 0 ] 2>/dev/null; then
+    cpu="$(awk -v a="$before" -v b="$after" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", (b - a) * 1e6 / hz / n}')"
+  fi
   if [ "$non2xx" != 0 ] || [ "$serr" != 0 ] || [ -z "$rps" ]; then
     keep=1; anomalies+=("$name: non-2xx=$non2xx socket-errors=$serr (see $out)")
   fi
-  [ "$round" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$path" "$c" "$p50" "$p99" "$rps" "$reqs" "$non2xx" "$serr" >>"$results"
-  printf '  %-22s p50 %8s ms  p99 %8s ms  %10s req/s  %9s requests  non-2xx %s  socket errors %s\n' \
-    "$name" "$p50" "$p99" "${rps:-?}" "${reqs:-?}" "$non2xx" "$serr"
+  [ "$round" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$path" "$c" "$p50" "$p99" "$rps" "$reqs" "$non2xx" "$serr" "$cpu" >>"$results"
+  printf '  %-24s p50 %8s ms  p99 %8s ms  %10s req/s  %9s requests  CPU %6s µs/req  non-2xx %s  socket errors %s\n' \
+    "$name" "$p50" "$p99" "${rps:-?}" "${reqs:-?}" "$cpu" "$non2xx" "$serr"
 }
 
-echo "== Warm-up (JIT): ${WARMUP}s at 64 connections on each path, then ${WARMUP}s at 1 connection through the broker"
-wrk_run warmup-direct-c64 warmup direct 2 64 "$WARMUP"
-wrk_run warmup-proxied-c64 warmup proxied 2 64 "$WARMUP"
-wrk_run warmup-proxied-c1 warmup proxied 1 1 "$WARMUP"
+echo "== Warm-up (JIT): ${WARMUP}s at 64 connections on each path, then ${WARMUP}s at 1 connection on each proxy"
+for p in "${paths[@]}"; do wrk_run "warmup-$p-c64" warmup "$p" 2 64 "$WARMUP"; done
+for p in "${paths[@]}"; do [ "$p" = direct ] || wrk_run "warmup-$p-c1" warmup "$p" 1 1 "$WARMUP"; done
 
-echo "== $ROUNDS interleaved rounds of ${DURATION}s runs"
+echo "== $ROUNDS interleaved rounds of ${DURATION}s runs$([ -n "$PIN" ] && echo ', servers pinned to CPU 0, wrk to CPU 1')"
 for r in $(seq 1 "$ROUNDS"); do
-  if [ $((r % 2)) -eq 1 ]; then order="direct proxied"; else order="proxied direct"; fi
-  for p in $order; do wrk_run "r$r-$p-c1" "$r" "$p" 1 1 "$DURATION"; done
-  for p in $order; do wrk_run "r$r-$p-c64" "$r" "$p" 2 64 "$DURATION"; done
+  # Rotate the order each round so that no path always runs first or last.
+  n=${#paths[@]}; order=()
+  for i in $(seq 0 $((n - 1))); do order+=("${paths[$(( (i + r) % n ))]}"); done
+  for p in "${order[@]}"; do wrk_run "r$r-$p-c1" "$r" "$p" 1 1 "$DURATION"; done
+  for p in "${order[@]}"; do wrk_run "r$r-$p-c64" "$r" "$p" 2 64 "$DURATION"; done
 done
 
 echo "== Revoke → refusal ($TRIALS trials)"
@@ -251,42 +325,44 @@ revoke_line="$(grep '^revoke_latency_ms' "$raw/revoke.txt" || true)"
 # --- summary: medians over rounds ---
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) printf "%.3f\n", a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 col() { awk -F'\t' -v p="$1" -v c="$2" -v k="$3" '$2==p && $3==c {print $k}' "$results" | median; }
-added() { # column: per-round proxied − direct at 1 connection, then the median
-  awk -F'\t' -v k="$1" '$3==1 {v[$1,$2]=$k; r[$1]=1} END {for (i in r) printf "%.4f\n", v[i,"proxied"]-v[i,"direct"]}' "$results" | median
+added() { # PATH COLUMN: per-round PATH − direct at 1 connection, then the median
+  awk -F'\t' -v p="$1" -v k="$2" '$3==1 {v[$1,$2]=$k; r[$1]=1} END {for (i in r) printf "%.4f\n", v[i,p]-v[i,"direct"]}' "$results" | median
 }
-d50="$(col direct 1 4)"; d99="$(col direct 1 5)"; p50="$(col proxied 1 4)"; p99="$(col proxied 1 5)"
-a50="$(added 4)"; a99="$(added 5)"
+ratio() { # PATH: per-round PATH ÷ direct requests/s at 64 connections, then the median
+  awk -F'\t' -v p="$1" '$3==64 {v[$1,$2]=$6; r[$1]=1} END {for (i in r) printf "%.4f\n", v[i,p]/v[i,"direct"]}' "$results" | median
+}
 int() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }
-drps="$(int "$(col direct 64 6)")"; prps="$(int "$(col proxied 64 6)")"
-ratio="$(awk -v a="$prps" -v b="$drps" 'BEGIN {printf "%.2f", a/b}')"
-d1rps="$(int "$(col direct 1 6)")"; p1rps="$(int "$(col proxied 1 6)")"
-d64p50="$(col direct 64 4)"; p64p50="$(col proxied 64 4)"
 rp50="$(printf '%s\n' "$revoke_line" | sed -n 's/.*p50=\([^ ]*\).*/\1/p')"
 rmax="$(printf '%s\n' "$revoke_line" | sed -n 's/.*max=\([^ ]*\).*/\1/p')"
+a50="$(added amk 4)"
 
 {
   echo
-  echo "== Results (medians over $ROUNDS rounds; latency in ms)"
+  echo "== Results (medians over $ROUNDS rounds; latency in ms; $([ -n "$PIN" ] && echo 'pinned: servers on CPU 0, wrk on CPU 1' || echo unpinned))"
   echo
-  echo "| measure | direct | through amk | added |"
-  echo "| --- | ---: | ---: | ---: |"
-  echo "| p50 latency, 1 connection | $d50 | $p50 | **$a50** |"
-  echo "| p99 latency, 1 connection | $d99 | $p99 | $a99 |"
-  echo "| requests/s, 1 connection | $d1rps | $p1rps | |"
-  echo "| p50 latency, 64 connections | $d64p50 | $p64p50 | |"
-  echo "| requests/s, 64 connections | $drps | $prps | ratio $ratio |"
+  echo "| path | p50, 1 conn | added p50 | p99, 1 conn | added p99 | req/s, 64 conns | ratio to direct | CPU per request, 64 conns |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for p in "${paths[@]}"; do
+    if [ "$p" = direct ]; then
+      echo "| direct (nginx) | $(col direct 1 4) | | $(col direct 1 5) | | $(int "$(col direct 64 6)") | 1.00 | (upstream) |"
+    else
+      echo "| $p | $(col "$p" 1 4) | **$(added "$p" 4)** | $(col "$p" 1 5) | $(added "$p" 5) | $(int "$(col "$p" 64 6)") | **$(ratio "$p" | awk '{printf "%.2f", $1}')** | $(int "$(col "$p" 64 10)") µs |"
+    fi
+  done
   echo
   echo "Revoke → refusal (from the CLI's exit): p50 ${rp50:-?} ms, max ${rmax:-?} ms ($revoke_line)"
   echo "Target: added p50 < 0.5 ms: $(awk -v a="$a50" 'BEGIN {print (a < 0.5 ? "met" : "NOT met")}');" \
     "revoke within 100 ms: $(awk -v m="${rmax:-1e9}" 'BEGIN {print (m < 100 ? "met" : "NOT met")}')"
 } | tee "$work/summary.md"
 
-# Anything the broker said on stderr or logged as a warning/error is part of the result.
-broker_noise="$(cat "$work/broker.err" 2>/dev/null; grep -rhiE 'WARN|ERROR|Exception' "$AMK_HOME/logs" 2>/dev/null | head -50 || true)"
+# Anything a broker said on stderr or logged as a warning/error is part of the result.
+broker_noise="$(cat "$work"/amk/broker.err "$work"/baseline/broker.err 2>/dev/null; grep -rhiE 'WARN|ERROR|Exception' "$AMK_HOME/logs" 2>/dev/null | head -50 || true)"
 if [ -n "$broker_noise" ]; then
   echo; echo "== Broker stderr / log warnings"; printf '%s\n' "$broker_noise" | head -50
 fi
-if ! kill -0 "$broker_pid" 2>/dev/null; then anomalies+=("the broker exited during the run"); fi
+for p in "${paths[@]}"; do
+  kill -0 "$(path_pid "$p")" 2>/dev/null || anomalies+=("the $p server exited during the run")
+done
 if [ ${#anomalies[@]} -gt 0 ]; then
   keep=1
   echo; echo "== ANOMALIES (treat as bugs)"; printf '  %s\n' "${anomalies[@]}"
