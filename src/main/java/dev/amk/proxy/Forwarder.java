@@ -40,7 +40,7 @@ final class Forwarder {
 		}
 	}
 
-	Forwarded forward(UpstreamRequestBuilder.UpstreamRequest upstream, String credential, Caller caller, Target target) throws Refused {
+	Forwarded forward(UpstreamRequest upstream, String credential, Caller caller, Target target) throws Refused {
 		InFlightRequests.Entry entry = track(upstream.withCredential(credential), caller, target);
 		if (upstream.body() instanceof StreamingBody streaming) {
 			streaming.entry = entry; // an upload in progress is activity, not silence

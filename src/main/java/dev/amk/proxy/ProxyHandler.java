@@ -60,9 +60,9 @@ final class ProxyHandler extends Handler.Abstract {
 			Caller caller = CallerIdentification.identify(agentKey, snapshot);
 			audit.caller(caller.agentId(), caller.agentName());
 			Target target = new Target(route.connection(), request.getMethod(), route.segments());
-			Authorisation.Allowed allowed = allowedOrRefused(Authorisation.authorise(snapshot, caller, target, clock.instant()));
+			Authorisation.Allowed allowed = Refused.unlessAllowed(Authorisation.authorise(snapshot, caller, target, clock.instant()));
 			String credential = credentials.obtain(allowed.connection());
-			var upstream = UpstreamRequestBuilder.prepare(request, route, query, agentKey, allowed.connection(), audit);
+			UpstreamRequest upstream = UpstreamRequest.prepare(request, route.rawSegments(), query, agentKey, allowed.connection(), audit);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
 			try (Forwarder.Forwarded answer = forwarder.forward(upstream, credential, caller, target)) {
@@ -84,13 +84,6 @@ final class ProxyHandler extends Handler.Abstract {
 			refuse(response, callback, audit, Refused.of(ErrorType.INTERNAL_ERROR, "The broker failed to handle this request; see its log."));
 		}
 		return true;
-	}
-
-	private static Authorisation.Allowed allowedOrRefused(Authorisation.Verdict verdict) throws Refused {
-		return switch (verdict) {
-			case Authorisation.Allowed allowed -> allowed;
-			case Refusal refusal -> throw new Refused(refusal);
-		};
 	}
 
 	private static void refuse(Response response, Callback callback, AuditDraft audit, Refused refused) {

@@ -1,5 +1,6 @@
 package dev.amk.proxy;
 
+import dev.amk.access.Authorisation;
 import dev.amk.access.Refusal;
 import dev.amk.common.ErrorType;
 
@@ -28,6 +29,14 @@ final class Refused extends Exception {
 	/** A refusal after which the rest of the connection's bytes cannot be trusted to be framed as the client meant. */
 	static Refused closingConnection(ErrorType type, String message) {
 		return new Refused(new Refusal(type, message), true);
+	}
+
+	/** The permission, or the refusal thrown: for a pipeline that stops at the first refusal. */
+	static Authorisation.Allowed unlessAllowed(Authorisation.Verdict verdict) throws Refused {
+		return switch (verdict) {
+			case Authorisation.Allowed allowed -> allowed;
+			case Refusal refusal -> throw new Refused(refusal);
+		};
 	}
 
 	Refusal refusal() {

@@ -84,10 +84,10 @@ class ForwarderTest {
 		}));
 	}
 
-	private UpstreamRequestBuilder.UpstreamRequest request(boolean replayable) {
+	private UpstreamRequest request(boolean replayable) {
 		Connection connection = new Connection(1, "openai", null, upstream.url("/v1/"), new Injection.Header("Authorization", "Bearer {secret}"),
 				"ref", Instant.EPOCH);
-		return new UpstreamRequestBuilder.UpstreamRequest(HttpFields.build().add("Authorization", "Bearer " + KEY), connection,
+		return new UpstreamRequest(HttpFields.build().add("Authorization", "Bearer " + KEY), connection,
 				List.of("models"), List.of(), KEY, "GET", null, replayable);
 	}
 
@@ -150,7 +150,7 @@ class ForwarderTest {
 		upstream.close();
 		Connection connection = new Connection(1, "openai", null, okhttp3.HttpUrl.get("http://127.0.0.1:" + closedPort + "/"),
 				new Injection.Header("Authorization", "Bearer {secret}"), "ref", Instant.EPOCH);
-		var request = new UpstreamRequestBuilder.UpstreamRequest(HttpFields.build(), connection, List.of(), List.of(), KEY, "GET", null, false);
+		var request = new UpstreamRequest(HttpFields.build(), connection, List.of(), List.of(), KEY, "GET", null, false);
 		Refused refused = assertThrows(Refused.class, () -> forwarder().forward(request, SECRET, caller, target));
 		assertEquals(ErrorType.UPSTREAM_UNREACHABLE, refused.refusal().type());
 		assertEquals(0, inFlight.size());

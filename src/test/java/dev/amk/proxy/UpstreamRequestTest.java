@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The request as it goes upstream: what is stripped, what is kept, where the real credential goes. */
-class UpstreamRequestBuilderTest {
+class UpstreamRequestTest {
 	private static final String SECRET = "sk-real-0123456789abcdef";
 	private static final String KEY = AgentKey.generate();
 
@@ -28,7 +28,7 @@ class UpstreamRequestBuilderTest {
 	}
 
 	private static Request build(Injection injection, HttpFields headers, String rawQuery, String... rawSegments) throws Refused {
-		var upstream = new UpstreamRequestBuilder.UpstreamRequest(headers, connection(injection), List.of(rawSegments),
+		var upstream = new UpstreamRequest(headers, connection(injection), List.of(rawSegments),
 				QueryParameter.parse(rawQuery), KEY, "GET", null, false);
 		return upstream.withCredential(SECRET);
 	}
@@ -127,7 +127,7 @@ class UpstreamRequestBuilderTest {
 	@Test
 	@DisplayName("the same prepared request can be built again with a refreshed credential (the OAuth retry)")
 	void rebuiltWithAnotherCredential() throws Refused {
-		var upstream = new UpstreamRequestBuilder.UpstreamRequest(HttpFields.build().add("Authorization", "Bearer " + KEY), connection(BEARER),
+		var upstream = new UpstreamRequest(HttpFields.build().add("Authorization", "Bearer " + KEY), connection(BEARER),
 				List.of("x"), List.of(), KEY, "GET", null, true);
 		assertEquals("Bearer " + SECRET, upstream.withCredential(SECRET).header("Authorization"));
 		assertEquals("Bearer fresh-token-0123", upstream.withCredential("fresh-token-0123").header("Authorization"));
