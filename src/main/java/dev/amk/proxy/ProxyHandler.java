@@ -27,8 +27,14 @@ import java.util.List;
 
 /**
  * The front door for base-URL routes ({@code /CONN/rest/of/path}): a thin Jetty adapter over the pipeline's
- * stages, in their fixed order. Each stage returns its result or throws its refusal; the audit row is finished
- * once, in the one place each outcome ends.
+ * stages, in their fixed order. Each stage returns its result or throws its {@link Refused} (before the answer
+ * began) or {@link ExchangeBroken} (after); the audit row is finished once, in the one place each outcome ends.
+ *
+ * <p>Only validation and routing belong to this door. Another door (an intercepted {@code CONNECT} tunnel, whose
+ * inner requests name a host and whose agent shows its key in {@code Proxy-Authorization}; MCP) routes its own
+ * way to a {@link Target} and raw path segments, then reuses the rest unchanged: {@link CallerIdentification},
+ * {@link dev.amk.access.Authorisation}, {@link CredentialLookup}, {@link UpstreamRequest}, {@link Forwarder},
+ * {@link Relay}.
  *
  * <p>Runs on a virtual thread per request, so blocking reads and writes are the simple and cheap choice.
  */

@@ -1,5 +1,7 @@
 package dev.amk.proxy;
 
+import dev.amk.audit.Decision;
+import dev.amk.common.ErrorType;
 import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -7,6 +9,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,5 +49,17 @@ class RelayTest {
 		String stars = "*".repeat(SECRET.length());
 		assertEquals("used key " + stars, to.get("X-Debug"));
 		assertEquals("https://x.example/?api_key=" + stars, to.get("Location"));
+	}
+
+	@Test
+	@DisplayName("a broken answer is recorded by why it broke: the agent leaving is still allowed, a cut is the refusal's decision")
+	void brokenOutcomes() {
+		IOException cause = new IOException("reset");
+		ExchangeBroken left = ExchangeBroken.clientClosed(cause);
+		assertEquals(Decision.ALLOWED, left.decision());
+		assertEquals(ErrorType.CLIENT_CLOSED, left.reason());
+		assertEquals(cause, left.getCause());
+		assertEquals(Decision.DENIED, ExchangeBroken.cut(ErrorType.REVOKED_KEY, cause).decision());
+		assertEquals(Decision.ERROR, ExchangeBroken.cut(ErrorType.UPSTREAM_TIMEOUT, cause).decision());
 	}
 }
