@@ -11,15 +11,16 @@ import java.util.Map;
  * @param id         row id once written, 0 before
  * @param agentId    the agent's registry id, or null when no known key was shown
  * @param path       the path after the connection segment, without query string
- * @param decision   {@code allowed}, {@code denied} or {@code error}
+ * @param decision   allowed, denied or error
  * @param reason     the error type when not plainly allowed, else null
  */
 public record AuditEvent(long id, Instant time, Long agentId, String agent, String connection, String method, String path, int status,
-		String decision, String reason, long latencyMs, long bytesIn, long bytesOut) {
+		Decision decision, String reason, long latencyMs, long bytesIn, long bytesOut) {
 
-	public static final String ALLOWED = "allowed";
-	public static final String DENIED = "denied";
-	public static final String ERROR = "error";
+	// Short names kept for readers of rows (the UI, notifications) that compare decisions.
+	public static final Decision ALLOWED = Decision.ALLOWED;
+	public static final Decision DENIED = Decision.DENIED;
+	public static final Decision ERROR = Decision.ERROR;
 	private static final int MAX_PATH = 2048;
 	/** An agent key pasted into a URL path must not be preserved by the log meant to catch misuse. */
 	private static final java.util.regex.Pattern AGENT_KEY = java.util.regex.Pattern.compile("amk_[0-9A-Za-z]{20,}");
@@ -49,7 +50,7 @@ public record AuditEvent(long id, Instant time, Long agentId, String agent, Stri
 		m.put("method", method);
 		m.put("path", path);
 		m.put("status", status);
-		m.put("decision", decision);
+		m.put("decision", decision.wire());
 		m.put("reason", reason);
 		m.put("latency_ms", latencyMs);
 		m.put("bytes_in", bytesIn);

@@ -1,5 +1,6 @@
 package dev.amk.audit;
 
+import dev.amk.common.ErrorType;
 import dev.amk.db.Database;
 
 import java.sql.Connection;
@@ -98,8 +99,8 @@ public final class AuditLog implements AutoCloseable {
 		int real = batch.size();
 		if (lost > 0) {
 			AuditEvent last = batch.getLast();
-			batch.add(new AuditEvent(0, last.time(), null, null, null, null, "(" + lost + " audit rows were dropped)", 0, AuditEvent.ERROR,
-					"audit_overflow", 0, 0, 0));
+			batch.add(new AuditEvent(0, last.time(), null, null, null, null, "(" + lost + " audit rows were dropped)", 0, Decision.ERROR,
+					ErrorType.AUDIT_OVERFLOW.type(), 0, 0, 0));
 		}
 		try {
 			c.setAutoCommit(false);

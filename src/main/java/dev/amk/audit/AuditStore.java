@@ -130,7 +130,7 @@ public final class AuditStore implements UsageSource {
 				ps.setString(5, e.method());
 				ps.setString(6, e.path());
 				ps.setInt(7, e.status());
-				ps.setString(8, e.decision());
+				ps.setString(8, e.decision().wire());
 				ps.setString(9, e.reason());
 				ps.setLong(10, e.latencyMs());
 				ps.setLong(11, e.bytesIn());
@@ -160,7 +160,7 @@ public final class AuditStore implements UsageSource {
 				long agentId = rs.getLong("agent_id");
 				Long agentIdOrNull = rs.wasNull() ? null : agentId;
 				result.add(new AuditEvent(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("time")), agentIdOrNull, rs.getString("agent"),
-						rs.getString("connection"), rs.getString("method"), rs.getString("path"), rs.getInt("status"), rs.getString("decision"),
+						rs.getString("connection"), rs.getString("method"), rs.getString("path"), rs.getInt("status"), Decision.fromWire(rs.getString("decision")),
 						rs.getString("reason"), rs.getLong("latency_ms"), rs.getLong("bytes_in"), rs.getLong("bytes_out")));
 			}
 		}

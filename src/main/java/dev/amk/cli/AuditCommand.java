@@ -80,14 +80,14 @@ final class AuditCommand extends AmkCommand.Leaf {
 	private static void printTable(PrintWriter out, List<AuditEvent> rows) {
 		Output.printTable(out, List.of("TIME (UTC)", "AGENT", "CONNECTION", "METHOD", "PATH", "STATUS", "DECISION", "MS"), rows.stream()
 				.map(e -> List.of(TIME.format(e.time()), orDash(e.agent()), orDash(e.connection()), orDash(e.method()), orDash(e.path()),
-						String.valueOf(e.status()), e.reason() == null ? e.decision() : e.decision() + " (" + e.reason() + ")",
+						String.valueOf(e.status()), e.reason() == null ? e.decision().wire() : e.decision().wire() + " (" + e.reason() + ")",
 						String.valueOf(e.latencyMs())))
 				.toList());
 	}
 
 	private static String line(AuditEvent e) {
 		return String.join("  ", TIME.format(e.time()), orDash(e.agent()), orDash(e.connection()), orDash(e.method()), orDash(e.path()),
-				String.valueOf(e.status()), e.reason() == null ? e.decision() : e.decision() + " (" + e.reason() + ")", e.latencyMs() + " ms");
+				String.valueOf(e.status()), e.reason() == null ? e.decision().wire() : e.decision().wire() + " (" + e.reason() + ")", e.latencyMs() + " ms");
 	}
 
 	private static String orDash(String s) {

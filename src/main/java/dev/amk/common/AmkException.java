@@ -17,9 +17,22 @@ public class AmkException extends RuntimeException {
 		this.type = type;
 	}
 
+	public AmkException(ErrorType type, String message) {
+		this(type.type(), message);
+	}
+
+	public AmkException(ErrorType type, String message, Throwable cause) {
+		this(type.type(), message, cause);
+	}
+
 	/** A stable, machine-readable error type such as {@code not_found} or {@code keychain_unavailable}. */
 	public String type() {
 		return type;
+	}
+
+	/** The catalogued type, or null when this exception was thrown with a string that is not in {@link ErrorType}. */
+	public ErrorType errorType() {
+		return ErrorType.of(type);
 	}
 
 	public static AmkException notFound(String what, String name, String hint) {

@@ -1,6 +1,5 @@
 package dev.amk.launcher;
 
-import dev.amk.access.AccessPolicy;
 import dev.amk.access.AccessRegistry;
 import dev.amk.agents.AgentService;
 import dev.amk.audit.AuditLog;
@@ -72,8 +71,7 @@ public final class Broker implements AutoCloseable {
 			secrets.retainOnly(snapshot.connections().stream().map(Connection::secretRef).collect(Collectors.toSet()));
 			tokens.retainOnly(snapshot.connections().stream().map(Connection::id).collect(Collectors.toSet()));
 		});
-		AccessPolicy policy = new AccessPolicy(registry, options.clock());
-		this.proxy = new ProxyServer(options.proxy(), registry, policy, credentials, auditLog);
+		this.proxy = new ProxyServer(options.proxy(), registry, options.clock(), credentials, auditLog);
 	}
 
 	public static Broker start(Options options) {

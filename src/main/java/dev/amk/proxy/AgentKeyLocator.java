@@ -1,6 +1,7 @@
 package dev.amk.proxy;
 
 import dev.amk.agents.AgentKey;
+import dev.amk.common.ErrorType;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 
@@ -33,6 +34,15 @@ final class AgentKeyLocator {
 
 	/** Two different agent keys in one request: refuse rather than guess which one the agent meant. */
 	record Conflicting() implements Result {
+	}
+
+	/** The one agent key the request carries, or null when it carries none; refused when it carries two. */
+	static String presentedKey(HttpFields headers, List<QueryParameter> query) throws Refused {
+		return switch (locate(headers, query)) {
+			case Found(String key) -> key;
+			case Missing _ -> null;
+			case Conflicting _ -> throw Refused.of(ErrorType.BAD_REQUEST, "The request carries two different agent keys; send exactly one.");
+		};
 	}
 
 	static Result locate(HttpFields headers, List<QueryParameter> query) {

@@ -1,14 +1,14 @@
 package dev.amk.proxy;
 
-import dev.amk.access.AccessPolicy;
 import dev.amk.access.AccessSnapshot;
-import dev.amk.access.Denial;
-import dev.amk.agents.GrantRule;
+import dev.amk.access.Authorisation;
+import dev.amk.access.Caller;
+import dev.amk.access.Refusal;
+import dev.amk.access.Target;
 import okhttp3.Call;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -30,26 +30,21 @@ final class InFlightRequests implements AutoCloseable {
 		ACCESS_ENDED, FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, SHUTDOWN
 	}
 
+	/** One running request: the call to cancel, and who asked for what, to authorise again. */
 	static final class Entry {
 		final Call call;
-		final String keyHash;
-		final long agentId;
-		final String connection;
-		final String method;
-		final List<String> segments;
+		final Caller caller;
+		final Target target;
 		volatile long lastActivityNanos = System.nanoTime();
 		volatile boolean streaming;
 		volatile Cut cut;
-		volatile Denial denial;
-		volatile String denialMessage;
+		/** Why access ended, when {@link #cut} is {@link Cut#ACCESS_ENDED}. */
+		volatile Refusal refusal;
 
-		Entry(Call call, String keyHash, long agentId, String connection, String method, List<String> segments) {
+		Entry(Call call, Caller caller, Target target) {
 			this.call = call;
-			this.keyHash = keyHash;
-			this.agentId = agentId;
-			this.connection = connection;
-			this.method = method;
-			this.segments = segments;
+			this.caller = caller;
+			this.target = target;
 		}
 
 		void touch() {
@@ -102,27 +97,12 @@ final class InFlightRequests implements AutoCloseable {
 		}
 	}
 
+	/** The same decision as when the request arrived, on the new snapshot and at the current time. */
 	private void recheck(Entry e, AccessSnapshot snapshot) {
-		AccessSnapshot.AgentEntry agent = snapshot.agentById(e.agentId);
-		if (agent == null || !java.util.HexFormat.of().formatHex(agent.keyHash()).equals(e.keyHash)) {
-			deny(e, Denial.UNKNOWN_KEY, "The agent was deleted or its key was rotated while this request was running.");
-			return;
+		if (Authorisation.authorise(snapshot, e.caller, e.target, clock.instant()) instanceof Refusal refusal) {
+			e.refusal = refusal;
+			e.cut(Cut.ACCESS_ENDED);
 		}
-		AccessPolicy.Denied dead = AccessPolicy.liveness(agent, clock.instant());
-		if (dead != null) {
-			deny(e, dead.denial(), dead.message());
-			return;
-		}
-		GrantRule rule = agent.grants().get(e.connection);
-		if (rule == null || !rule.allowsMethod(e.method) || !rule.allowsPath(e.segments) || snapshot.connection(e.connection) == null) {
-			deny(e, Denial.SCOPE_DENIED, "The agent's grant for '" + e.connection + "' was removed or narrowed while this request was running.");
-		}
-	}
-
-	private static void deny(Entry e, Denial denial, String message) {
-		e.denial = denial;
-		e.denialMessage = message;
-		e.cut(Cut.ACCESS_ENDED);
 	}
 
 	private void sweep() {

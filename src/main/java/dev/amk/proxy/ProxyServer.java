@@ -1,6 +1,5 @@
 package dev.amk.proxy;
 
-import dev.amk.access.AccessPolicy;
 import dev.amk.access.AccessRegistry;
 import dev.amk.audit.AuditLog;
 import dev.amk.common.AmkException;
@@ -17,6 +16,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 
@@ -32,7 +32,7 @@ public final class ProxyServer implements AutoCloseable {
 	private final InFlightRequests inFlight;
 	private final OkHttpClient client;
 
-	public ProxyServer(ProxySettings settings, AccessRegistry registry, AccessPolicy policy, CredentialSource credentials, AuditLog audit) {
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit) {
 		this.settings = settings;
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("amk-proxy");
@@ -59,11 +59,12 @@ public final class ProxyServer implements AutoCloseable {
 		server.addConnector(connector);
 
 		this.client = UpstreamClient.create(settings);
-		this.inFlight = new InFlightRequests(policy.clock(), registry::current, settings.firstByteTimeout(), settings.idleTimeout(),
+		this.inFlight = new InFlightRequests(clock, registry::current, settings.firstByteTimeout(), settings.idleTimeout(),
 				Duration.ofMillis(250));
 		registry.addListener(inFlight::onSnapshot);
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
-		ProxyHandler handler = new ProxyHandler(policy, credentials, client, inFlight, audit);
+		CredentialLookup credentialLookup = new CredentialLookup(credentials);
+		ProxyHandler handler = new ProxyHandler(registry, clock, credentialLookup, new Forwarder(client, inFlight, credentialLookup), audit);
 		server.setHandler(new GracefulHandler(handler));
 		server.setErrorHandler(new JsonErrorHandler());
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());

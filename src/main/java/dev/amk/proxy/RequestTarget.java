@@ -1,5 +1,7 @@
 package dev.amk.proxy;
 
+import dev.amk.common.Names;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,6 +19,11 @@ import java.util.List;
  * @param rawRestPath  "/" + the remaining segments as received: the audit path
  */
 record RequestTarget(String connection, List<String> rawSegments, List<String> segments, String rawRestPath) {
+
+	/** The connection's name for the audit log, or null when it is not a valid name: arbitrary text from a request is never logged. */
+	String auditedConnection() {
+		return Names.isValid(connection) ? connection : null;
+	}
 
 	/** Why a path was refused. */
 	static final class Refused extends Exception {

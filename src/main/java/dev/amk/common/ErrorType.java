@@ -1,0 +1,124 @@
+package dev.amk.common;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every error type the broker reports, in one place: the stable string a client, a script or an audit row
+ * sees (docs/contract.md), the HTTP status the proxy answers it with, and the CLI's exit status.
+ *
+ * <p>The strings never change once published; add a constant rather than rename one. A status is given for
+ * every type so that any front door (base-URL routes, the forward proxy, MCP) answers the same failure the
+ * same way; types that only ever reach the CLI carry the status they would have over HTTP.
+ */
+public enum ErrorType {
+	// The proxy's refusals, before anything was sent upstream
+	BAD_REQUEST("bad_request", 400),
+	INVALID_KEY("invalid_key", 401),
+	UNKNOWN_KEY("unknown_key", 401),
+	REVOKED_KEY("revoked_key", 401),
+	EXPIRED_KEY("expired_key", 401),
+	SCOPE_DENIED("scope_denied", 403),
+	UNKNOWN_CONNECTION("unknown_connection", 404),
+	BAD_HOST("bad_host", 421),
+	RATE_LIMITED("rate_limited", 429),
+	// The broker or the upstream failed
+	INTERNAL_ERROR("internal_error", 500),
+	UPSTREAM_UNREACHABLE("upstream_unreachable", 502),
+	/** The keychain could not give the connection's secret: the broker's own problem, said plainly. */
+	CONNECTION_UNAVAILABLE("connection_unavailable", 503),
+	/**
+	 * The OAuth grant behind the connection is gone at the provider; only the person can sign in again. 503 rather
+	 * than 401: the agent's own key is fine, and SDKs treat 401 as "your API key is wrong".
+	 */
+	CONNECTION_NEEDS_REAUTH("connection_needs_reauth", 503),
+	UPSTREAM_TIMEOUT("upstream_timeout", 504),
+	TOKEN_REFRESH_FAILED("token_refresh_failed", 502),
+	// Audit reasons that are never sent as an answer
+	/** The agent went away before its answer was complete (nginx's 499; never sent, since nobody is listening). */
+	CLIENT_CLOSED("client_closed", 499),
+	/** Rows lost because the audit queue was full. */
+	AUDIT_OVERFLOW("audit_overflow", 500),
+	// The command line and the services behind it
+	USAGE("usage", 400, 2),
+	INVALID_ARGUMENT("invalid_argument", 400),
+	NOT_FOUND("not_found", 404),
+	ALREADY_EXISTS("already_exists", 409),
+	SECRET_MISSING("secret_missing", 404),
+	KEYCHAIN_LOCKED("keychain_locked", 503),
+	KEYCHAIN_UNAVAILABLE("keychain_unavailable", 503),
+	DATA_FOLDER_UNUSABLE("data_folder_unusable", 500),
+	DATABASE_ERROR("database_error", 500),
+	DATABASE_TOO_NEW("database_too_new", 500),
+	DATABASE_UNUSABLE("database_unusable", 500),
+	SETTINGS_UNREADABLE("settings_unreadable", 500),
+	SETTINGS_UNWRITABLE("settings_unwritable", 500),
+	LOGIN_ITEM_FAILED("login_item_failed", 500),
+	INTERRUPTED("interrupted", 500),
+	PORT_IN_USE("port_in_use", 500),
+	PROXY_START_FAILED("proxy_start_failed", 500),
+	OAUTH_CANCELLED("oauth_cancelled", 400),
+	OAUTH_DENIED("oauth_denied", 403),
+	OAUTH_FAILED("oauth_failed", 502),
+	OAUTH_TIMEOUT("oauth_timeout", 504),
+	OAUTH_UNREACHABLE("oauth_unreachable", 502),
+	OAUTH_BAD_RESPONSE("oauth_bad_response", 502),
+	OAUTH_BAD_TOKEN_RESPONSE("oauth_bad_token_response", 502),
+	OAUTH_LISTENER_FAILED("oauth_listener_failed", 500),
+	OAUTH_TOKENS_UNREADABLE("oauth_tokens_unreadable", 500);
+
+	/** Exit status of a command that failed (docs/contract.md: errors exit non-zero). */
+	public static final int EXIT_FAILURE = 1;
+	/** Exit status of a command line that could not be understood. */
+	public static final int EXIT_USAGE = 2;
+
+	private static final Map<String, ErrorType> BY_TYPE = new HashMap<>();
+
+	static {
+		for (ErrorType t : values()) {
+			BY_TYPE.put(t.type, t);
+		}
+	}
+
+	private final String type;
+	private final int httpStatus;
+	private final int exitCode;
+
+	ErrorType(String type, int httpStatus) {
+		this(type, httpStatus, EXIT_FAILURE);
+	}
+
+	ErrorType(String type, int httpStatus, int exitCode) {
+		this.type = type;
+		this.httpStatus = httpStatus;
+		this.exitCode = exitCode;
+	}
+
+	/** The contract's string, as in {@code {"error": {"type": ...}}} and an audit row's {@code reason}. */
+	public String type() {
+		return type;
+	}
+
+	public int httpStatus() {
+		return httpStatus;
+	}
+
+	public int exitCode() {
+		return exitCode;
+	}
+
+	/** The broker's own failure (or an upstream's), as opposed to a request the broker refused. */
+	public boolean isServerSide() {
+		return httpStatus >= 500;
+	}
+
+	/** The constant for a contract string, or null for a string not in the catalogue. */
+	public static ErrorType of(String type) {
+		return BY_TYPE.get(type);
+	}
+
+	@Override
+	public String toString() {
+		return type;
+	}
+}
