@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * Waking a thread costs far more CPU than the check itself (~60 µs against ~1 µs here), so an idle broker
  * wakes twice a second rather than fifty times.
  */
-public final class AccessRegistry implements AutoCloseable {
+public final class AccessRegistry implements RegistryView, AutoCloseable {
 	private static final System.Logger LOG = System.getLogger(AccessRegistry.class.getName());
 	private static final Duration IDLE_POLL = Duration.ofMillis(500);
 	private static final long RECHECK_AFTER_NANOS = 1_000_000;
@@ -63,7 +63,7 @@ public final class AccessRegistry implements AutoCloseable {
 		this.busyPollNanos = busyPoll.toNanos();
 	}
 
-	/** The registry as of the latest commit. */
+	@Override
 	public AccessSnapshot current() {
 		if (running && System.nanoTime() - lastCheckNanos > RECHECK_AFTER_NANOS && dbLock.tryLock()) {
 			try {
@@ -76,6 +76,7 @@ public final class AccessRegistry implements AutoCloseable {
 	}
 
 	/** Called after every reload, on the thread that reloaded. Keep listeners quick. */
+	@Override
 	public void addListener(Consumer<AccessSnapshot> listener) {
 		listeners.add(listener);
 	}

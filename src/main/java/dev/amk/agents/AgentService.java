@@ -14,20 +14,31 @@ import java.util.Set;
 
 /**
  * Agent identities and their grants. Keys leave this class exactly once, in {@link Issued}; only their
- * hashes are written. Every change commits before the method returns, and a running broker sees it through
- * the registry watcher.
+ * hashes are written. Every change commits before the method returns and then tells the after-commit
+ * listener; a broker in another process sees it through the registry watcher.
  */
 public final class AgentService {
 	private final Database db;
 	private final Clock clock;
 	private final UsageSource usage;
+	private final Runnable afterCommit;
 	private final AgentRepository agents = new AgentRepository();
 	private final ConnectionRepository connections = new ConnectionRepository();
 
 	public AgentService(Database db, Clock clock, UsageSource usage) {
+		this(db, clock, usage, () -> { });
+	}
+
+	/**
+	 * @param afterCommit runs after each committed change, on the thread that made it, before the method returns:
+	 *                    in the broker process it reloads the access registry, so the proxy applies the change
+	 *                    first. It must not throw: the change is committed whatever it does.
+	 */
+	public AgentService(Database db, Clock clock, UsageSource usage, Runnable afterCommit) {
 		this.db = db;
 		this.clock = clock;
 		this.usage = usage;
+		this.afterCommit = afterCommit;
 	}
 
 	/** A newly issued key: show it once, then let it go. */
@@ -42,7 +53,7 @@ public final class AgentService {
 			throw AmkException.invalid("The expiry must be in the future.");
 		}
 		String key = AgentKey.generate();
-		db.inTransaction(c -> {
+		commit(c -> {
 			if (agents.byName(c, name).isPresent()) {
 				throw new AmkException("already_exists", "An agent named '" + name + "' already exists. Pick another name,"
 						+ " or give it a new key with 'amk agent rotate " + name + "'.");
@@ -113,7 +124,7 @@ public final class AgentService {
 	}
 
 	public void delete(String name) {
-		db.inTransaction(c -> {
+		commit(c -> {
 			Agent agent = agents.byName(c, name).orElseThrow(() -> AmkException.notFound("agent", name, "See 'amk agent list'."));
 			agents.delete(c, agent.id());
 			return null;
@@ -125,12 +136,18 @@ public final class AgentService {
 	}
 
 	private Agent update(String name, Change change) {
-		db.inTransaction(c -> {
+		commit(c -> {
 			Agent agent = agents.byName(c, name).orElseThrow(() -> AmkException.notFound("agent", name, "See 'amk agent list'."));
 			change.apply(c, agent);
 			return null;
 		});
 		return get(name);
+	}
+
+	private <T> T commit(Database.SqlWork<T> change) {
+		T result = db.inTransaction(change);
+		afterCommit.run();
+		return result;
 	}
 
 	private static void requireDistinctConnections(List<Grant> grants) {

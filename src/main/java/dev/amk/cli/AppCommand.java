@@ -1,12 +1,15 @@
 package dev.amk.cli;
 
-import dev.amk.launcher.Broker;
-import dev.amk.ui.fxapp.DesktopApp;
-import javafx.application.Platform;
-import javafx.stage.Stage;
+import dev.amk.broker.Broker;
+import dev.amk.common.Json;
 import picocli.CommandLine.Command;
 
-import java.awt.GraphicsEnvironment;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code amk app} (also what {@code amk} with no command runs): the broker plus its menu-bar app, in one
@@ -17,19 +20,14 @@ import java.awt.GraphicsEnvironment;
 final class AppCommand extends ServeCommand {
 	@Override
 	void onReady(CliContext ctx, Broker broker) {
-		if (!displayAvailable()) {
+		Optional<DesktopStarter.Shown> app = ctx.desktop().start(broker);
+		if (app.isEmpty()) {
 			ctx.err().println("No display here, so the broker runs without its menu-bar app (as 'amk serve'). Ctrl+C stops.");
 			ctx.err().flush();
 			return;
 		}
-		DesktopApp app = new DesktopApp(broker, null);
-		Platform.startup(() -> app.start(new Stage(), () -> {
-			app.stop();
-			Platform.exit();
-			System.exit(0); // the shutdown hook stops the broker cleanly and flushes the audit log
-		}));
 		if (json()) {
-			reportWhenShown(ctx, app);
+			reportWhenShown(ctx, app.get());
 		}
 	}
 
@@ -37,29 +35,21 @@ final class AppCommand extends ServeCommand {
 	 * With --json, one more line once the tray icon is really in the menu bar (AWT adds it asynchronously):
 	 * {"event":"ui_ready","tray":true,"ms_since_start":N}. Start-up benchmarks read it.
 	 */
-	private static void reportWhenShown(CliContext ctx, DesktopApp app) {
+	private static void reportWhenShown(CliContext ctx, DesktopStarter.Shown app) {
 		Thread.ofVirtual().start(() -> {
-			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 			while (!app.isShowing() && System.nanoTime() < deadline) {
-				java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+				LockSupport.parkNanos(10_000_000L);
 			}
 			long sinceStart = System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
-					.map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
-			var event = new java.util.LinkedHashMap<String, Object>();
+					.map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+			Map<String, Object> event = new LinkedHashMap<>();
 			event.put("event", "ui_ready");
 			event.put("tray", app.hasTray());
 			event.put("shown", app.isShowing());
 			event.put("ms_since_start", sinceStart);
-			ctx.out().println(dev.amk.common.Json.write(event));
+			ctx.out().println(Json.write(event));
 			ctx.out().flush();
 		});
-	}
-
-	private static boolean displayAvailable() {
-		if (GraphicsEnvironment.isHeadless()) {
-			return false;
-		}
-		boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
-		return !linux || System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
 	}
 }

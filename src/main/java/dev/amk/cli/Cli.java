@@ -1,8 +1,8 @@
 package dev.amk.cli;
 
+import dev.amk.broker.Services;
 import dev.amk.common.AmkException;
 import dev.amk.common.Json;
-import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.secrets.SecretStore;
 import picocli.CommandLine;
 
@@ -11,7 +11,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,21 +23,25 @@ public final class Cli {
 	private Cli() {
 	}
 
-	public static int run(String[] args, Map<String, String> env) {
+	/** The process's CLI: the terminal, the system clock and keychain; {@code desktop} shows {@code amk app}'s menu-bar app. */
+	public static int run(String[] args, Map<String, String> env, DesktopStarter desktop) {
 		java.io.Console console = System.console();
 		boolean interactive = console != null && console.isTerminal();
 		PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
 		PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-		// AMK_KEYCHAIN_SERVICE files secrets under another keychain service name: for tests and side-by-side installs.
-		String service = env.getOrDefault("AMK_KEYCHAIN_SERVICE", KeyringSecretStore.DEFAULT_SERVICE);
-		return run(args, env, System.in, interactive, out, err, Clock.systemUTC(), () -> new KeyringSecretStore(service, Duration.ofSeconds(20)));
+		return run(args, env, System.in, interactive, out, err, Clock.systemUTC(), Services.systemKeychain(env), desktop);
 	}
 
-	/** The whole CLI with every outside dependency passed in: what tests call. */
+	/** The whole CLI with every outside dependency passed in: what tests call. {@code amk app} runs without its menu-bar app. */
 	public static int run(String[] args, Map<String, String> env, InputStream in, boolean interactive, PrintWriter out, PrintWriter err,
 			Clock clock, Supplier<SecretStore> secretStores) {
+		return run(args, env, in, interactive, out, err, clock, secretStores, DesktopStarter.NONE);
+	}
+
+	private static int run(String[] args, Map<String, String> env, InputStream in, boolean interactive, PrintWriter out, PrintWriter err,
+			Clock clock, Supplier<SecretStore> secretStores, DesktopStarter desktop) {
 		boolean json = Arrays.asList(args).contains("--json");
-		try (CliContext ctx = new CliContext(env, in, interactive, out, err, clock, secretStores)) {
+		try (CliContext ctx = new CliContext(env, in, interactive, out, err, clock, secretStores, desktop)) {
 			CommandLine cl = new CommandLine(new AmkCommand(ctx));
 			cl.setOut(out);
 			cl.setErr(err);

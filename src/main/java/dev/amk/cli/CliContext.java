@@ -2,23 +2,29 @@ package dev.amk.cli;
 
 import dev.amk.agents.AgentService;
 import dev.amk.audit.AuditStore;
+import dev.amk.broker.AmkHome;
+import dev.amk.broker.BrokerFile;
+import dev.amk.broker.Services;
 import dev.amk.connections.ConnectionService;
-import dev.amk.oauth.OAuthRevoker;
-import dev.amk.oauth.TokenEndpoint;
 import dev.amk.db.Database;
-import dev.amk.launcher.AmkHome;
+import dev.amk.oauth.Browser;
+import dev.amk.oauth.OAuthConnector;
+import dev.amk.oauth.TokenEndpoint;
 import dev.amk.secrets.SecretStore;
+import dev.amk.settings.Settings;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What every command may need, opened lazily so that {@code amk agent list} never touches the keychain
- * and {@code amk --help} never touches the database.
+ * What every command may need: the terminal, the environment, and the services of this one command, which
+ * {@link Services} builds lazily so that {@code amk agent list} never touches the keychain and {@code amk --help}
+ * never touches the database.
  */
 public final class CliContext implements AutoCloseable {
 	private final Map<String, String> env;
@@ -26,22 +32,19 @@ public final class CliContext implements AutoCloseable {
 	private final boolean interactive;
 	private final PrintWriter out;
 	private final PrintWriter err;
-	private final Clock clock;
-	private final Supplier<SecretStore> secretStoreFactory;
-	private Database registry;
-	private AuditStore audit;
-	private SecretStore secrets;
-	private TokenEndpoint tokenEndpoint;
+	private final Services services;
+	private final DesktopStarter desktop;
 
+	/** @param desktop how {@code amk app} shows its menu-bar app; {@link DesktopStarter#NONE} serves without one */
 	public CliContext(Map<String, String> env, InputStream in, boolean interactive, PrintWriter out, PrintWriter err, Clock clock,
-			Supplier<SecretStore> secretStoreFactory) {
+			Supplier<SecretStore> secretStoreFactory, DesktopStarter desktop) {
 		this.env = env;
 		this.in = in;
 		this.interactive = interactive;
 		this.out = out;
 		this.err = err;
-		this.clock = clock;
-		this.secretStoreFactory = secretStoreFactory;
+		this.services = Services.forCommand(AmkHome.resolve(env), clock, secretStoreFactory);
+		this.desktop = desktop;
 	}
 
 	public Map<String, String> env() {
@@ -49,12 +52,12 @@ public final class CliContext implements AutoCloseable {
 	}
 
 	public Path dataDir() {
-		return AmkHome.resolve(env);
+		return services.dataDir();
 	}
 
 	/** The port agents should use: the running broker's, else the one it will start on. */
 	public int expectedPort() {
-		return BrokerFile.runningPort(dataDir()).orElseGet(() -> dev.amk.settings.Settings.load(dataDir()).port());
+		return BrokerFile.runningPort(dataDir()).orElseGet(() -> Settings.load(dataDir()).port());
 	}
 
 	public InputStream in() {
@@ -74,58 +77,45 @@ public final class CliContext implements AutoCloseable {
 	}
 
 	public Clock clock() {
-		return clock;
+		return services.clock();
 	}
 
-	public synchronized Database registry() {
-		if (registry == null) {
-			registry = Database.openRegistry(dataDir());
-		}
-		return registry;
+	DesktopStarter desktop() {
+		return desktop;
 	}
 
-	public synchronized AuditStore audit() {
-		if (audit == null) {
-			audit = new AuditStore(Database.openAudit(dataDir()));
-		}
-		return audit;
+	public Database registry() {
+		return services.registryDatabase();
 	}
 
-	public synchronized SecretStore secrets() {
-		if (secrets == null) {
-			secrets = secretStoreFactory.get();
-		}
-		return secrets;
+	public AuditStore audit() {
+		return services.auditStore();
 	}
 
-	public Supplier<SecretStore> secretStoreFactory() {
-		return secretStoreFactory;
+	public SecretStore secrets() {
+		return services.keychain();
 	}
 
 	public AgentService agents() {
-		return new AgentService(registry(), clock, audit());
+		return services.agents();
 	}
 
 	public ConnectionService connections() {
-		return new ConnectionService(registry(), secrets(), clock, new OAuthRevoker(tokenEndpoint()));
+		return services.connections();
 	}
 
-	/** One per command, like the other resources here: each TokenEndpoint brings its own HTTP client and pool. */
-	public synchronized TokenEndpoint tokenEndpoint() {
-		if (tokenEndpoint == null) {
-			tokenEndpoint = new TokenEndpoint(clock);
-		}
-		return tokenEndpoint;
+	/** One per command, like the other services here: each TokenEndpoint brings its own HTTP client and pool. */
+	public TokenEndpoint tokenEndpoint() {
+		return services.tokenEndpoint();
+	}
+
+	/** Signs in with OAuth, opening pages with {@code browser} and waiting {@code timeout} for the person. */
+	public OAuthConnector oauthConnector(Browser browser, Duration timeout) {
+		return services.oauthConnector(browser, timeout);
 	}
 
 	@Override
-	public synchronized void close() {
-		if (secrets instanceof AutoCloseable closeable) {
-			try {
-				closeable.close();
-			} catch (Exception ignored) {
-				// releasing the keychain session at exit
-			}
-		}
+	public void close() {
+		services.close();
 	}
 }

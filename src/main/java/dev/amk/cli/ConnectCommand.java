@@ -101,7 +101,7 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 			throw AmkException.invalid("The client secret on stdin is empty. Pipe it in, for example: printf %s \"$SECRET\" | amk connection connect …");
 		}
 		Browser browser = noBrowser ? Browser.NONE : new SystemBrowser();
-		OAuthConnector connector = new OAuthConnector(ctx.connections(), ctx.secrets(), ctx.tokenEndpoint(), browser, ctx.clock(), wait);
+		OAuthConnector connector = ctx.oauthConnector(browser, wait);
 		OAuthConnector.Attempt attempt = connector.prepare(new OAuthConnector.Request(name, chosen, clientId, clientSecret, scopes,
 				authorizeUrl, tokenUrl, deviceUrl, revokeUrl, baseUrl, device, !noBrowser, reconnect));
 

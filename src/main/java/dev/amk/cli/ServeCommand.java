@@ -1,17 +1,18 @@
 package dev.amk.cli;
 
+import dev.amk.broker.Broker;
+import dev.amk.broker.BrokerProcess;
 import dev.amk.common.AmkException;
 import dev.amk.common.Json;
-import dev.amk.launcher.Broker;
-import dev.amk.launcher.Logging;
 import dev.amk.proxy.ProxySettings;
 import dev.amk.secrets.SecretStore;
+import dev.amk.settings.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code amk serve}: the broker without a GUI, until interrupted. */
 @Command(name = "serve", description = "Run the broker without a GUI on 127.0.0.1 until interrupted (Ctrl+C, SIGTERM).")
@@ -26,29 +27,13 @@ class ServeCommand extends AmkCommand.Leaf {
 		if (chosenPort < 0 || chosenPort > 65535) {
 			throw AmkException.invalid("--port must be between 0 and 65535.");
 		}
-		Logging.toFile(ctx.dataDir().resolve("logs"));
 		SecretStore secrets = ctx.secrets();
-		Broker broker = Broker.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort).withAuditRetention(retention(ctx)));
-		CountDownLatch stopped = new CountDownLatch(1);
-		Thread hook = new Thread(() -> {
-			broker.close();
-			BrokerFile.delete(ctx.dataDir());
-			stopped.countDown();
-		}, "amk-shutdown");
-		Runtime.getRuntime().addShutdownHook(hook);
-		try {
-			// A keychain prompt (macOS) appears now rather than in the middle of an agent's request,
-			// and a missing keychain is reported before anyone relies on the broker.
-			for (String warning : broker.preloadSecrets()) {
-				ctx.err().println("Warning: " + warning);
-			}
-			ctx.err().flush();
-		} catch (AmkException e) {
-			Runtime.getRuntime().removeShutdownHook(hook);
-			hook.run();
-			throw e;
+		BrokerProcess process = BrokerProcess.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort).withAuditRetention(retention(ctx)));
+		for (String warning : process.warnings()) {
+			ctx.err().println("Warning: " + warning);
 		}
-		BrokerFile.write(ctx.dataDir(), broker.port());
+		ctx.err().flush();
+		Broker broker = process.broker();
 		String url = "http://127.0.0.1:" + broker.port();
 		if (json()) {
 			Map<String, Object> ready = new LinkedHashMap<>();
@@ -63,7 +48,7 @@ class ServeCommand extends AmkCommand.Leaf {
 		}
 		ctx.out().flush();
 		onReady(ctx, broker);
-		stopped.await();
+		process.awaitStop();
 		return 0;
 	}
 
@@ -72,7 +57,7 @@ class ServeCommand extends AmkCommand.Leaf {
 	}
 
 	/** AMK_AUDIT_RETENTION_DAYS: how long audit rows are kept (default 90; 0 keeps them for ever). */
-	private static java.time.Duration retention(CliContext ctx) {
+	private static Duration retention(CliContext ctx) {
 		String env = ctx.env().get("AMK_AUDIT_RETENTION_DAYS");
 		if (env == null || env.isBlank()) {
 			return Broker.Options.DEFAULT_AUDIT_RETENTION;
@@ -82,7 +67,7 @@ class ServeCommand extends AmkCommand.Leaf {
 			if (days < 0) {
 				throw new NumberFormatException();
 			}
-			return days == 0 ? null : java.time.Duration.ofDays(days);
+			return days == 0 ? null : Duration.ofDays(days);
 		} catch (NumberFormatException e) {
 			throw AmkException.invalid("AMK_AUDIT_RETENTION_DAYS='" + env + "' is not a number of days (0 keeps the log for ever).");
 		}
@@ -92,7 +77,7 @@ class ServeCommand extends AmkCommand.Leaf {
 	private static int portFromEnvironment(CliContext ctx) {
 		String env = ctx.env().get("AMK_PORT");
 		if (env == null || env.isBlank()) {
-			return dev.amk.settings.Settings.load(ctx.dataDir()).port();
+			return Settings.load(ctx.dataDir()).port();
 		}
 		try {
 			return Integer.parseInt(env.strip());

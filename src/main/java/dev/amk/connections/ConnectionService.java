@@ -14,13 +14,15 @@ import java.util.UUID;
 
 /**
  * Adds, lists and removes connected accounts, keeping the registry row and the keychain item in step:
- * the secret is written to the keychain before the row that points at it, and removed after it.
+ * the secret is written to the keychain before the row that points at it, and removed after it. Each committed
+ * change tells the after-commit listener before the method goes on.
  */
 public final class ConnectionService {
 	private final Database db;
 	private final SecretStore secrets;
 	private final Clock clock;
 	private final TokenRevoker revoker;
+	private final Runnable afterCommit;
 	private final ConnectionRepository repository = new ConnectionRepository();
 
 	public ConnectionService(Database db, SecretStore secrets, Clock clock) {
@@ -28,10 +30,21 @@ public final class ConnectionService {
 	}
 
 	public ConnectionService(Database db, SecretStore secrets, Clock clock, TokenRevoker revoker) {
+		this(db, secrets, clock, revoker, () -> { });
+	}
+
+	/**
+	 * @param afterCommit runs after each committed change, on the thread that made it and before the keychain items
+	 *                    the change replaced are removed: in the broker process it reloads the access registry, so
+	 *                    the proxy applies the change first. It must not throw: the change is committed whatever
+	 *                    it does.
+	 */
+	public ConnectionService(Database db, SecretStore secrets, Clock clock, TokenRevoker revoker, Runnable afterCommit) {
 		this.db = db;
 		this.secrets = secrets;
 		this.clock = clock;
 		this.revoker = revoker;
+		this.afterCommit = afterCommit;
 	}
 
 	/** What a person asks for; null fields take the provider's defaults. */
@@ -165,7 +178,7 @@ public final class ConnectionService {
 
 	/** After a refresh: the new expiry and scopes, for the app and the CLI to show. Clears "needs reconnect". */
 	public void recordRefresh(Connection connection, List<String> scopesGranted, java.time.Instant accessExpiresAt) {
-		db.inTransaction(c -> {
+		commit(c -> {
 			repository.updateOAuthGrant(c, connection.id(), scopesGranted, accessExpiresAt, clock.instant());
 			return null;
 		});
@@ -173,7 +186,7 @@ public final class ConnectionService {
 
 	/** The provider refused the grant: agents get {@code connection_needs_reauth} until the person signs in again. */
 	public void markNeedsReconnect(Connection connection, String detail) {
-		db.inTransaction(c -> {
+		commit(c -> {
 			repository.markNeedsReconnect(c, connection.id(), detail, clock.instant());
 			return null;
 		});
@@ -186,16 +199,25 @@ public final class ConnectionService {
 	 */
 	private <T> T withNewSecrets(Map<String, String> items, Database.SqlWork<T> change) {
 		List<String> filed = new ArrayList<>();
+		T result;
 		try {
 			for (Map.Entry<String, String> item : items.entrySet()) {
 				secrets.put(item.getKey(), item.getValue());
 				filed.add(item.getKey());
 			}
-			return db.inTransaction(change);
+			result = db.inTransaction(change);
 		} catch (RuntimeException e) {
 			filed.forEach(secrets::delete);
 			throw e;
 		}
+		afterCommit.run(); // outside the try: once committed, the items are the registry's, whatever the listener does
+		return result;
+	}
+
+	private <T> T commit(Database.SqlWork<T> change) {
+		T result = db.inTransaction(change);
+		afterCommit.run();
+		return result;
 	}
 
 	/** The token set, and the client secret when there is one, in the order they are filed. */
@@ -246,7 +268,7 @@ public final class ConnectionService {
 		if (existing.isOAuth()) {
 			revocation = revokeQuietly(existing);
 		}
-		List<String> affected = db.inTransaction(c -> {
+		List<String> affected = commit(c -> {
 			List<String> agents = repository.agentsUsing(c, existing.id());
 			repository.delete(c, existing.id());
 			return agents;

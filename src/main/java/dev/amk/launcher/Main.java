@@ -1,10 +1,12 @@
 package dev.amk.launcher;
 
+import dev.amk.broker.Logging;
 import dev.amk.cli.Cli;
 
 /**
  * Entry point of {@code amk.jar}. With a command it is the CLI; with none it is the menu-bar app, which
- * hosts the broker in-process.
+ * hosts the broker in-process: the CLI's {@code app} command starts the broker and then the desktop app
+ * through {@link DesktopLauncher}, so that the CLI itself loads no JavaFX.
  */
 public final class Main {
 	private Main() {
@@ -17,6 +19,6 @@ public final class Main {
 			// A menu-bar app: no Dock icon on macOS. Must be set before AWT (the tray) loads.
 			System.setProperty("apple.awt.UIElement", "true");
 		}
-		System.exit(Cli.run(effective, System.getenv()));
+		System.exit(Cli.run(effective, System.getenv(), new DesktopLauncher()));
 	}
 }

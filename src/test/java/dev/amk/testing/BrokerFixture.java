@@ -1,10 +1,10 @@
 package dev.amk.testing;
 
 import dev.amk.access.AccessSnapshot;
+import dev.amk.broker.Broker;
 import dev.amk.cli.Cli;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
-import dev.amk.launcher.Broker;
 import dev.amk.proxy.ProxySettings;
 import dev.amk.secrets.KeyringSecretStore;
 

@@ -1,7 +1,7 @@
 package dev.amk.ui.agents;
 
-import dev.amk.access.AccessRegistry;
 import dev.amk.access.AccessSnapshot;
+import dev.amk.access.RegistryView;
 import dev.amk.agents.Agent;
 import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
@@ -23,8 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * What the agent dialogs ask of the broker: create, change grants and expiry, rotate, delete. Each call runs on
- * the background executor, reloads the registry (so the proxy applies the change before anyone is told it is
- * done) and completes its future on the FX thread, after the agent list has been refreshed.
+ * the background executor (the service makes the proxy apply the change before it returns, so before anyone is
+ * told it is done) and completes its future on the FX thread, after the agent list has been refreshed.
  *
  * <p>Keys pass through here only inside the {@link AgentService.Issued} a future completes with; nothing here
  * keeps one. Failures complete the future with an {@link AmkException}, whose message is written for a person
@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 public final class AgentActions {
 	private static final System.Logger LOG = System.getLogger(AgentActions.class.getName());
 
-	private final AccessRegistry registry;
+	private final RegistryView registry;
 	private final AgentService agents;
 	private final Clock clock;
 	private final Executor background;
@@ -42,7 +42,7 @@ public final class AgentActions {
 	private volatile int proxyPort = ProxySettings.DEFAULT_PORT;
 
 	/** @param errors told (on the FX thread) of a failed rotate or delete, and of success with null; the dialogs report their own */
-	public AgentActions(AccessRegistry registry, AgentService agents, Clock clock, Executor background, Consumer<String> errors) {
+	public AgentActions(RegistryView registry, AgentService agents, Clock clock, Executor background, Consumer<String> errors) {
 		this.registry = registry;
 		this.agents = agents;
 		this.clock = clock;
@@ -130,16 +130,6 @@ public final class AgentActions {
 				throw new AmkException("internal_error", "The change could not be saved (" + e.getClass().getSimpleName()
 						+ "). Try again; if it keeps failing, the app's log in the data folder says why.", e);
 			}
-		}, this::reloadRegistry, () -> { });
-	}
-
-	/** In-process: the proxy sees the change before the UI does. The change is committed either way. */
-	private void reloadRegistry() {
-		try {
-			registry.reload();
-		} catch (RuntimeException e) {
-			// The registry watcher picks it up within half a second.
-			LOG.log(System.Logger.Level.WARNING, "Reloading the registry after an agent change failed: " + e.getMessage());
-		}
+		}, () -> { });
 	}
 }

@@ -1,7 +1,7 @@
 package dev.amk.ui.agents;
 
-import dev.amk.access.AccessRegistry;
 import dev.amk.access.AccessSnapshot;
+import dev.amk.access.RegistryView;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.agents.Agent;
 import dev.amk.agents.AgentService;
@@ -31,7 +31,7 @@ import java.util.concurrent.Executor;
  * on a background executor and reach the proxy before the call's effects are shown.
  */
 public final class AgentsModel {
-	private final AccessRegistry registry;
+	private final RegistryView registry;
 	private final ActivityTracker activity;
 	private final AgentService agents;
 	private final Clock clock;
@@ -47,7 +47,7 @@ public final class AgentsModel {
 	/** New agent, edit grants, rotate, delete: the dialogs' entry points, on the same executor; their failures show as lastError. */
 	private final AgentActions actions;
 
-	public AgentsModel(AccessRegistry registry, ActivityTracker activity, AgentService agents, Clock clock, Executor background) {
+	public AgentsModel(RegistryView registry, ActivityTracker activity, AgentService agents, Clock clock, Executor background) {
 		this.registry = registry;
 		this.activity = activity;
 		this.agents = agents;
@@ -80,6 +80,11 @@ public final class AgentsModel {
 	/** How many agents "Pause all" is holding; 0 when nothing is paused. */
 	public ReadOnlyIntegerProperty pausedCountProperty() {
 		return pausedCount.getReadOnlyProperty();
+	}
+
+	/** "Proxy on 127.0.0.1:9323 · 3 of 4 agents active": the window's status line and the tray menu's first item. */
+	public String statusLine(int port) {
+		return "Proxy on 127.0.0.1:" + port + " · " + activeCount.get() + " of " + rows.size() + " agents active";
 	}
 
 	/** The last failure of a change the user asked for, in words for a person; null after a success. */
@@ -156,10 +161,9 @@ public final class AgentsModel {
 	}
 
 	private void run(Runnable change) {
-		// The reload makes the proxy see the change before the UI does.
 		OffFxThread.call(background, () -> {
 			change.run();
 			return null;
-		}, registry::reload, this::refreshNow).whenComplete((v, failure) -> lastError.set(failure == null ? null : failure.getMessage()));
+		}, this::refreshNow).whenComplete((v, failure) -> lastError.set(failure == null ? null : failure.getMessage()));
 	}
 }

@@ -15,12 +15,12 @@ public final class OffFxThread {
 	}
 
 	/**
-	 * Runs {@code work} on {@code executor}; then, on that same thread and whatever happened, {@code afterWork} (a
-	 * registry reload, so the proxy sees a change before the UI does); then, on the FX thread, {@code onFx} (a list
-	 * refresh, so the caller's next step reads updated rows) and only then completes the returned future, there too,
-	 * so callers may touch controls. A failure completes it exceptionally with what {@code work} threw.
+	 * Runs {@code work} on {@code executor} (a service call, which has made the proxy see its change by the time it
+	 * returns); then, on the FX thread and whatever happened, {@code onFx} (a list refresh, so the caller's next step
+	 * reads updated rows) and only then completes the returned future, there too, so callers may touch controls. A
+	 * failure completes it exceptionally with what {@code work} threw.
 	 */
-	public static <T> CompletableFuture<T> call(Executor executor, Callable<T> work, Runnable afterWork, Runnable onFx) {
+	public static <T> CompletableFuture<T> call(Executor executor, Callable<T> work, Runnable onFx) {
 		CompletableFuture<T> done = new CompletableFuture<>();
 		executor.execute(() -> {
 			T value = null;
@@ -29,13 +29,6 @@ public final class OffFxThread {
 				value = work.call();
 			} catch (Throwable t) {
 				failure = t;
-			}
-			try {
-				afterWork.run();
-			} catch (RuntimeException e) {
-				if (failure == null) {
-					failure = e;
-				}
 			}
 			T v = value;
 			Throwable f = failure;

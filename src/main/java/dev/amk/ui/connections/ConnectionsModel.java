@@ -1,7 +1,7 @@
 package dev.amk.ui.connections;
 
-import dev.amk.access.AccessRegistry;
 import dev.amk.access.AccessSnapshot;
+import dev.amk.access.RegistryView;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
@@ -37,7 +37,7 @@ import java.util.concurrent.Executor;
 public final class ConnectionsModel {
 	private static final System.Logger LOG = System.getLogger(ConnectionsModel.class.getName());
 
-	private final AccessRegistry registry;
+	private final RegistryView registry;
 	private final ConnectionService connections;
 	private final ConnectionTester tester;
 	private final OAuthConnector oauth;
@@ -52,7 +52,7 @@ public final class ConnectionsModel {
 	 * @param oauth   signs accounts in with OAuth and stores them through {@code connections}
 	 * @param browser the person's browser, for the pages the Connect dialog offers to open
 	 */
-	public ConnectionsModel(AccessRegistry registry, ConnectionService connections, ConnectionTester tester, OAuthConnector oauth,
+	public ConnectionsModel(RegistryView registry, ConnectionService connections, ConnectionTester tester, OAuthConnector oauth,
 			Browser browser, Clock clock, Executor background) {
 		this.registry = registry;
 		this.connections = connections;
@@ -122,11 +122,7 @@ public final class ConnectionsModel {
 
 	/** Saves a new connection: its secret goes to the keychain, its row to the registry. */
 	public CompletableFuture<Connection> add(ConnectionService.NewConnection request, String secret) {
-		return inBackground(() -> {
-			Connection added = connections.add(request, secret);
-			registry.reload(); // in-process: the proxy serves it before the dialog closes
-			return added;
-		});
+		return inBackground(() -> connections.add(request, secret));
 	}
 
 	/**
@@ -135,17 +131,12 @@ public final class ConnectionsModel {
 	 */
 	public CompletableFuture<ConnectionService.Removed> remove(ConnectionRow row) {
 		String name = row.name();
-		return inBackground(() -> {
-			ConnectionService.Removed removed = connections.remove(name);
-			registry.reload();
-			return removed;
-		});
+		return inBackground(() -> connections.remove(name));
 	}
 
 	/** A new OAuth sign-in for one Connect (or Reconnect) dialog; the stored connection shows up in the rows before it reports success. */
 	public OAuthSignIn newSignIn() {
-		// registry.reload: in-process, the proxy serves the new tokens before the dialog says "Connected".
-		return new OAuthSignIn(oauth, background, registry::reload, this::refreshNow);
+		return new OAuthSignIn(oauth, background, this::refreshNow);
 	}
 
 	/** Shows a page in the person's browser, off the FX thread (opening one can take a moment). */
@@ -233,6 +224,6 @@ public final class ConnectionsModel {
 	/** Runs {@code work} off the FX thread; the future completes on the FX thread, so callers may touch controls. */
 	private <T> CompletableFuture<T> inBackground(Callable<T> work) {
 		// The registry listener would refresh too, but the caller's next step may read rows.
-		return OffFxThread.call(background, work, () -> { }, this::refreshNow);
+		return OffFxThread.call(background, work, this::refreshNow);
 	}
 }

@@ -37,7 +37,6 @@ public final class OAuthSignIn {
 
 	private final OAuthConnector connector;
 	private final Executor background;
-	private final Runnable afterStored;
 	private final Runnable refreshRows;
 	private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(Phase.EDITING);
 	private final ReadOnlyStringWrapper step = new ReadOnlyStringWrapper("");
@@ -50,14 +49,10 @@ public final class OAuthSignIn {
 	/** The attempt the properties describe; progress from an older one is dropped. FX thread only. */
 	private Run current;
 
-	/**
-	 * @param afterStored runs on the background thread once the connection is stored, before success is reported
-	 * @param refreshRows runs on the FX thread just before success is reported, so the new row is already listed
-	 */
-	OAuthSignIn(OAuthConnector connector, Executor background, Runnable afterStored, Runnable refreshRows) {
+	/** @param refreshRows runs on the FX thread just before success is reported, so the new row is already listed */
+	OAuthSignIn(OAuthConnector connector, Executor background, Runnable refreshRows) {
 		this.connector = connector;
 		this.background = background;
-		this.afterStored = afterStored;
 		this.refreshRows = refreshRows;
 	}
 
@@ -161,8 +156,7 @@ public final class OAuthSignIn {
 					a.cancel();
 					throw new AmkException("oauth_cancelled", "The sign-in was cancelled; nothing was stored.");
 				}
-				OAuthConnector.Connected done = a.run(this);
-				afterStored.run();
+				OAuthConnector.Connected done = a.run(this); // stored, and served by the proxy, when it returns
 				fx(() -> succeeded(done));
 			} catch (Throwable t) {
 				fx(() -> failed(t));

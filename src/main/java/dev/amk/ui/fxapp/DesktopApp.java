@@ -1,48 +1,39 @@
 package dev.amk.ui.fxapp;
 
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
-import dev.amk.activity.ActivityTracker;
-import dev.amk.connections.Provider;
-import dev.amk.launcher.Broker;
+import dev.amk.common.AmkException;
+import dev.amk.login.LoginItem;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProfile;
-import dev.amk.oauth.OAuthProviders;
 import dev.amk.oauth.SystemBrowser;
-import dev.amk.proxy.ConnectionTester;
-import dev.amk.ui.connections.ConnectionsModel;
-import dev.amk.ui.agents.AgentsModel;
-import dev.amk.login.LoginItem;
 import dev.amk.settings.Settings;
+import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.notify.DeniedNotifier;
 import dev.amk.ui.notify.ReconnectNotifier;
 import dev.amk.ui.settings.SettingsView;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
-import java.nio.file.Path;
 import dev.amk.ui.tray.TrayMenu;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.stage.Stage;
 
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 
 /**
- * The menu-bar app around a running broker: the UI's composition root. The broker starts first (it works
- * without any window); the FX toolkit comes up after it, the tray icon and the (hidden) main window with it.
- * Closing the window hides it; only Quit stops the broker.
+ * The menu-bar app around a running broker. The broker starts first (it works without any window); the FX
+ * toolkit comes up after it, the tray icon and the (hidden) main window with it. Closing the window hides it;
+ * only Quit stops the broker.
  */
 public final class DesktopApp {
-	private final Broker broker;
+	private final DesktopServices services;
 	private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-	private final ActivityTracker activity;
 	private final DeniedNotifier denied;
 	private final ReconnectNotifier reconnect;
-	private final ConnectionTester tester;
 	private final Browser browser;
 	private final OAuthConnector oauth;
 	/** Read by the notifier on the audit thread, written by the settings view on the FX thread. */
@@ -56,42 +47,37 @@ public final class DesktopApp {
 	 * @param notifier where denial notifications go; null for the tray's own (what the app uses), a
 	 *                 recording one in tests
 	 */
-	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier) {
-		this(broker, notifier, null, OAuthProviders::of);
+	public DesktopApp(DesktopServices services, DeniedNotifier.SystemNotifier notifier) {
+		this(services, notifier, null);
 	}
 
 	/**
-	 * @param browser  where sign-in pages open; null for the person's browser (JavaFX's host services, then the
-	 *                 system's opener), a test's stand-in otherwise
-	 * @param profiles where each OAuth provider is; tests point them at a local authorization server
+	 * @param browser where sign-in pages open; null for the person's browser (JavaFX's host services, then the
+	 *                system's opener), a test's stand-in otherwise
 	 */
-	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier, Browser browser, Function<Provider, OAuthProfile> profiles) {
-		this.broker = broker;
-		this.activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 500)
-				.start(broker.auditStore(), broker.auditLog());
+	public DesktopApp(DesktopServices services, DeniedNotifier.SystemNotifier notifier, Browser browser) {
+		this.services = services;
 		DeniedNotifier.SystemNotifier target = notifier != null ? notifier
 				: (title, message) -> Platform.runLater(() -> {
 					if (tray != null) {
 						tray.notify(title, message);
 					}
 				});
-		this.settings = new SimpleObjectProperty<>(Settings.load(broker.dataDir()));
-		this.denied = new DeniedNotifier(broker.registry(), target, Clock.systemUTC(), () -> settings.get().notifyOnDenied());
-		activity.addEventListener(denied::onEvents);
+		this.settings = new SimpleObjectProperty<>(Settings.load(services.dataDir()));
+		this.denied = new DeniedNotifier(services.registry(), target, services.clock(), () -> settings.get().notifyOnDenied());
+		services.activity().addEventListener(denied::onEvents);
 		// Always on, unlike denial notices: a dead sign-in breaks every agent using it, and only the person can fix it.
 		this.reconnect = new ReconnectNotifier(target, () -> true);
-		broker.registry().addListener(snapshot -> {
+		services.registry().addListener(snapshot -> {
 			reconnect.onSnapshot(snapshot);
 			TrayMenu t = tray;
 			if (t != null) {
 				Platform.runLater(t::refreshState);
 			}
 		});
-		reconnect.onSnapshot(broker.registry().current());
-		this.tester = new ConnectionTester(broker.credentials());
+		reconnect.onSnapshot(services.registry().current());
 		this.browser = browser != null ? browser : Browser.firstOf(new HostServicesBrowser(hostServices()), new SystemBrowser());
-		this.oauth = new OAuthConnector(broker.connections(), broker.secrets(), broker.tokenEndpoint(), this.browser, Clock.systemUTC(),
-				OAuthConnector.DEFAULT_TIMEOUT, profiles);
+		this.oauth = services.signIns().apply(this.browser);
 	}
 
 	/**
@@ -110,16 +96,18 @@ public final class DesktopApp {
 	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */
 	public void start(Stage stage, Runnable quit) {
 		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
-		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
-		agents.actions().setProxyPort(broker.port()); // the setup snippets name the port agents must use
-		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
-		connections = new ConnectionsModel(broker.registry(), broker.connections(), tester, oauth, browser, Clock.systemUTC(), background).start();
+		int port = services.proxyPort();
+		agents = new AgentsModel(services.registry(), services.activity(), services.agents(), services.clock(), background).start();
+		agents.actions().setProxyPort(port); // the setup snippets name the port agents must use
+		window = new MainWindow(stage, agents, services.activity(), port, services.clock(), ZoneId.systemDefault());
+		connections = new ConnectionsModel(services.registry(), services.connections(), services.tester(), oauth, browser, services.clock(),
+				background).start();
 		window.addConnectionsTab(connections);
 		LoginItem loginItem = LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv());
-		window.addTab("Settings", new SettingsView(broker.dataDir(), settings, loginItem, broker.port(), background), "tab-settings");
+		window.addTab("Settings", new SettingsView(services.dataDir(), settings, loginItem, port, background), "tab-settings");
 		background.execute(() -> keepLoginItemCurrent(loginItem));
 		if (FXTrayIcon.isSupported()) {
-			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, reconnect::needingReconnect, quit);
+			tray = new TrayMenu(stage, agents, port, window::show, denied::lastDenied, reconnect::needingReconnect, quit);
 			tray.show();
 		} else {
 			stage.setOnCloseRequest(e -> quit.run());
@@ -133,7 +121,7 @@ public final class DesktopApp {
 			if (LoginItem.pointAtInstalledApp(loginItem, System.getProperty("jpackage.app-path"))) {
 				System.getLogger(DesktopApp.class.getName()).log(System.Logger.Level.INFO, "Launch at login now starts " + LoginItem.relaunchCommand());
 			}
-		} catch (dev.amk.common.AmkException e) {
+		} catch (AmkException e) {
 			System.getLogger(DesktopApp.class.getName()).log(System.Logger.Level.WARNING, e.getMessage());
 		}
 	}
@@ -160,12 +148,7 @@ public final class DesktopApp {
 		return window;
 	}
 
-	public ActivityTracker activity() {
-		return activity;
-	}
-
 	public void stop() {
 		background.shutdown();
-		tester.close();
 	}
 }

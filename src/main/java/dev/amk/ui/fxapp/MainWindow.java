@@ -38,7 +38,7 @@ public final class MainWindow {
 		Label status = new Label();
 		status.setId("status-line");
 		status.getStyleClass().add("status-line");
-		status.textProperty().bind(Bindings.createStringBinding(() -> statusLine(port, agents),
+		status.textProperty().bind(Bindings.createStringBinding(() -> agents.statusLine(port),
 				agents.activeCountProperty(), agents.rows()));
 		BorderPane root = new BorderPane(tabs);
 		root.setBottom(status);
@@ -63,11 +63,6 @@ public final class MainWindow {
 				scene.getStylesheets().add(dark);
 			}
 		});
-	}
-
-	/** "Proxy on 127.0.0.1:9323 · 3 of 4 agents active", shared with the tray menu. */
-	public static String statusLine(int port, AgentsModel agents) {
-		return "Proxy on 127.0.0.1:" + port + " · " + agents.activeCountProperty().get() + " of " + agents.rows().size() + " agents active";
 	}
 
 	/** Adds a view as the last tab: how the composition root plugs in views that need more than the broker. */

@@ -1,7 +1,7 @@
 package dev.amk.ui.notify;
 
-import dev.amk.access.AccessRegistry;
 import dev.amk.access.AccessSnapshot;
+import dev.amk.access.RegistryView;
 import dev.amk.agents.GrantRule;
 import dev.amk.audit.AuditEvent;
 
@@ -30,7 +30,7 @@ public final class DeniedNotifier {
 	static final Duration WINDOW = Duration.ofMinutes(1);
 	static final int PER_WINDOW = 3;
 
-	private final AccessRegistry registry;
+	private final RegistryView registry;
 	private final SystemNotifier notifier;
 	private final Clock clock;
 	private final BooleanSupplier enabled;
@@ -39,7 +39,7 @@ public final class DeniedNotifier {
 	private int heldBack;
 	private volatile Instant lastDenied;
 
-	public DeniedNotifier(AccessRegistry registry, SystemNotifier notifier, Clock clock, BooleanSupplier enabled) {
+	public DeniedNotifier(RegistryView registry, SystemNotifier notifier, Clock clock, BooleanSupplier enabled) {
 		this.registry = registry;
 		this.notifier = notifier;
 		this.clock = clock;

@@ -3,7 +3,6 @@ package dev.amk.ui.tray;
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.ui.agents.AgentRow;
 import dev.amk.ui.agents.AgentsModel;
-import dev.amk.ui.fxapp.MainWindow;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.CheckMenuItem;
@@ -28,7 +27,7 @@ public final class TrayMenu {
 	private final FXTrayIcon icon;
 	private final AgentsModel model;
 	private final int port;
-	private final MainWindow window;
+	private final Runnable openWindow;
 	private final Runnable quit;
 	private final Supplier<Instant> lastDenied;
 	private final Supplier<Set<String>> needingReconnect;
@@ -45,14 +44,15 @@ public final class TrayMenu {
 	static final Duration ALERT_FOR = Duration.ofMinutes(5);
 
 	/**
+	 * @param openWindow       shows the main window ("Open Agent Master Key…")
 	 * @param needingReconnect the OAuth connections whose sign-in died: the icon stays in its alert state until
 	 *                         they are reconnected, since agents using them fail meanwhile
 	 */
-	public TrayMenu(Stage owner, AgentsModel model, int port, MainWindow window, Supplier<Instant> lastDenied,
+	public TrayMenu(Stage owner, AgentsModel model, int port, Runnable openWindow, Supplier<Instant> lastDenied,
 			Supplier<Set<String>> needingReconnect, Runnable quit) {
 		this.model = model;
 		this.port = port;
-		this.window = window;
+		this.openWindow = openWindow;
 		this.lastDenied = lastDenied;
 		this.needingReconnect = needingReconnect;
 		this.quit = quit;
@@ -141,7 +141,7 @@ public final class TrayMenu {
 	private void rebuild() {
 		updateIcon();
 		icon.clear();
-		MenuItem status = new MenuItem(MainWindow.statusLine(port, model));
+		MenuItem status = new MenuItem(model.statusLine(port));
 		status.setDisable(true);
 		icon.addMenuItem(status);
 		icon.addSeparator();
@@ -165,7 +165,7 @@ public final class TrayMenu {
 		});
 		icon.addMenuItem(pause);
 		MenuItem open = new MenuItem("Open Agent Master Key…");
-		open.setOnAction(e -> window.show());
+		open.setOnAction(e -> openWindow.run());
 		icon.addMenuItem(open);
 		icon.addSeparator();
 		MenuItem quitItem = new MenuItem("Quit");

@@ -4,6 +4,7 @@ import dev.amk.access.AccessSnapshot;
 import dev.amk.agents.Agent;
 import dev.amk.agents.AgentKey;
 import dev.amk.agents.GrantRule;
+import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.ui.fxapp.DesktopApp;
@@ -74,7 +75,7 @@ class AgentManagementTest {
 		broker.addConnection("openai", "openai", upstream.url("/").toString(), OPENAI_SECRET);
 		broker.addConnection("github", "github", upstream.url("/").toString(), "ghp_agent_ui_test_secret");
 		coderKey = broker.createAgent("coder", "openai");
-		app = new DesktopApp(broker.broker, (title, message) -> { }); // denial notifications are not under test here
+		app = new DesktopApp(DesktopLauncher.services(broker.broker), (title, message) -> { }); // denial notifications are not under test here
 		app.start(stage, () -> { });
 		// What the app does once the broker listens: setup text must name the port agents really reach.
 		app.agents().actions().setProxyPort(broker.port());

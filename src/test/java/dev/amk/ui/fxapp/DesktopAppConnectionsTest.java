@@ -1,5 +1,6 @@
 package dev.amk.ui.fxapp;
 
+import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -32,7 +33,7 @@ class DesktopAppConnectionsTest {
 	void start(Stage stage) {
 		broker = BrokerFixture.start(home);
 		broker.addConnection("openai", "openai", "http://127.0.0.1:9/", "sk-wiring-test-secret-000000");
-		app = new DesktopApp(broker.broker, (title, message) -> { });
+		app = new DesktopApp(DesktopLauncher.services(broker.broker), (title, message) -> { });
 		app.start(stage, () -> { });
 		app.window().show();
 	}

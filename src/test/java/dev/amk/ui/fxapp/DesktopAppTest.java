@@ -1,6 +1,7 @@
 package dev.amk.ui.fxapp;
 
 import dev.amk.audit.AuditEvent;
+import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.ui.agents.AgentRow;
@@ -57,7 +58,7 @@ class DesktopAppTest {
 		broker.createAgent("idle", "openai");
 		broker.cli("agent", "revoke", "idle");
 		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("idle") && a.agent().revokedAt() != null));
-		app = new DesktopApp(broker.broker, (title, message) -> notifications.add(message));
+		app = new DesktopApp(DesktopLauncher.services(broker.broker), (title, message) -> notifications.add(message));
 		app.start(stage, () -> { });
 	}
 

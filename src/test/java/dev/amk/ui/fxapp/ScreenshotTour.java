@@ -1,6 +1,7 @@
 package dev.amk.ui.fxapp;
 
 import dev.amk.connections.Provider;
+import dev.amk.launcher.DesktopLauncher;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.OAuthProviders;
 import dev.amk.testing.BrokerFixture;
@@ -121,7 +122,7 @@ class ScreenshotTour {
 		call(research, "DELETE", "/github/repos/acme/api");
 		call(triage, "POST", "/github/repos/acme/api/issues/42/comments");
 		// A browser that shows nothing: the Connect dialog's screenshot waits at the real github.com approval link.
-		app = new DesktopApp(broker.broker, (t, m) -> { }, url -> true, OAuthProviders::of);
+		app = new DesktopApp(DesktopLauncher.services(broker.broker), (t, m) -> { }, url -> true);
 		app.start(stage, () -> { });
 		stage.show();
 	}

@@ -1,5 +1,6 @@
 package dev.amk.ui.tray;
 
+import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.ui.fxapp.DesktopApp;
 import javafx.stage.Stage;
@@ -55,7 +56,7 @@ class TrayMenuTest {
 		broker.addConnection("openai", "openai", "https://api.openai.com", "sk-tray-test-secret");
 		broker.createAgent("coder", "openai");
 		broker.createAgent("reviewer", "openai:read");
-		app = new DesktopApp(broker.broker, (t, m) -> { });
+		app = new DesktopApp(DesktopLauncher.services(broker.broker), (t, m) -> { });
 		app.start(stage, () -> { });
 	}
 

@@ -1,4 +1,4 @@
-package dev.amk.launcher;
+package dev.amk.broker;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,45 +1,30 @@
-package dev.amk.launcher;
+package dev.amk.broker;
 
 import dev.amk.access.AccessRegistry;
 import dev.amk.agents.AgentService;
 import dev.amk.audit.AuditLog;
 import dev.amk.audit.AuditStore;
+import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.CredentialSource;
-import dev.amk.db.Database;
-import dev.amk.oauth.BrokerCredentials;
-import dev.amk.oauth.OAuthRevoker;
 import dev.amk.oauth.TokenEndpoint;
-import dev.amk.oauth.TokenManager;
 import dev.amk.proxy.ProxyServer;
 import dev.amk.proxy.ProxySettings;
-import dev.amk.secrets.CachingSecretStore;
 import dev.amk.secrets.SecretStore;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The composition root: every long-lived part of a running broker, wired by plain constructors, started in
- * dependency order and stopped in reverse. {@code amk serve}, the menu-bar app and the tests all start the
- * broker through here.
+ * A running broker: its services (built whole by {@link Services}) started in dependency order and stopped in
+ * reverse. {@code amk serve}, the menu-bar app and the tests all start the broker through here.
  */
 public final class Broker implements AutoCloseable {
-	private final Database registryDb;
-	private final AuditStore auditStore;
-	private final AuditLog auditLog;
-	private final AccessRegistry registry;
-	private final CachingSecretStore secrets;
-	private final AgentService agents;
-	private final ConnectionService connections;
-	private final TokenEndpoint tokenEndpoint;
-	private final TokenManager tokens;
-	private final CredentialSource credentials;
-	private final ProxyServer proxy;
-	private final Path dataDir;
+	private final Services services;
 
 	/** Everything a broker can be configured with; tests shorten the timeouts and pass a clock. */
 	public record Options(Path dataDir, SecretStore secretStore, ProxySettings proxy, Clock clock, Duration registryBusyPoll, Duration auditRetention) {
@@ -54,32 +39,16 @@ public final class Broker implements AutoCloseable {
 		}
 	}
 
-	private Broker(Options options) {
-		this.dataDir = options.dataDir();
-		this.registryDb = Database.openRegistry(options.dataDir());
-		this.auditStore = new AuditStore(Database.openAudit(options.dataDir()));
-		this.auditLog = new AuditLog(auditStore.database(), 65_536, options.clock(), options.auditRetention());
-		this.registry = new AccessRegistry(registryDb, options.registryBusyPoll());
-		this.secrets = new CachingSecretStore(options.secretStore());
-		this.agents = new AgentService(registryDb, options.clock(), auditStore);
-		this.tokenEndpoint = new TokenEndpoint(options.clock());
-		this.connections = new ConnectionService(registryDb, secrets, options.clock(), new OAuthRevoker(tokenEndpoint));
-		this.tokens = new TokenManager(connections, secrets, tokenEndpoint, options.clock());
-		this.credentials = new BrokerCredentials(secrets, tokens);
-		// Secrets of removed or re-keyed connections leave memory as soon as the registry says so.
-		registry.addListener(snapshot -> {
-			secrets.retainOnly(snapshot.connections().stream().map(Connection::secretRef).collect(Collectors.toSet()));
-			tokens.retainOnly(snapshot.connections().stream().map(Connection::id).collect(Collectors.toSet()));
-		});
-		this.proxy = new ProxyServer(options.proxy(), registry, options.clock(), credentials, auditLog);
+	private Broker(Services services) {
+		this.services = services;
 	}
 
 	public static Broker start(Options options) {
-		Broker broker = new Broker(options);
+		Broker broker = new Broker(Services.forBroker(options));
 		try {
-			broker.auditLog.start();
-			broker.registry.start();
-			broker.proxy.start();
+			broker.auditLog().start();
+			broker.registry().start();
+			broker.proxy().start();
 		} catch (RuntimeException e) {
 			broker.close();
 			throw e;
@@ -87,51 +56,56 @@ public final class Broker implements AutoCloseable {
 		return broker;
 	}
 
+	/** Everything the broker process was built with, for the parts that run beside it (the menu-bar app). */
+	public Services services() {
+		return services;
+	}
+
 	public int port() {
-		return proxy.port();
+		return proxy().port();
 	}
 
 	public Path dataDir() {
-		return dataDir;
+		return services.dataDir();
 	}
 
 	public AgentService agents() {
-		return agents;
+		return services.agents();
 	}
 
 	public ConnectionService connections() {
-		return connections;
+		return services.connections();
 	}
 
 	public AuditStore auditStore() {
-		return auditStore;
+		return services.auditStore();
 	}
 
 	public AuditLog auditLog() {
-		return auditLog;
+		return services.auditLog();
 	}
 
 	public AccessRegistry registry() {
-		return registry;
+		return services.accessRegistry();
 	}
 
 	public ProxyServer proxy() {
-		return proxy;
+		return services.proxy();
 	}
 
 	/** The keychain behind the proxy, through its cache. */
 	public SecretStore secrets() {
-		return secrets;
+		return services.keychain();
 	}
 
 	/** What the proxy injects (OAuth tokens kept fresh): the connection test must send the very credential the proxy sends. */
 	public CredentialSource credentials() {
-		return credentials;
+		return services.credentials();
 	}
 
 	/** The back channel to OAuth authorization servers, shared by sign-ins, refreshes and revocations. */
 	public TokenEndpoint tokenEndpoint() {
-		return tokenEndpoint;
+		return services.tokenEndpoint();
 	}
 
 	/**
@@ -139,16 +113,16 @@ public final class Broker implements AutoCloseable {
 	 * warning per connection whose secret is missing or whose OAuth sign-in needs renewing (that connection
 	 * answers 503 until it is fixed).
 	 */
-	public java.util.List<String> preloadSecrets() {
-		java.util.List<String> warnings = new java.util.ArrayList<>();
-		for (Connection c : registry.current().connections()) {
+	public List<String> preloadSecrets() {
+		List<String> warnings = new ArrayList<>();
+		for (Connection c : registry().current().connections()) {
 			if (c.isOAuth() && c.oauth().needsReconnect()) {
 				warnings.add("connection '" + c.name() + "' needs reconnecting (its sign-in was refused at " + c.provider().displayName()
 						+ "): amk connection connect " + c.name() + " --reconnect");
 			}
 			try {
-				secrets.get(c.secretRef());
-			} catch (dev.amk.common.AmkException e) {
+				secrets().get(c.secretRef());
+			} catch (AmkException e) {
 				if (!e.type().equals("secret_missing")) {
 					throw e;
 				}
@@ -161,8 +135,9 @@ public final class Broker implements AutoCloseable {
 	/** Stops taking requests, lets running ones finish (5 s at most), then flushes the audit log. */
 	@Override
 	public void close() {
-		proxy.close();
-		registry.close();
-		auditLog.close();
+		proxy().close();
+		registry().close();
+		auditLog().close();
+		services.close();
 	}
 }

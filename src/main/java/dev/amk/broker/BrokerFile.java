@@ -1,4 +1,4 @@
-package dev.amk.cli;
+package dev.amk.broker;
 
 import dev.amk.common.Json;
 
@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@code broker.json} in the data folder: the port and pid of the running broker, so that commands such as
  * {@code amk agent create} can print setup lines with the right port.
  */
-final class BrokerFile {
+public final class BrokerFile {
 	private BrokerFile() {
 	}
 
@@ -37,7 +37,7 @@ final class BrokerFile {
 	}
 
 	/** The running broker's port, if one is running for this data folder. */
-	static Optional<Integer> runningPort(Path dataDir) {
+	public static Optional<Integer> runningPort(Path dataDir) {
 		try {
 			Map<String, Object> m = Json.readObject(Files.readString(path(dataDir)));
 			long pid = ((Number) m.get("pid")).longValue();

@@ -1,4 +1,4 @@
-package dev.amk.launcher;
+package dev.amk.broker;
 
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,0 +1,25 @@
+package dev.amk.ui.fxapp;
+
+import dev.amk.access.RegistryView;
+import dev.amk.activity.ActivityTracker;
+import dev.amk.agents.AgentService;
+import dev.amk.connections.ConnectionService;
+import dev.amk.oauth.Browser;
+import dev.amk.oauth.OAuthConnector;
+import dev.amk.proxy.ConnectionTester;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Function;
+
+/**
+ * What the menu-bar app uses of the running broker, and nothing more: it reads the registry but cannot reload
+ * it, and changes things only through the services, which make the proxy see each change before they return.
+ *
+ * @param proxyPort where agents reach the proxy, for the status line and the setup snippets
+ * @param dataDir   where the settings file lives
+ * @param signIns   an OAuth sign-in helper that opens pages with the given browser
+ */
+public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
+		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns) {
+}
