@@ -26,6 +26,8 @@
 # AMK_BENCH_WARMUP (seconds, 10), AMK_BENCH_REVOKE_TRIALS (20), AMK_JAR (target/amk.jar),
 # AMK_BASELINE_JAR (unset), AMK_BENCH_PIN=1 (Linux: every server process on CPU 0, wrk on CPU 1, the
 # steadiest way to compare on shared cores; unpinned by default),
+# AMK_BENCH_JFR=FILE.jfr records a CPU profile of the broker under test (JFR, method sampling every 10 ms)
+# and prints its hottest methods and allocations at the end,
 # AMK_BENCH_KEEP=1 keeps the raw wrk outputs and broker logs (kept anyway when something went wrong).
 # Exit status 1 when any request failed (non-2xx, socket errors) or a revoke trial failed.
 set -euo pipefail
@@ -40,6 +42,7 @@ TRIALS="${AMK_BENCH_REVOKE_TRIALS:-20}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 baseline_jar="${AMK_BASELINE_JAR:-}"
 PIN="${AMK_BENCH_PIN:-}"
+JFR="${AMK_BENCH_JFR:-}"
 
 # --- outside the private keyring: build and install what is missing, then re-enter through it ---
 if [ -z "${AMK_BENCH_INNER:-}" ]; then
@@ -181,8 +184,8 @@ start_nginx
 echo "upstream: nginx on 127.0.0.1:$UPPORT"
 
 # A broker (JAR, AMK_HOME) with the connection 'bench' and the agent 'bencher'; sets KEY, PORT and PID.
-start_broker() { # NAME JAR HOME
-  local name="$1" bjar="$2" home="$3" out="$work/$1"
+start_broker() { # NAME JAR HOME [JVM-OPTION…]
+  local name="$1" bjar="$2" home="$3" out="$work/$1"; shift 3
   mkdir -p "$out"
   AMK_HOME="$home" "${JAVA[@]}" -jar "$bjar" connection add bench --provider custom --base-url "http://127.0.0.1:$UPPORT" \
     --header Authorization --format 'Bearer {secret}' <<<"sk-bench-secret" >"$out/setup.log" 2>&1 \
@@ -192,7 +195,7 @@ start_broker() { # NAME JAR HOME
     || { cat "$out/setup.log" "$out/agent.json" >&2; amk_die "$name: agent create failed"; }
   KEY="$(sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p' "$out/agent.json" | head -1)"
   [ -n "$KEY" ] || { cat "$out/agent.json" >&2; amk_die "$name: no key in 'agent create' output"; }
-  AMK_HOME="$home" "${server_pin[@]}" "${JAVA[@]}" -jar "$bjar" serve --port 0 --json >"$out/broker.out" 2>"$out/broker.err" &
+  AMK_HOME="$home" "${server_pin[@]}" "${JAVA[@]}" "$@" -jar "$bjar" serve --port 0 --json >"$out/broker.out" 2>"$out/broker.err" &
   PID=$!
   PORT=""
   for _ in $(seq 1 300); do
@@ -206,7 +209,9 @@ start_broker() { # NAME JAR HOME
 }
 
 # The secret goes in on stdin (a here-string), the way a person would pipe it.
-start_broker amk "$jar" "$AMK_HOME"; key="$KEY"; broker_pid="$PID"; PORT_AMK="$PORT"
+jfr_options=()
+[ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
+start_broker amk "$jar" "$AMK_HOME" "${jfr_options[@]}"; key="$KEY"; broker_pid="$PID"; PORT_AMK="$PORT"
 if [ -n "$baseline_jar" ]; then
   [ -f "$baseline_jar" ] || amk_die "AMK_BASELINE_JAR=$baseline_jar does not exist"
   start_broker baseline "$baseline_jar" "$work/baseline-home"; baseline_key="$KEY"; baseline_pid="$PID"; PORT_BASELINE="$PORT"
@@ -355,12 +360,22 @@ a50="$(added amk 4)"
     "revoke within 100 ms: $(awk -v m="${rmax:-1e9}" 'BEGIN {print (m < 100 ? "met" : "NOT met")}')"
 } | tee "$work/summary.md"
 
+if [ -n "$JFR" ]; then
+  # The recording is written when the broker exits: stop it now, then summarise.
+  kill -TERM "$broker_pid" 2>/dev/null; wait "$broker_pid" 2>/dev/null || true; broker_pid=""
+  echo; echo "== CPU profile of the broker ($JFR)"
+  "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$JFR" | head -40
+  "$JAVA_HOME/bin/jfr" view --width 160 allocation-by-class "$JFR" | head -25
+  paths=("${paths[@]/amk}")
+fi
+
 # Anything a broker said on stderr or logged as a warning/error is part of the result.
 broker_noise="$(cat "$work"/amk/broker.err "$work"/baseline/broker.err 2>/dev/null; grep -rhiE 'WARN|ERROR|Exception' "$AMK_HOME/logs" 2>/dev/null | head -50 || true)"
 if [ -n "$broker_noise" ]; then
   echo; echo "== Broker stderr / log warnings"; printf '%s\n' "$broker_noise" | head -50
 fi
 for p in "${paths[@]}"; do
+  [ -n "$p" ] || continue
   kill -0 "$(path_pid "$p")" 2>/dev/null || anomalies+=("the $p server exited during the run")
 done
 if [ ${#anomalies[@]} -gt 0 ]; then
