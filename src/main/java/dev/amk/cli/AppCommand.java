@@ -15,6 +15,15 @@ import java.awt.GraphicsEnvironment;
  */
 @Command(name = "app", description = "Run the broker with its menu-bar app (the default when no command is given).")
 final class AppCommand extends ServeCommand {
+	/**
+	 * With a display, the app reads the secrets itself once its icon shows (DesktopApp): on macOS each item may
+	 * raise a Keychain prompt, and a prompt nobody answers must not keep the app from appearing.
+	 */
+	@Override
+	boolean readsSecretsBeforeReady() {
+		return !displayAvailable();
+	}
+
 	@Override
 	void onReady(CliContext ctx, Broker broker) {
 		if (!displayAvailable()) {

@@ -39,7 +39,7 @@ class ServeCommand extends AmkCommand.Leaf {
 		try {
 			// A keychain prompt (macOS) appears now rather than in the middle of an agent's request,
 			// and a missing keychain is reported before anyone relies on the broker.
-			for (String warning : broker.preloadSecrets()) {
+			for (String warning : readsSecretsBeforeReady() ? broker.preloadSecrets() : java.util.List.<String>of()) {
 				ctx.err().println("Warning: " + warning);
 			}
 			ctx.err().flush();
@@ -65,6 +65,14 @@ class ServeCommand extends AmkCommand.Leaf {
 		onReady(ctx, broker);
 		stopped.await();
 		return 0;
+	}
+
+	/**
+	 * Whether every secret is read before the broker reports ready. The menu-bar app reads them after its icon is
+	 * up instead (macOS Keychain prompts must not keep it from appearing, see AppCommand).
+	 */
+	boolean readsSecretsBeforeReady() {
+		return true;
 	}
 
 	/** Called once the broker serves; the menu-bar app builds its UI here. */
