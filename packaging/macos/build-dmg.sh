@@ -79,6 +79,7 @@ elif [ -n "$identity" ]; then
 fi
 
 name="Agent Master Key"
+plistbuddy="${AMK_PLISTBUDDY:-/usr/libexec/PlistBuddy}"   # not on the PATH; packaging/macos/dry-run.sh passes a stand-in
 version="$(amk_pkg_version jpackage.cfg)" || exit 1
 app="target/dist/$name.app"
 
@@ -104,8 +105,10 @@ jpackage @jpackage.cfg --type app-image --runtime-image target/package/runtime \
   --icon icons/app/AppIcon.icns --resource-dir packaging/macos \
   --mac-package-identifier dev.amk.AgentMasterKey --dest target/dist
 plutil -lint "$app/Contents/Info.plist" >/dev/null || amk_die "jpackage wrote an invalid Info.plist from packaging/macos/Info.plist."
-/usr/libexec/PlistBuddy -c 'Print :LSUIElement' "$app/Contents/Info.plist" | grep -q true \
+"$plistbuddy" -c 'Print :LSUIElement' "$app/Contents/Info.plist" | grep -q true \
   || amk_die "the app's Info.plist lacks LSUIElement: jpackage did not use packaging/macos/Info.plist."
+"$plistbuddy" -c 'Print :CFBundleVersion' "$app/Contents/Info.plist" | grep -qx "$version" \
+  || amk_die "the app's CFBundleVersion is not $version: jpackage did not fill packaging/macos/Info.plist's placeholders."
 
 # ---- 5. its AOT cache -------------------------------------------------------------------------------------
 if [ "$aot" = 1 ]; then
@@ -119,7 +122,7 @@ if [ -n "$identity" ]; then
   if [ -n "${AMK_MAC_PROVISIONING_PROFILE:-}" ]; then
     entitlements="target/package/App.entitlements"
     cp packaging/macos/App.entitlements "$entitlements"
-    /usr/libexec/PlistBuddy -c 'Add :keychain-access-groups array' \
+    "$plistbuddy" -c 'Add :keychain-access-groups array' \
       -c "Add :keychain-access-groups:0 string $team.dev.amk.AgentMasterKey" \
       -c "Add :com.apple.application-identifier string $team.dev.amk.AgentMasterKey" \
       -c "Add :com.apple.developer.team-identifier string $team" "$entitlements"
