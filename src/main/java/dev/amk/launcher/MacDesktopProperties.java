@@ -45,7 +45,7 @@ final class MacDesktopProperties {
 	 * </ul>
 	 *
 	 * @param sessionType the launchd session type ({@code launchctl managername}): "Aqua" in a login session
-	 *                    with a window server, "Background" or "StandardIO" over SSH; null if unknown
+	 *                    with a window server, another name (expected: "Background") over SSH; null if unknown
 	 */
 	static Map<String, String> forLaunch(String command, String osName, Map<String, String> env, Supplier<String> sessionType) {
 		boolean mac = osName.toLowerCase(Locale.ROOT).startsWith("mac");
