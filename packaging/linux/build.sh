@@ -26,6 +26,7 @@ for arg in "$@"; do
 done
 
 [ "$(uname -s)" = "Linux" ] || amk_die "packaging/linux/build.sh builds Linux packages; on macOS use packaging/macos/build-dmg.sh."
+amk_pkg_version jpackage.cfg >/dev/null || exit 1   # the same version rule as the Mac build (CFBundleVersion)
 amk_select_java
 [ -x "$JAVA_HOME/bin/jpackage" ] && [ -x "$JAVA_HOME/bin/jlink" ] \
   || amk_die "$JAVA_HOME has no jpackage/jlink: a full JDK 25 is needed (not a JRE)."

@@ -79,28 +79,21 @@ elif [ -n "$identity" ]; then
 fi
 
 name="Agent Master Key"
-version="$(sed -n 's/^--app-version \(.*\)$/\1/p' jpackage.cfg)"
-[ -n "$version" ] || amk_die "no --app-version line in jpackage.cfg."
+plistbuddy="${AMK_PLISTBUDDY:-/usr/libexec/PlistBuddy}"   # not on the PATH; packaging/macos/dry-run.sh passes a stand-in
+version="$(amk_pkg_version jpackage.cfg)" || exit 1
 app="target/dist/$name.app"
 
 # ---- 1-2. the jar, jpackage's input ----------------------------------------------------------------------
 amk_pkg_build_jar
 rm -rf "$app" "target/dist/$name"*.dmg
 amk_pkg_stage_input mac
-# Notarization rejects unsigned native code anywhere in the bundle, jars included: sign the .dylib/.jnilib
-# files inside the jars (JNA, sqlite-jdbc, JavaFX) before jpackage copies them (and before the AOT cache
-# records the jars' sizes).
+# Notarization rejects unsigned native code anywhere in the bundle, jars included: sign every Mach-O inside the
+# jars before jpackage copies them (and before the AOT cache records the jars' sizes). Chosen by content, not by
+# name: besides JNA's .jnilib, sqlite-jdbc's and JavaFX's .dylib files there is jkeychain's osxkeychain.so, the
+# JNI library java-keyring uses for the macOS Keychain (its x86_64 slice is unsigned, its arm64 slice only
+# ad-hoc signed). Only those entries are replaced in the jar; everything else in it stays byte for byte.
 if [ -n "$identity" ]; then
-  for jar in target/package/input/*.jar target/package/input/lib/*.jar; do
-    unzip -l "$jar" | grep -qE '\.(dylib|jnilib)$' || continue
-    echo "Signing the native libraries in $(basename "$jar")…" >&2
-    x="target/package/unpacked/$(basename "$jar" .jar)"
-    rm -rf "$x"; mkdir -p "$x"
-    (cd "$x" && unzip -q "$root/$jar")
-    find "$x" \( -name '*.dylib' -o -name '*.jnilib' \) -exec codesign "${codesign_opts[@]}" -o runtime {} \;
-    rm "$jar"
-    (cd "$x" && zip -q -r -X "$root/$jar" .)
-  done
+  amk_pkg_sign_jar_natives "${codesign_opts[@]}" -o runtime
 fi
 
 # ---- 3. the trimmed runtime -------------------------------------------------------------------------------
@@ -112,8 +105,10 @@ jpackage @jpackage.cfg --type app-image --runtime-image target/package/runtime \
   --icon icons/app/AppIcon.icns --resource-dir packaging/macos \
   --mac-package-identifier dev.amk.AgentMasterKey --dest target/dist
 plutil -lint "$app/Contents/Info.plist" >/dev/null || amk_die "jpackage wrote an invalid Info.plist from packaging/macos/Info.plist."
-/usr/libexec/PlistBuddy -c 'Print :LSUIElement' "$app/Contents/Info.plist" | grep -q true \
+"$plistbuddy" -c 'Print :LSUIElement' "$app/Contents/Info.plist" | grep -q true \
   || amk_die "the app's Info.plist lacks LSUIElement: jpackage did not use packaging/macos/Info.plist."
+"$plistbuddy" -c 'Print :CFBundleVersion' "$app/Contents/Info.plist" | grep -qx "$version" \
+  || amk_die "the app's CFBundleVersion is not $version: jpackage did not fill packaging/macos/Info.plist's placeholders."
 
 # ---- 5. its AOT cache -------------------------------------------------------------------------------------
 if [ "$aot" = 1 ]; then
@@ -127,7 +122,7 @@ if [ -n "$identity" ]; then
   if [ -n "${AMK_MAC_PROVISIONING_PROFILE:-}" ]; then
     entitlements="target/package/App.entitlements"
     cp packaging/macos/App.entitlements "$entitlements"
-    /usr/libexec/PlistBuddy -c 'Add :keychain-access-groups array' \
+    "$plistbuddy" -c 'Add :keychain-access-groups array' \
       -c "Add :keychain-access-groups:0 string $team.dev.amk.AgentMasterKey" \
       -c "Add :com.apple.application-identifier string $team.dev.amk.AgentMasterKey" \
       -c "Add :com.apple.developer.team-identifier string $team" "$entitlements"

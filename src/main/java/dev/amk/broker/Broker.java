@@ -109,9 +109,8 @@ public final class Broker implements AutoCloseable {
 	}
 
 	/**
-	 * Reads every connection's secret into memory. Throws if the keychain itself is unreachable; returns one
-	 * warning per connection whose secret is missing or whose OAuth sign-in needs renewing (that connection
-	 * answers 503 until it is fixed).
+	 * {@link #readSecrets}, preceded by one warning per OAuth connection whose sign-in needs renewing: what
+	 * {@code amk serve} reports before it says it is ready.
 	 */
 	public List<String> preloadSecrets() {
 		List<String> warnings = new ArrayList<>();
@@ -120,10 +119,24 @@ public final class Broker implements AutoCloseable {
 				warnings.add("connection '" + c.name() + "' needs reconnecting (its sign-in was refused at " + c.provider().displayName()
 						+ "): amk connection connect " + c.name() + " --reconnect");
 			}
+		}
+		warnings.addAll(readSecrets());
+		return warnings;
+	}
+
+	/**
+	 * Reads every connection's secret into memory. Throws if the keychain itself is unreachable or locked (then no
+	 * secret can be read); returns one warning per connection whose secret cannot be read (missing, or access
+	 * denied at a macOS Keychain prompt): that connection answers 503 until it is fixed, and every other
+	 * connection keeps working. One refused item never stops the broker.
+	 */
+	public List<String> readSecrets() {
+		List<String> warnings = new ArrayList<>();
+		for (Connection c : registry().current().connections()) {
 			try {
 				secrets().get(c.secretRef());
 			} catch (AmkException e) {
-				if (!e.type().equals("secret_missing")) {
+				if (e.type().equals("keychain_unavailable") || e.type().equals("keychain_locked")) {
 					throw e;
 				}
 				warnings.add("connection '" + c.name() + "': " + e.getMessage());

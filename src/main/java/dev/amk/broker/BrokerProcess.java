@@ -23,10 +23,11 @@ public final class BrokerProcess {
 	}
 
 	/**
-	 * Starts the broker and returns once it serves. Throws if the keychain itself cannot be reached, after
-	 * stopping what had started.
+	 * Starts the broker and returns once it serves. With {@code readSecrets}, every secret is read first (throws
+	 * if the keychain itself cannot be reached, after stopping what had started); the menu-bar app reads them itself
+	 * once its icon shows, since on macOS each read may wait for a Keychain prompt.
 	 */
-	public static BrokerProcess start(Broker.Options options) {
+	public static BrokerProcess start(Broker.Options options, boolean readSecrets) {
 		Logging.toFile(options.dataDir().resolve("logs"));
 		Broker broker = Broker.start(options);
 		CountDownLatch stopped = new CountDownLatch(1);
@@ -40,7 +41,7 @@ public final class BrokerProcess {
 		try {
 			// A keychain prompt (macOS) appears now rather than in the middle of an agent's request,
 			// and a missing keychain is reported before anyone relies on the broker.
-			warnings = broker.preloadSecrets();
+			warnings = readSecrets ? broker.preloadSecrets() : List.of();
 		} catch (AmkException e) {
 			Runtime.getRuntime().removeShutdownHook(hook);
 			hook.run();

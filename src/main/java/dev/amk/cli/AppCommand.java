@@ -18,6 +18,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 @Command(name = "app", description = "Run the broker with its menu-bar app (the default when no command is given).")
 final class AppCommand extends ServeCommand {
+	/**
+	 * With a display, the app reads the secrets itself once its icon shows (DesktopApp): on macOS each item may
+	 * raise a Keychain prompt, and a prompt nobody answers must not keep the app from appearing.
+	 */
+	@Override
+	boolean readsSecretsBeforeReady() {
+		return !ctx().desktop().canShow();
+	}
+
 	@Override
 	void onReady(CliContext ctx, Broker broker) {
 		Optional<DesktopStarter.Shown> app = ctx.desktop().start(broker);

@@ -19,6 +19,11 @@ public interface DesktopStarter {
 	 */
 	Optional<Shown> start(Broker broker);
 
+	/** Whether {@link #start} would show the app here (a display, not an SSH session). */
+	default boolean canShow() {
+		return false;
+	}
+
 	/** What {@code amk app --json} reports once the app is on screen. */
 	interface Shown {
 		/** True once the tray icon (or, without a tray, the window) is on screen. */

@@ -28,7 +28,8 @@ class ServeCommand extends AmkCommand.Leaf {
 			throw AmkException.invalid("--port must be between 0 and 65535.");
 		}
 		SecretStore secrets = ctx.secrets();
-		BrokerProcess process = BrokerProcess.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort).withAuditRetention(retention(ctx)));
+		BrokerProcess process = BrokerProcess.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort).withAuditRetention(retention(ctx)),
+				readsSecretsBeforeReady());
 		for (String warning : process.warnings()) {
 			ctx.err().println("Warning: " + warning);
 		}
@@ -50,6 +51,14 @@ class ServeCommand extends AmkCommand.Leaf {
 		onReady(ctx, broker);
 		process.awaitStop();
 		return 0;
+	}
+
+	/**
+	 * Whether every secret is read before the broker reports ready. The menu-bar app reads them after its icon is
+	 * up instead (macOS Keychain prompts must not keep it from appearing, see AppCommand).
+	 */
+	boolean readsSecretsBeforeReady() {
+		return true;
 	}
 
 	/** Called once the broker serves; the menu-bar app builds its UI here. */

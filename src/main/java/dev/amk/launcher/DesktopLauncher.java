@@ -23,6 +23,11 @@ import java.util.function.Function;
  */
 public final class DesktopLauncher implements DesktopStarter {
 	@Override
+	public boolean canShow() {
+		return displayAvailable();
+	}
+
+	@Override
 	public Optional<Shown> start(Broker broker) {
 		if (!displayAvailable()) {
 			return Optional.empty();
@@ -61,7 +66,7 @@ public final class DesktopLauncher implements DesktopStarter {
 	private static DesktopServices narrowed(Broker broker, Function<Browser, OAuthConnector> signIns) {
 		Services s = broker.services();
 		return new DesktopServices(broker.port(), s.dataDir(), s.clock(), s.accessRegistry(), s.activity(), s.agents(), s.connections(),
-				s.connectionTester(), signIns);
+				s.connectionTester(), signIns, broker::readSecrets);
 	}
 
 	private static boolean displayAvailable() {

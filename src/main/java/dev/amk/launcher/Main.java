@@ -15,10 +15,7 @@ public final class Main {
 	public static void main(String[] args) {
 		Logging.configureForCli();
 		String[] effective = args.length == 0 ? new String[] {"app"} : args;
-		if (effective[0].equals("app")) {
-			// A menu-bar app: no Dock icon on macOS. Must be set before AWT (the tray) loads.
-			System.setProperty("apple.awt.UIElement", "true");
-		}
+		MacDesktopProperties.apply(effective[0]); // before AWT or JavaFX loads: both read their properties once
 		System.exit(Cli.run(effective, System.getenv(), new DesktopLauncher()));
 	}
 }

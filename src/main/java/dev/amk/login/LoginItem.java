@@ -23,7 +23,8 @@ public interface LoginItem {
 	Path location();
 
 	/**
-	 * Rewrites an existing entry so that it starts {@code command}.
+	 * Rewrites an existing entry so that it starts {@code command}, where this OS allows it (macOS: only an app in
+	 * /Applications or ~/Applications, never the mounted .dmg or a translocated copy).
 	 *
 	 * @return true if it was rewritten; false if there is no entry or it already starts {@code command}
 	 */
@@ -38,7 +39,7 @@ public interface LoginItem {
 	static LoginItem forCurrentOs(Path home, Map<String, String> env) {
 		String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
 		if (os.contains("mac")) {
-			return new MacLaunchAgent(home.resolve("Library/LaunchAgents"));
+			return new MacLaunchAgent(home);
 		}
 		if (os.contains("linux")) {
 			String xdg = env.get("XDG_CONFIG_HOME");
@@ -90,7 +91,8 @@ public interface LoginItem {
 	 * Run when the app starts: if it runs from an installed package and launch at login is on, the entry is
 	 * made to start this installation. It may still name where the app was before (moved to another folder,
 	 * reinstalled elsewhere) or a source checkout it was first switched on from. Outside a package nothing
-	 * changes, so a checkout or a test run never takes over the installed app's entry.
+	 * changes, so a checkout or a test run never takes over the installed app's entry; on macOS nor does an app
+	 * run from the .dmg, from App Translocation or from the build folder (AOT training), whose paths vanish.
 	 *
 	 * @return true if the entry was rewritten
 	 */

@@ -8,11 +8,26 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens a URL without JavaFX: {@link Desktop#browse} where AWT supports it, else the platform's own opener
- * ({@code open} on macOS, {@code xdg-open} on Linux, the URL handler on Windows). Only http(s) URLs are
- * passed on, so nothing a provider sent can make the opener run a local file.
+ * Opens a URL without JavaFX. On macOS always with {@code open}: {@link Desktop#browse} would start AWT in a CLI
+ * process ({@code amk connection connect}), which turns it into an application with a Dock icon for as long as
+ * it runs. Elsewhere {@link Desktop#browse} where AWT supports it, else the platform's own opener
+ * ({@code xdg-open} on Linux, the URL handler on Windows). Only http(s) URLs are passed on, so nothing a provider
+ * sent can make the opener run a local file.
  */
 public final class SystemBrowser implements Browser {
+	private final boolean mac;
+	private final boolean windows;
+
+	public SystemBrowser() {
+		this(System.getProperty("os.name", ""));
+	}
+
+	SystemBrowser(String osName) {
+		String os = osName.toLowerCase(Locale.ROOT);
+		this.mac = os.startsWith("mac");
+		this.windows = os.contains("win");
+	}
+
 	@Override
 	public boolean open(String url) {
 		URI uri;
@@ -24,7 +39,7 @@ public final class SystemBrowser implements Browser {
 		if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())) {
 			return false;
 		}
-		return viaDesktop(uri) || viaPlatformOpener(url);
+		return (!mac && viaDesktop(uri)) || viaPlatformOpener(url);
 	}
 
 	private static boolean viaDesktop(URI uri) {
@@ -40,14 +55,17 @@ public final class SystemBrowser implements Browser {
 		return false;
 	}
 
-	private static boolean viaPlatformOpener(String url) {
-		String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-		List<String> command = os.contains("mac") ? List.of("open", url)
-				: os.contains("win") ? List.of("rundll32", "url.dll,FileProtocolHandler", url)
+	/** The platform's opener for an http(s) URL (which never starts with '-', so no opener reads it as an option). */
+	List<String> openerCommand(String url) {
+		return mac ? List.of("/usr/bin/open", url)
+				: windows ? List.of("rundll32", "url.dll,FileProtocolHandler", url)
 				: List.of("xdg-open", url);
+	}
+
+	private boolean viaPlatformOpener(String url) {
 		try {
-			Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-			// xdg-open returns at once when a browser takes the URL; a non-zero exit means nobody did.
+			Process p = new ProcessBuilder(openerCommand(url)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+			// open and xdg-open return at once when a browser takes the URL; a non-zero exit means nobody did.
 			return !p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() == 0;
 		} catch (IOException e) {
 			return false;

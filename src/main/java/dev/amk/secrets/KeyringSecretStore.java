@@ -15,11 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The OS keychain through java-keyring: macOS Keychain (JNA), the freedesktop Secret Service on Linux
- * (GNOME Keyring, KWallet) over D-Bus, Windows Credential Manager.
+ * The OS keychain through java-keyring: the macOS Keychain through jkeychain's JNI library (osxkeychain.so, the
+ * legacy SecKeychain API; java-keyring 1.0.4's "OSX_KEYCHAIN" backend, ModernOsxKeychainBackend, is that, not
+ * JNA), the freedesktop Secret Service on Linux (GNOME Keyring, KWallet) over D-Bus, Windows Credential Manager.
  *
- * <p>Every call runs with a deadline: a locked Secret Service collection waits for an unlock prompt that may
- * never come (a server, an SSH session), and a command that hangs forever is worse than one that says why.
+ * <p>Calls run with a deadline on Linux and Windows: a locked Secret Service collection waits for an unlock prompt
+ * that may never come (a server, an SSH session), and a command that hangs forever is worse than one that says
+ * why. Not on macOS: there a read may wait on the Keychain's "wants to use your confidential information" prompt,
+ * which the person answers when they see it (a deadline turned an unanswered prompt into a failure), and where no
+ * prompt can be shown (over SSH) the Keychain refuses at once instead of waiting.
  */
 public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 	public static final String DEFAULT_SERVICE = "Agent Master Key";
@@ -33,14 +37,20 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 	});
 	private Keyring keyring;
 
+	/** @param deadline how long a call may take; ignored on macOS (see the class comment) */
 	public KeyringSecretStore(String service, Duration deadline) {
 		this.service = service;
-		this.deadline = deadline;
+		this.deadline = effectiveDeadline(deadline, System.getProperty("os.name", ""));
+	}
+
+	/** {@code requested}, or null (wait as long as the person takes) on macOS. */
+	static Duration effectiveDeadline(Duration requested, String osName) {
+		return osName.toLowerCase(java.util.Locale.ROOT).startsWith("mac") ? null : requested;
 	}
 
 	@Override
 	public void put(String ref, String secret) {
-		call(() -> {
+		call(ref, () -> {
 			keyring().setPassword(service, ref, secret);
 			return null;
 		});
@@ -48,7 +58,7 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 
 	@Override
 	public String get(String ref) {
-		return call(() -> {
+		return call(ref, () -> {
 			Keyring k = keyring();
 			try {
 				String secret = k.getPassword(service, ref);
@@ -57,16 +67,14 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 				}
 				return secret;
 			} catch (PasswordAccessException e) {
-				// java-keyring reports "no such item" and "access refused" with the same exception;
-				// a keychain that refuses everything is caught when it is opened, so this is the missing item.
-				throw SecretStoreErrors.missing(ref);
+				throw readFailure(ref, e);
 			}
 		});
 	}
 
 	@Override
 	public void delete(String ref) {
-		call(() -> {
+		call(ref, () -> {
 			try {
 				keyring().deletePassword(service, ref);
 			} catch (PasswordAccessException e) {
@@ -79,7 +87,7 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 	@Override
 	public String description() {
 		try {
-			return call(() -> switch (keyring().getKeyringStorageType()) {
+			return call(null, () -> switch (keyring().getKeyringStorageType()) {
 				case OSX_KEYCHAIN, LEGACY_OSX_KEYCHAIN -> "macOS Keychain";
 				case GNOME_KEYRING -> "Secret Service (GNOME Keyring)";
 				case KWALLET -> "KWallet";
@@ -88,6 +96,19 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 		} catch (AmkException e) {
 			return "unavailable";
 		}
+	}
+
+	/**
+	 * java-keyring reports "no such item" and "access refused" with the same exception; only its message tells
+	 * them apart. Every backend words a missing item "No stored credentials match …" (java-keyring 1.0.4:
+	 * ModernOsxKeychainBackend when jkeychain finds nothing, FreedesktopKeyringBackend); anything else is the
+	 * keychain refusing, on macOS "Failed to get credential. …" when the person denied or dismissed the prompt, or
+	 * no prompt could be shown. Saying "may have been deleted" then would send them to re-enter a secret that is
+	 * still there. The library's message is only matched, never passed on (it quotes the item's attributes).
+	 */
+	static AmkException readFailure(String ref, PasswordAccessException e) {
+		String message = e.getMessage();
+		return message != null && message.startsWith("No stored credentials match") ? SecretStoreErrors.missing(ref) : SecretStoreErrors.denied(ref);
 	}
 
 	private synchronized Keyring keyring() {
@@ -101,10 +122,11 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 		return keyring;
 	}
 
-	private <T> T call(Callable<T> action) {
+	/** Runs {@code action} on the keychain thread; {@code ref} (null if none) names the item in errors. */
+	private <T> T call(String ref, Callable<T> action) {
 		Future<T> result = worker.submit(action);
 		try {
-			return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+			return deadline == null ? result.get() : result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
 		} catch (TimeoutException e) {
 			result.cancel(true);
 			throw SecretStoreErrors.locked("no answer within " + deadline.toSeconds() + " s", e);
@@ -116,9 +138,13 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 			if (cause instanceof AmkException amk) {
 				throw amk;
 			}
-			// The keychain was reachable (opening it would have failed otherwise) but refused this operation:
-			// in practice a locked collection whose unlock prompt could not be shown or was dismissed.
+			// The keychain was reachable (opening it would have failed otherwise) but refused this operation: on
+			// Linux in practice a locked collection whose unlock prompt could not be shown or was dismissed; on macOS
+			// a denied or dismissed access prompt (a Keychain is unlocked with the login session).
 			// Never include the library's message, which may quote attributes we passed.
+			if (deadline == null && cause instanceof PasswordAccessException) { // macOS (no deadline there)
+				throw SecretStoreErrors.denied(ref);
+			}
 			throw SecretStoreErrors.locked(cause instanceof PasswordAccessException ? "access refused" : "the operation failed: "
 					+ cause.getClass().getSimpleName(), cause);
 		}

@@ -22,4 +22,12 @@ public final class SecretStoreErrors {
 		return new AmkException("secret_missing", "The keychain holds no secret for this connection (item " + ref + ")."
 				+ " It may have been deleted outside Agent Master Key: add the connection again with its secret.");
 	}
+
+	/** The keychain holds the item but would not hand it over: a denied or dismissed prompt, or none could be shown. */
+	public static AmkException denied(String ref) {
+		return new AmkException("keychain_denied", "The OS keychain denied access to a connection's secret" + (ref == null ? "" : " (item " + ref + ")") + ":"
+				+ " access was refused at the keychain's prompt, or no prompt could be shown. Try again and allow access when asked;"
+				+ " on macOS, \"Always Allow\" keeps it allowed for this app. Over SSH, unlock the keychain first"
+				+ " ('security unlock-keychain' on macOS).");
+	}
 }

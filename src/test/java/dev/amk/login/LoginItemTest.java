@@ -37,12 +37,13 @@ class LoginItemTest {
 	@Test
 	@DisplayName("macOS LaunchAgent: a plist that runs the command at load, escaped for XML")
 	void mac() throws Exception {
-		LoginItem item = new MacLaunchAgent(home.resolve("Library/LaunchAgents"));
+		LoginItem item = new MacLaunchAgent(home);
 		item.enable(List.of("/Applications/Agent Master Key.app/Contents/MacOS/Agent Master Key", "--flag=<x&y>"));
 		String plist = Files.readString(item.location());
 		assertTrue(plist.contains("<string>/Applications/Agent Master Key.app/Contents/MacOS/Agent Master Key</string>"), plist);
 		assertTrue(plist.contains("<string>--flag=&lt;x&amp;y&gt;</string>"), plist);
 		assertTrue(plist.contains("<key>RunAtLoad</key>"));
+		assertTrue(plist.contains("<key>AssociatedBundleIdentifiers</key>\n\t<string>dev.amk.AgentMasterKey</string>"), plist);
 		item.disable();
 		assertFalse(Files.exists(item.location()));
 	}
@@ -52,6 +53,56 @@ class LoginItemTest {
 	void relaunch() {
 		List<String> command = LoginItem.relaunchCommand();
 		assertTrue(command.getLast().equals("app") || System.getProperty("jpackage.app-path") != null, command.toString());
+	}
+
+	@Nested
+	@DisplayName("macOS: launch at login follows only an app installed in Applications")
+	class MacInstallLocation {
+		static final String LAUNCHER = "Agent Master Key.app/Contents/MacOS/Agent Master Key";
+		MacLaunchAgent item;
+
+		@BeforeEach
+		void entryFromEarlier() {
+			item = new MacLaunchAgent(home);
+			item.enable(List.of("/Applications/Old/" + LAUNCHER));
+		}
+
+		@Test
+		@DisplayName("repointed to /Applications and ~/Applications")
+		void repointedToApplications() throws Exception {
+			assertTrue(LoginItem.pointAtInstalledApp(item, "/Applications/" + LAUNCHER));
+			assertTrue(Files.readString(item.location()).contains("<string>/Applications/" + LAUNCHER + "</string>"));
+			String mine = home.resolve("Applications").resolve(LAUNCHER).toString();
+			assertTrue(LoginItem.pointAtInstalledApp(item, mine));
+			assertTrue(Files.readString(item.location()).contains("<string>" + mine + "</string>"));
+		}
+
+		@Test
+		@DisplayName("never repointed to the mounted .dmg, an App Translocation copy, the build folder or a look-alike path")
+		void neverToPathsThatVanish() throws Exception {
+			String before = Files.readString(item.location());
+			for (String path : List.of("/Volumes/Agent Master Key/" + LAUNCHER,
+					"/private/var/folders/xy/T/AppTranslocation/0F1E2D3C/d/" + LAUNCHER,
+					"/Users/me/src/amk/target/dist/" + LAUNCHER,
+					"/Applications/../Volumes/X/" + LAUNCHER,
+					"/ApplicationsX/" + LAUNCHER,
+					"/Applications/Agent Master Key.app/amk")) {
+				assertFalse(LoginItem.pointAtInstalledApp(item, path), path);
+				assertEquals(before, Files.readString(item.location()), path);
+			}
+		}
+
+		@Test
+		@DisplayName("switching it on from the .dmg is refused with what to do; from a checkout it is allowed")
+		void enableFromDiskImage() {
+			item.disable();
+			dev.amk.common.AmkException e = org.junit.jupiter.api.Assertions.assertThrows(dev.amk.common.AmkException.class,
+					() -> item.enable(List.of("/Volumes/Agent Master Key/" + LAUNCHER)));
+			assertTrue(e.getMessage().contains("Drag Agent Master Key into Applications"), e.getMessage());
+			assertFalse(item.isEnabled());
+			item.enable(List.of("/usr/bin/java", "-jar", "/Users/me/amk/target/amk.jar", "app"));
+			assertTrue(item.isEnabled());
+		}
 	}
 
 	@Nested
@@ -108,7 +159,7 @@ class LoginItemTest {
 		@Test
 		@DisplayName("at start, launch at login that is off stays off")
 		void noEntryStaysOff() {
-			LoginItem item = new MacLaunchAgent(home.resolve("Library/LaunchAgents"));
+			LoginItem item = new MacLaunchAgent(home);
 			assertFalse(LoginItem.pointAtInstalledApp(item, app.toString()));
 			assertFalse(item.isEnabled());
 		}

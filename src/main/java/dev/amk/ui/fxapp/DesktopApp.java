@@ -42,6 +42,8 @@ public final class DesktopApp {
 	private ConnectionsModel connections;
 	private volatile MainWindow window;
 	private volatile TrayMenu tray;
+	/** System notifications (the tray's, or a test's recorder). */
+	private final DeniedNotifier.SystemNotifier notices;
 
 	/**
 	 * @param notifier where denial notifications go; null for the tray's own (what the app uses), a
@@ -63,6 +65,7 @@ public final class DesktopApp {
 						tray.notify(title, message);
 					}
 				});
+		this.notices = target;
 		this.settings = new SimpleObjectProperty<>(Settings.load(services.dataDir()));
 		this.denied = new DeniedNotifier(services.registry(), target, services.clock(), () -> settings.get().notifyOnDenied());
 		services.activity().addEventListener(denied::onEvents);
@@ -112,6 +115,28 @@ public final class DesktopApp {
 		} else {
 			stage.setOnCloseRequest(e -> quit.run());
 			window.show();
+		}
+		background.execute(this::readSecrets);
+	}
+
+	/**
+	 * Reads every connection's secret once the app is on screen, off the FX thread: on macOS each item may raise a
+	 * Keychain prompt that waits for the person. What cannot be read is one notice and a log line each; the broker
+	 * keeps serving every other connection, and the app never quits over it. (Sign-ins to renew have their own
+	 * notice, from ReconnectNotifier.)
+	 */
+	private void readSecrets() {
+		java.util.List<String> warnings;
+		try {
+			warnings = services.readSecrets().get();
+		} catch (dev.amk.common.AmkException e) {
+			warnings = java.util.List.of(e.getMessage());
+		}
+		System.Logger log = System.getLogger(DesktopApp.class.getName());
+		warnings.forEach(w -> log.log(System.Logger.Level.WARNING, w));
+		if (!warnings.isEmpty()) {
+			notices.notify(warnings.size() == 1 ? "A connection cannot be used yet" : warnings.size() + " connections cannot be used yet",
+					String.join("\n", warnings));
 		}
 	}
 

@@ -10,7 +10,9 @@ import dev.amk.proxy.ConnectionTester;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the menu-bar app uses of the running broker, and nothing more: it reads the registry but cannot reload
@@ -19,7 +21,9 @@ import java.util.function.Function;
  * @param proxyPort where agents reach the proxy, for the status line and the setup snippets
  * @param dataDir   where the settings file lives
  * @param signIns   an OAuth sign-in helper that opens pages with the given browser
+ * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
-		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns) {
+		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
+		Supplier<List<String>> readSecrets) {
 }

@@ -3,6 +3,7 @@ package dev.amk.ui.tray;
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.ui.agents.AgentRow;
 import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.notify.MacNotifier;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.CheckMenuItem;
@@ -24,7 +25,12 @@ import java.util.function.Supplier;
  * "Pause all agents" / "Resume", "Open Agent Master Key…", "Quit".
  */
 public final class TrayMenu {
-	private final FXTrayIcon icon;
+	private static final boolean MAC = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("mac");
+	private static final String APP_TITLE = "Agent Master Key";
+
+	private final MenuBarIcon icon;
+	/** Notification Center on macOS: FXTrayIcon's own puts the text inside an AppleScript string (see MacNotifier). */
+	private final MacNotifier macNotifier = MAC ? new MacNotifier(APP_TITLE) : null;
 	private final AgentsModel model;
 	private final int port;
 	private final Runnable openWindow;
@@ -56,10 +62,13 @@ public final class TrayMenu {
 		this.lastDenied = lastDenied;
 		this.needingReconnect = needingReconnect;
 		this.quit = quit;
-		this.icon = new FXTrayIcon(owner, iconUrl(State.RUNNING), 22, 22);
+		this.icon = new MenuBarIcon(owner, iconUrl(State.RUNNING));
 		this.iconShown = State.RUNNING.file;
-		icon.setApplicationTitle("Agent Master Key");
-		icon.setTrayIconTooltip("Agent Master Key");
+		if (MAC) {
+			icon.setImage(TrayImages.menuBar(State.RUNNING.file));
+		}
+		icon.setApplicationTitle(APP_TITLE);
+		icon.setTrayIconTooltip(APP_TITLE);
 		rebuild();
 		model.rows().addListener((ListChangeListener<AgentRow>) c -> rebuild());
 		model.activeCountProperty().addListener((o, a, b) -> rebuild());
@@ -110,7 +119,11 @@ public final class TrayMenu {
 		State s = state();
 		if (!s.file.equals(iconShown)) {
 			iconShown = s.file;
-			icon.setGraphic(iconUrl(s), 22, 22);
+			if (MAC) {
+				icon.setImage(TrayImages.menuBar(s.file));
+			} else {
+				icon.setGraphic(iconUrl(s), 22, 22);
+			}
 		}
 		String tip = tooltip(s);
 		if (!tip.equals(tooltipShown)) {
@@ -121,7 +134,11 @@ public final class TrayMenu {
 
 	/** A system notification from the tray icon (Notification Center on macOS, the desktop's on Linux). */
 	public void notify(String title, String message) {
-		icon.showWarningMessage(title, message);
+		if (macNotifier != null) {
+			macNotifier.notify(title, message);
+		} else {
+			icon.showWarningMessage(title, message);
+		}
 		updateIcon();
 	}
 
@@ -165,7 +182,12 @@ public final class TrayMenu {
 		});
 		icon.addMenuItem(pause);
 		MenuItem open = new MenuItem("Open Agent Master Key…");
-		open.setOnAction(e -> openWindow.run());
+		open.setOnAction(e -> {
+			openWindow.run();
+			if (MAC) {
+				bringToFront();
+			}
+		});
 		icon.addMenuItem(open);
 		icon.addSeparator();
 		MenuItem quitItem = new MenuItem("Quit");
@@ -175,7 +197,34 @@ public final class TrayMenu {
 
 	/** Template images on macOS (it tints them for light and dark menu bars), light colour icons elsewhere. */
 	private static URL iconUrl(State state) {
-		boolean mac = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
-		return TrayMenu.class.getResource(state.file + (mac ? "Template" : "") + ".png");
+		return TrayMenu.class.getResource(state.file + (MAC ? "Template" : "") + ".png");
+	}
+
+	/**
+	 * Makes the app active so its window takes the keyboard: a UI-element app (LSUIElement, glass.taskbarApplication
+	 * false) is not activated by showing a window, so the window would open behind the frontmost app without focus.
+	 * AWT's Desktop.requestForeground is [NSApp activateIgnoringOtherApps:] on macOS (openjdk CDesktopPeer,
+	 * com.apple.eawt.Application.requestForeground); allowed here because the person just chose the menu item.
+	 */
+	private static void bringToFront() {
+		java.awt.EventQueue.invokeLater(() -> {
+			if (java.awt.Desktop.isDesktopSupported() && java.awt.Desktop.getDesktop().isSupported(java.awt.Desktop.Action.APP_REQUEST_FOREGROUND)) {
+				java.awt.Desktop.getDesktop().requestForeground(true);
+			}
+		});
+	}
+
+	/**
+	 * FXTrayIcon with the AWT image set as it is: every FXTrayIcon setGraphic scales the image with
+	 * getScaledInstance (4.2.3, loadImageFromAWT), which would flatten the multi-resolution image to one size.
+	 */
+	private static final class MenuBarIcon extends FXTrayIcon {
+		MenuBarIcon(Stage owner, URL image) {
+			super(owner, image, 22, 22);
+		}
+
+		void setImage(java.awt.Image image) {
+			getTrayIcon().setImage(image);
+		}
 	}
 }
