@@ -2,8 +2,8 @@ package dev.amk.oauth;
 
 import dev.amk.connections.Connection;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.OAuthDetails.ClientAuth;
-import dev.amk.connections.Provider;
+import dev.amk.providers.ClientAuth;
+import dev.amk.providers.OAuthProfile;
 import okhttp3.HttpUrl;
 
 /**
@@ -18,7 +18,7 @@ public record OAuthClient(HttpUrl tokenUrl, HttpUrl deviceUrl, HttpUrl revokeUrl
 	public static OAuthClient of(Connection connection, String clientSecret) {
 		OAuthDetails o = connection.oauth();
 		return new OAuthClient(o.tokenUrl(), o.deviceUrl(), o.revokeUrl(), o.clientId(), clientSecret, o.clientAuth(),
-				connection.provider() == Provider.NOTION);
+				connection.provider().oauth().map(OAuthProfile::jsonTokenRequests).orElse(false));
 	}
 
 	@Override

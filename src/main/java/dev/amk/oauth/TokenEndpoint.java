@@ -2,7 +2,7 @@ package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.Json;
-import dev.amk.connections.OAuthDetails.ClientAuth;
+import dev.amk.providers.ClientAuth;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -148,10 +148,11 @@ public final class TokenEndpoint {
 	}
 
 	/**
-	 * GitHub's revocation: {@code DELETE /applications/{client_id}/grant} on its REST API (api.github.com, or a GitHub
-	 * Enterprise server's /api/v3), as the OAuth app. Deleting the grant, not just the token, removes the app's access.
+	 * {@link dev.amk.providers.Revocation#DELETE_APP_GRANT}, GitHub's revocation: {@code DELETE /applications/{client_id}/grant}
+	 * on its REST API (api.github.com, or a GitHub Enterprise server's /api/v3), as the OAuth app. Deleting the grant,
+	 * not just the token, removes the app's access.
 	 */
-	public void deleteGitHubGrant(HttpUrl apiBase, OAuthClient client, String accessToken) {
+	public void deleteAppGrant(HttpUrl apiBase, OAuthClient client, String accessToken) {
 		HttpUrl url = apiBase.newBuilder().addPathSegment("applications").addPathSegment(client.clientId()).addPathSegment("grant").build();
 		String pair = client.clientId() + ":" + client.clientSecret();
 		Request request = new Request.Builder().url(url)
@@ -162,7 +163,7 @@ public final class TokenEndpoint {
 		try (Response response = http.newCall(request).execute()) {
 			// 204: deleted; 404: already gone (revoked by the person on github.com), which is what was wanted.
 			if (response.code() != 204 && response.code() != 404) {
-				throw new OAuthException("oauth_failed", null, "GitHub refused to revoke the grant (HTTP " + response.code() + ").");
+				throw new OAuthException("oauth_failed", null, "The provider refused to delete the app's grant (HTTP " + response.code() + ").");
 			}
 		} catch (IOException e) {
 			throw new AmkException("oauth_unreachable", "Could not reach " + url.host() + " to revoke the grant.", e);

@@ -9,7 +9,7 @@ import dev.amk.common.Json;
 import dev.amk.common.Names;
 import dev.amk.connections.Connection;
 import dev.amk.connections.CredentialSource;
-import dev.amk.connections.Injection;
+import dev.amk.providers.Injection;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;

@@ -1,7 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
-import dev.amk.connections.OAuthDetails.ClientAuth;
+import dev.amk.providers.ClientAuth;
 import dev.amk.testing.MutableClock;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -162,7 +162,7 @@ class TokenEndpointTest {
 	@Test
 	void deletesAGitHubGrantAsTheOAuthApp() throws Exception {
 		server.enqueue(new MockResponse.Builder().code(204).build());
-		endpoint.deleteGitHubGrant(server.url("/api/v3"), client("gh-secret", ClientAuth.POST, false), "gho_token");
+		endpoint.deleteAppGrant(server.url("/api/v3"), client("gh-secret", ClientAuth.POST, false), "gho_token");
 		RecordedRequest seen = taken();
 		assertEquals("DELETE", seen.getMethod());
 		assertEquals("/api/v3/applications/client-1/grant", seen.getUrl().encodedPath());
@@ -170,9 +170,9 @@ class TokenEndpointTest {
 				seen.getHeaders().get("Authorization"));
 		assertEquals("{\"access_token\":\"gho_token\"}", seen.getBody().utf8());
 		server.enqueue(new MockResponse.Builder().code(404).build());
-		endpoint.deleteGitHubGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "gho_token"); // already gone: fine
+		endpoint.deleteAppGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "gho_token"); // already gone: fine
 		server.enqueue(new MockResponse.Builder().code(422).build());
-		assertThrows(OAuthException.class, () -> endpoint.deleteGitHubGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "t"));
+		assertThrows(OAuthException.class, () -> endpoint.deleteAppGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "t"));
 	}
 
 	@Test

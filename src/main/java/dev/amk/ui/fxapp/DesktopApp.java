@@ -2,29 +2,29 @@ package dev.amk.ui.fxapp;
 
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.activity.ActivityTracker;
-import dev.amk.connections.Provider;
 import dev.amk.launcher.Broker;
+import dev.amk.login.LoginItem;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProfile;
-import dev.amk.oauth.OAuthProviders;
 import dev.amk.oauth.SystemBrowser;
+import dev.amk.providers.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import dev.amk.proxy.ConnectionTester;
-import dev.amk.ui.connections.ConnectionsModel;
-import dev.amk.ui.agents.AgentsModel;
-import dev.amk.login.LoginItem;
 import dev.amk.settings.Settings;
+import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.notify.DeniedNotifier;
 import dev.amk.ui.notify.ReconnectNotifier;
 import dev.amk.ui.settings.SettingsView;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
-import java.nio.file.Path;
 import dev.amk.ui.tray.TrayMenu;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.stage.Stage;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +57,7 @@ public final class DesktopApp {
 	 *                 recording one in tests
 	 */
 	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier) {
-		this(broker, notifier, null, OAuthProviders::of);
+		this(broker, notifier, null, Providers::oauthOf);
 	}
 
 	/**
@@ -65,7 +65,7 @@ public final class DesktopApp {
 	 *                 system's opener), a test's stand-in otherwise
 	 * @param profiles where each OAuth provider is; tests point them at a local authorization server
 	 */
-	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier, Browser browser, Function<Provider, OAuthProfile> profiles) {
+	public DesktopApp(Broker broker, DeniedNotifier.SystemNotifier notifier, Browser browser, Function<ProviderSpec, OAuthProfile> profiles) {
 		this.broker = broker;
 		this.activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 500)
 				.start(broker.auditStore(), broker.auditLog());

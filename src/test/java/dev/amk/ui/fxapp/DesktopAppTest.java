@@ -1,6 +1,7 @@
 package dev.amk.ui.fxapp;
 
 import dev.amk.audit.AuditEvent;
+import dev.amk.providers.Providers;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.ui.agents.AgentRow;
@@ -24,9 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static dev.amk.testing.BrokerFixture.errorType;
+import static dev.amk.testing.FxScreen.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * The desktop app on the real in-process broker (real keychain, real proxy, a loopback upstream), driven
@@ -84,10 +85,10 @@ class DesktopAppTest {
 	@DisplayName("an OAuth connection that loses its sign-in raises one notice saying how to fix it")
 	void reconnectNotice() {
 		var details = new dev.amk.connections.OAuthDetails(null, okhttp3.HttpUrl.get("https://github.com/login/oauth/access_token"), null, null,
-				"id", null, dev.amk.connections.OAuthDetails.ClientAuth.POST, List.of("repo"), null, "octocat", null,
+				"id", null, dev.amk.providers.ClientAuth.POST, List.of("repo"), null, "octocat", null,
 				dev.amk.connections.OAuthDetails.Status.CONNECTED, null);
 		var connection = broker.broker.connections().addOAuth(new dev.amk.connections.ConnectionService.NewOAuthConnection("gh-oauth",
-				dev.amk.connections.Provider.GITHUB, upstream.url("/").toString(), details),
+				Providers.GITHUB, upstream.url("/").toString(), details),
 				new dev.amk.oauth.TokenSet("gho-test", null, null, null).toJson(), null);
 		broker.awaitRegistry(s -> s.connection("gh-oauth") != null);
 		assertTrue(notifications.stream().noneMatch(m -> m.contains("gh-oauth")));

@@ -1,8 +1,7 @@
 package dev.amk.ui.fxapp;
 
-import dev.amk.connections.Provider;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProviders;
+import dev.amk.providers.Providers;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.testing.FakeAuthorizationServer;
@@ -101,8 +100,8 @@ class ScreenshotTour {
 					});
 					return true;
 				}, java.time.Clock.systemUTC(), OAuthConnector.DEFAULT_TIMEOUT,
-				p -> OAuthProviders.of(p).at(github.authorizeUrl(), github.tokenUrl(), github.deviceAuthorizationUrl(), github.revokeUrl()));
-		atFake.prepare(new OAuthConnector.Request("github", Provider.GITHUB, "Iv1.8a61f9b3a7aba766", null, null, null, null, null, null,
+				p -> Providers.oauthOf(p).at(github.authorizeUrl(), github.tokenUrl(), github.deviceAuthorizationUrl(), github.revokeUrl()));
+		atFake.prepare(new OAuthConnector.Request("github", Providers.GITHUB, "Iv1.8a61f9b3a7aba766", null, null, null, null, null, null,
 				github.apiBaseUrl(), false, true, false)).run(new OAuthConnector.Progress() {
 		});
 		broker.awaitRegistry(s -> s.connection("github") != null);
@@ -121,7 +120,7 @@ class ScreenshotTour {
 		call(research, "DELETE", "/github/repos/acme/api");
 		call(triage, "POST", "/github/repos/acme/api/issues/42/comments");
 		// A browser that shows nothing: the Connect dialog's screenshot waits at the real github.com approval link.
-		app = new DesktopApp(broker.broker, (t, m) -> { }, url -> true, OAuthProviders::of);
+		app = new DesktopApp(broker.broker, (t, m) -> { }, url -> true, Providers::oauthOf);
 		app.start(stage, () -> { });
 		stage.show();
 	}
