@@ -11,7 +11,9 @@ import java.util.Optional;
  * with OAuth. One class per provider in this package implements it; {@link Providers} lists them, and every list
  * of providers (CLI help, completions and checks, the app's pickers and buttons) is derived from that list.
  *
- * <p>Implementations are immutable singletons: compare them with {@code ==} only in tests; code asks the spec.
+ * <p>Implementations are immutable singletons, so {@code ==} tells whether two connections share a provider; code
+ * never tests for one particular provider, it asks the spec. A new provider: a class here, a line in
+ * {@link Providers}, and its test.
  */
 public interface ProviderSpec {
 	/** The name stored in the registry and typed after {@code --provider}: never change it once released. */

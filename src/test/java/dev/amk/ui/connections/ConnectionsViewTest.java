@@ -5,13 +5,17 @@ import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.FxScreen;
 import dev.amk.testing.TestKeychain;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.fxapp.MainWindow;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
@@ -49,17 +53,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static dev.amk.testing.BrokerFixture.errorType;
+import static dev.amk.testing.FxScreen.find;
+import static dev.amk.testing.FxScreen.onScreen;
+import static dev.amk.testing.FxScreen.typeInto;
+import static dev.amk.testing.FxScreen.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.amk.testing.FxScreen;
-import static dev.amk.testing.FxScreen.find;
-import static dev.amk.testing.FxScreen.onScreen;
-import static dev.amk.testing.FxScreen.typeInto;
-import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * The Connections tab on the real in-process broker (real keychain, real proxy, a loopback upstream standing in
@@ -192,6 +195,21 @@ class ConnectionsViewTest {
 				.filter(n -> n instanceof Button).map(n -> ((Button) n).getText()).toList());
 		assertEquals("Connect GitHub: sign in with OAuth in your browser", find(robot, "#connect-github", Button.class).getAccessibleText());
 		assertEquals("API key", find(robot, "#account-github", Label.class).getText(), "an API-key row says so where OAuth rows name the account");
+	}
+
+	@Test
+	@DisplayName("every provider of the catalogue is offered: those that take a key in the Add dialog's picker, the others as Connect buttons")
+	void everyProviderIsOffered(FxRobot robot) {
+		openAddDialog(robot);
+		@SuppressWarnings("unchecked")
+		ComboBox<ProviderSpec> picker = find(robot, "#provider", ComboBox.class);
+		assertEquals(Providers.withApiKeys(), picker.getItems());
+		for (ProviderSpec p : Providers.all()) {
+			boolean picked = picker.getItems().contains(p);
+			boolean button = robot.lookup("#connect-" + p.id()).tryQuery().isPresent();
+			assertTrue(picked || button, p.id() + " can be connected from the app");
+			assertEquals(p.oauth().isPresent(), button, p.id() + ": a Connect button exactly for the OAuth providers");
+		}
 	}
 
 	@Test
