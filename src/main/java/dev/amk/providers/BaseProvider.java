@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The fixed facts most providers are made of, so that each provider class states only its hosts, snippets and
- * OAuth profile (without them: an API the broker knows nothing about, such as a custom one). A provider that fits none of it implements {@link ProviderSpec} directly.
+ * OAuth profile (left out: an API the broker knows nothing about, such as a custom one). A provider that fits none
+ * of it implements {@link ProviderSpec} directly.
  */
 abstract class BaseProvider implements ProviderSpec {
 	private final String id;

@@ -67,7 +67,7 @@ public final class AddConnectionDialog {
 		// Google and generic OAuth APIs take only tokens the broker must refresh: they have their own Connect buttons.
 		provider.getItems().setAll(Providers.withApiKeys());
 		provider.setId("provider");
-		provider.setAccessibleText("ProviderSpec");
+		provider.setAccessibleText("Provider");
 		provider.setCellFactory(v -> new ProviderCell());
 		provider.setButtonCell(new ProviderCell());
 		provider.setMaxWidth(Double.MAX_VALUE);
@@ -153,7 +153,7 @@ public final class AddConnectionDialog {
 		HBox.setHgrow(spacer, Priority.ALWAYS);
 		HBox buttons = new HBox(8, spacer, cancel, save);
 		VBox form = new VBox(8,
-				row("ProviderSpec", provider),
+				row("Provider", provider),
 				row("Name", name), indented(hint("Agents reach the account through the broker at /NAME/…")),
 				row("API key", secret), indented(keyHint),
 				row("Base URL", baseUrl), indented(baseHint),

@@ -63,7 +63,7 @@ public final class ConnectionsView extends BorderPane {
 		table.setPlaceholder(empty);
 		table.getColumns().setAll(List.of(
 				column("Name", ConnectionRow::nameProperty, 80),
-				column("ProviderSpec", ConnectionRow::providerProperty, 72),
+				column("Provider", ConnectionRow::providerProperty, 72),
 				liveColumn("Account", 140, () -> new AccountCell(tick)),
 				column("Upstream", ConnectionRow::baseUrlProperty, 108),
 				column("Used by", r -> Bindings.createStringBinding(() -> usedBy(r.agents()), r.agentsProperty()), 90),

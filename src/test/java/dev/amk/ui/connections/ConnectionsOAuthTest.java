@@ -52,18 +52,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static dev.amk.testing.BrokerFixture.errorType;
-import static dev.amk.testing.FxScreen.find;
-import static dev.amk.testing.FxScreen.onScreen;
-import static dev.amk.testing.FxScreen.showing;
-import static dev.amk.testing.FxScreen.text;
-import static dev.amk.testing.FxScreen.typeInto;
-import static dev.amk.testing.FxScreen.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.amk.testing.FxScreen.find;
+import static dev.amk.testing.FxScreen.onScreen;
+import static dev.amk.testing.FxScreen.showing;
+import static dev.amk.testing.FxScreen.text;
+import static dev.amk.testing.FxScreen.typeInto;
+import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * Connecting accounts with OAuth from the Connections tab, end to end: the real in-process broker (real keychain,

@@ -10,12 +10,10 @@ import dev.amk.providers.Providers;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.testing.BrokerFixture;
-import dev.amk.testing.FxScreen;
 import dev.amk.testing.TestKeychain;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.fxapp.MainWindow;
 import javafx.scene.control.Button;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
@@ -53,16 +51,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static dev.amk.testing.BrokerFixture.errorType;
-import static dev.amk.testing.FxScreen.find;
-import static dev.amk.testing.FxScreen.onScreen;
-import static dev.amk.testing.FxScreen.typeInto;
-import static dev.amk.testing.FxScreen.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amk.testing.FxScreen;
+import javafx.scene.control.ComboBox;
+import static dev.amk.testing.FxScreen.find;
+import static dev.amk.testing.FxScreen.onScreen;
+import static dev.amk.testing.FxScreen.typeInto;
+import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * The Connections tab on the real in-process broker (real keychain, real proxy, a loopback upstream standing in

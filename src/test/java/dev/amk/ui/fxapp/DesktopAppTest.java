@@ -1,7 +1,6 @@
 package dev.amk.ui.fxapp;
 
 import dev.amk.audit.AuditEvent;
-import dev.amk.providers.Providers;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.ui.agents.AgentRow;
@@ -25,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static dev.amk.testing.BrokerFixture.errorType;
-import static dev.amk.testing.FxScreen.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * The desktop app on the real in-process broker (real keychain, real proxy, a loopback upstream), driven
@@ -88,7 +87,7 @@ class DesktopAppTest {
 				"id", null, dev.amk.providers.ClientAuth.POST, List.of("repo"), null, "octocat", null,
 				dev.amk.connections.OAuthDetails.Status.CONNECTED, null);
 		var connection = broker.broker.connections().addOAuth(new dev.amk.connections.ConnectionService.NewOAuthConnection("gh-oauth",
-				Providers.GITHUB, upstream.url("/").toString(), details),
+				dev.amk.providers.Providers.GITHUB, upstream.url("/").toString(), details),
 				new dev.amk.oauth.TokenSet("gho-test", null, null, null).toJson(), null);
 		broker.awaitRegistry(s -> s.connection("gh-oauth") != null);
 		assertTrue(notifications.stream().noneMatch(m -> m.contains("gh-oauth")));
