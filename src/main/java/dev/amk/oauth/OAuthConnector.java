@@ -150,8 +150,7 @@ public final class OAuthConnector {
 		HttpUrl apiBase = BaseUrls.parse(baseUrl != null ? baseUrl : provider.defaultBaseUrl());
 
 		List<String> scopes = scopes(request.scopes(), old, profile);
-		OAuthClient client = new OAuthClient(tokenUrl, deviceUrl, revokeUrl, clientId, clientSecret, profile.clientAuth(),
-				profile.jsonTokenRequests());
+		OAuthClient client = OAuthClient.of(profile, tokenUrl, deviceUrl, revokeUrl, clientId, clientSecret, profile.clientAuth());
 		OAuthDetails details = new OAuthDetails(authorizeUrl, tokenUrl, deviceUrl, revokeUrl, clientId, null, profile.clientAuth(), scopes,
 				null, null, null, OAuthDetails.Status.CONNECTED, null);
 		return new Attempt(name, provider, profile, client, details, apiBase, request.device(), request.openBrowser(), existing != null);

@@ -18,13 +18,14 @@ import java.util.Map;
  * @param scopeParameter    the authorize parameter that carries them: {@code scope}, or Slack's {@code user_scope}
  * @param extraAuthorize    parameters the provider needs to hand out a refresh token or pick the right owner
  * @param jsonTokenRequests true when the token endpoint takes JSON instead of a form (Notion)
+ * @param tokensIn          the token response's object that holds the tokens (Slack's {@code authed_user}); null for the top level
  * @param registerAt        the page where a person registers the OAuth app; null for the generic provider
  * @param redirect          where the browser is sent back to
  * @param deviceNote        what to do first for the device flow, for the Connect dialog; null when nothing
  */
 public record OAuthProfile(ProviderSpec provider, String authorizeUrl, String tokenUrl, String deviceUrl, String revokeUrl,
 		List<String> requiredScopes, List<String> defaultScopes, List<ScopeChoice> scopeChoices, String scopeSeparator, String scopeParameter,
-		Map<String, String> extraAuthorize, ClientAuth clientAuth, boolean jsonTokenRequests, Identity identity, String registerAt,
+		Map<String, String> extraAuthorize, ClientAuth clientAuth, boolean jsonTokenRequests, String tokensIn, Identity identity, String registerAt,
 		RedirectAddress redirect, Revocation revocation, String deviceNote) {
 
 	public OAuthProfile {
@@ -63,7 +64,7 @@ public record OAuthProfile(ProviderSpec provider, String authorizeUrl, String to
 	/** The same provider at other addresses: GitHub Enterprise, or a test's authorization server and API. */
 	public OAuthProfile at(String authorizeUrl, String tokenUrl, String deviceUrl, String revokeUrl) {
 		return new OAuthProfile(provider, authorizeUrl, tokenUrl, deviceUrl, revokeUrl, requiredScopes, defaultScopes, scopeChoices,
-				scopeSeparator, scopeParameter, extraAuthorize, clientAuth, jsonTokenRequests, identity, registerAt, redirect, revocation,
+				scopeSeparator, scopeParameter, extraAuthorize, clientAuth, jsonTokenRequests, tokensIn, identity, registerAt, redirect, revocation,
 				deviceNote);
 	}
 
@@ -104,6 +105,7 @@ public record OAuthProfile(ProviderSpec provider, String authorizeUrl, String to
 		private final Map<String, String> extraAuthorize = new LinkedHashMap<>();
 		private ClientAuth clientAuth = ClientAuth.POST;
 		private boolean jsonTokenRequests;
+		private String tokensIn;
 		private Identity identity = new Identity.Unknown();
 		private String registerAt;
 		private RedirectAddress redirect = RedirectAddress.LOOPBACK_IP;
@@ -175,6 +177,11 @@ public record OAuthProfile(ProviderSpec provider, String authorizeUrl, String to
 			return this;
 		}
 
+		public Builder tokensIn(String field) {
+			this.tokensIn = field;
+			return this;
+		}
+
 		public Builder identity(Identity identity) {
 			this.identity = identity;
 			return this;
@@ -197,7 +204,7 @@ public record OAuthProfile(ProviderSpec provider, String authorizeUrl, String to
 
 		public OAuthProfile build() {
 			return new OAuthProfile(provider, authorizeUrl, tokenUrl, deviceUrl, revokeUrl, requiredScopes, defaultScopes, scopeChoices,
-					scopeSeparator, scopeParameter, extraAuthorize, clientAuth, jsonTokenRequests, identity, registerAt, redirect, revocation,
+					scopeSeparator, scopeParameter, extraAuthorize, clientAuth, jsonTokenRequests, tokensIn, identity, registerAt, redirect, revocation,
 					deviceNote);
 		}
 	}

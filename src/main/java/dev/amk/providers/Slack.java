@@ -22,6 +22,7 @@ public final class Slack extends BaseProvider {
 			.defaultScopes("channels:read", "channels:history", "chat:write", "users:read", "search:read")
 			.scopesJoinedWith(",")
 			.scopesIn("user_scope")
+			.tokensIn("authed_user")
 			.identity(new OAuthProfile.Identity.FromTokenResponse(List.of("team.name")))
 			.registerAt("https://api.slack.com/apps")
 			.redirect(REDIRECT)

@@ -2,6 +2,7 @@ package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
 import dev.amk.providers.ClientAuth;
+import dev.amk.providers.Providers;
 import dev.amk.testing.MutableClock;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,10 +116,18 @@ class TokenEndpointTest {
 	void readsSlackUserTokensAndFormEncodedAnswers() {
 		server.enqueue(json(200, "{\"ok\":true,\"authed_user\":{\"id\":\"U1\",\"access_token\":\"xoxp-1\",\"scope\":\"search:read\"},"
 				+ "\"team\":{\"name\":\"Acme\"}}"));
-		TokenEndpoint.TokenResponse slack = endpoint.refresh(client(null, ClientAuth.POST, false), "rt");
+		OAuthClient slackClient = OAuthClient.of(Providers.oauthOf(Providers.SLACK), server.url("/token"), null, null, "client-1", null,
+				ClientAuth.POST);
+		TokenEndpoint.TokenResponse slack = endpoint.refresh(slackClient, "rt");
 		assertEquals("xoxp-1", slack.tokens().accessToken());
 		assertEquals(List.of("search:read"), slack.tokens().scopes());
 		assertFalse(slack.extra().toString().contains("xoxp-1"));
+		assertEquals(Map.of("name", "Acme"), slack.extra().get("team"));
+
+		// Only a provider that says its tokens are nested has them looked for there.
+		server.enqueue(json(200, "{\"ok\":true,\"authed_user\":{\"access_token\":\"xoxp-2\"}}"));
+		assertEquals("oauth_bad_token_response", assertThrows(AmkException.class,
+				() -> endpoint.refresh(client(null, ClientAuth.POST, false), "rt")).type());
 
 		server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/x-www-form-urlencoded")
 				.body("access_token=gho_1&scope=repo&token_type=bearer").build());

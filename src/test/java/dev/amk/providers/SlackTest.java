@@ -24,13 +24,14 @@ class SlackTest {
 	}
 
 	@Test
-	@DisplayName("Slack's OAuth: user scopes joined with commas, a fixed localhost redirect port, no device flow")
+	@DisplayName("Slack's OAuth: user scopes joined with commas, tokens under authed_user, a fixed localhost redirect port, no device flow")
 	void oauth() {
 		OAuthProfile o = Providers.oauthOf(slack);
 		assertEquals("user_scope", o.scopeParameter());
 		assertEquals(",", o.scopeSeparator());
 		assertEquals("http://localhost:47923/callback", o.redirectToRegister());
 		assertEquals(Slack.REDIRECT, o.redirect());
+		assertEquals("authed_user", o.tokensIn(), "a user-token-only install nests the tokens");
 		assertFalse(o.supportsDeviceFlow());
 		assertEquals("https://slack.com/api/auth.revoke", o.revokeUrl());
 		assertEquals(new OAuthProfile.Identity.FromTokenResponse(List.of("team.name")), o.identity());
