@@ -8,12 +8,13 @@ import dev.amk.audit.AuditStore;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.CredentialSource;
-import dev.amk.connections.Provider;
+
 import dev.amk.db.Database;
 import dev.amk.oauth.BrokerCredentials;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.OAuthProfile;
 import dev.amk.oauth.OAuthRevoker;
 import dev.amk.oauth.TokenEndpoint;
 import dev.amk.oauth.TokenManager;
@@ -157,7 +158,7 @@ public final class Services implements AutoCloseable {
 	}
 
 	/** As {@link #oauthConnector(Browser, Duration)}, with each provider's endpoints from {@code profiles} (tests: a local server). */
-	public OAuthConnector oauthConnector(Browser browser, Duration timeout, Function<Provider, OAuthProfile> profiles) {
+	public OAuthConnector oauthConnector(Browser browser, Duration timeout, Function<ProviderSpec, OAuthProfile> profiles) {
 		return new OAuthConnector(connections(), keychain(), tokenEndpoint(), browser, clock, timeout, profiles);
 	}
 

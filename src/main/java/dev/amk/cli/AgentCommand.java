@@ -6,6 +6,7 @@ import dev.amk.agents.Grant;
 import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionRepository;
+import dev.amk.providers.SetupSnippet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -149,7 +150,7 @@ final class AgentCommand extends AmkCommand.Group {
 		for (Grant g : agent.grants()) {
 			Connection c = connections.get(g.connection());
 			if (c != null) {
-				setup.put(g.connection(), c.provider().agentSetup("http://127.0.0.1:" + port + "/" + c.name(), issued.key()));
+				setup.put(g.connection(), c.provider().agentSetup(SetupSnippet.proxyBase(port, c.name()), issued.key()));
 			}
 		}
 		if (cmd.json()) {

@@ -4,12 +4,13 @@ import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
-import dev.amk.connections.Provider;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.SystemBrowser;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
 import dev.amk.oauth.TokenSet;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,8 +38,8 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 	/** 128 + SIGINT, what a shell reports for a command ended by Ctrl-C. */
 	static final int EXIT_CANCELLED = 130;
 
-	@Option(names = "--provider", paramLabel = "PROVIDER", description = "github, google, slack, notion, linear or oauth (any OAuth 2.0 API)."
-			+ " Not needed with --reconnect.")
+	@Option(names = "--provider", paramLabel = "PROVIDER", completionCandidates = ProviderIds.WithOAuth.class,
+			description = "One of: ${COMPLETION-CANDIDATES} (oauth: any OAuth 2.0 API). Not needed with --reconnect.")
 	String provider;
 
 	@Option(names = "--client-id", paramLabel = "ID", description = "The client id of the OAuth app you registered with the provider."
@@ -83,7 +84,7 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 	public Integer call() {
 		CliContext ctx = ctx();
 		Duration wait = timeout == null ? OAuthConnector.DEFAULT_TIMEOUT : Durations.parse(timeout);
-		Provider chosen = provider == null ? null : Provider.fromId(provider);
+		ProviderSpec chosen = provider == null ? null : Providers.byId(provider);
 		if (reconnect) {
 			Connection existing = ctx.connections().get(name);
 			if (chosen != null && existing.provider() != chosen) {
@@ -93,7 +94,7 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 		} else {
 			ctx.connections().requireNewName(name); // before a secret is typed for nothing
 			if (chosen == null) {
-				throw AmkException.invalid("Choose a provider with --provider: github, google, slack, notion, linear or oauth.");
+				throw AmkException.invalid("Choose a provider with --provider: " + Providers.idsInWords(Providers.withOAuth()) + ".");
 			}
 		}
 		String clientSecret = clientSecretStdin ? SecretInput.read(ctx, "Client secret of the OAuth app") : null;
@@ -204,12 +205,12 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 	static final class ConsoleProgress implements OAuthConnector.Progress {
 		private final PrintWriter out;
 		private final PrintWriter err;
-		private final Provider provider;
+		private final ProviderSpec provider;
 		private final boolean noBrowser;
 		/** Null when stdin is not free for a pasted address. */
 		private final PastedRedirect paste;
 
-		ConsoleProgress(PrintWriter out, PrintWriter err, Provider provider, boolean noBrowser, PastedRedirect paste) {
+		ConsoleProgress(PrintWriter out, PrintWriter err, ProviderSpec provider, boolean noBrowser, PastedRedirect paste) {
 			this.out = out;
 			this.err = err;
 			this.provider = provider;

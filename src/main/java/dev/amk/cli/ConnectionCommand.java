@@ -3,10 +3,11 @@ package dev.amk.cli;
 import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
-import dev.amk.connections.Injection;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.Provider;
 import dev.amk.connections.TokenRevoker;
+import dev.amk.providers.Injection;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,8 @@ final class ConnectionCommand extends AmkCommand.Group {
 	@Command(name = "add", description = {"Connect an account. The secret is read from stdin (a hidden prompt on a terminal), never from arguments.",
 			"Example: printf %s \"$OPENAI_API_KEY\" | amk connection add openai --provider openai"})
 	static final class Add extends AmkCommand.NamedLeaf {
-		@Option(names = "--provider", required = true, paramLabel = "PROVIDER", description = "openai, anthropic, gemini, github or custom.")
+		@Option(names = "--provider", required = true, paramLabel = "PROVIDER", completionCandidates = ProviderIds.WithApiKeys.class,
+				description = "One of: ${COMPLETION-CANDIDATES}.")
 		String provider;
 
 		@Option(names = "--base-url", paramLabel = "URL", description = "Override the provider's upstream (required for custom).")
@@ -55,7 +57,7 @@ final class ConnectionCommand extends AmkCommand.Group {
 
 		@Override
 		public Integer call() {
-			Provider p = Provider.fromId(provider);
+			ProviderSpec p = Providers.byId(provider);
 			Injection chosen = chosenInjection();
 			String secret = SecretInput.read(ctx(), "Secret for " + name);
 			Connection c = ctx().connections().add(new ConnectionService.NewConnection(name, p, baseUrl, chosen), secret);
@@ -147,21 +149,9 @@ final class ConnectionCommand extends AmkCommand.Group {
 			String provider = c.provider().displayName();
 			return switch (outcome) {
 				case REVOKED -> "Its tokens were revoked at the provider (" + provider + ").";
-				case NOT_SUPPORTED -> "The provider could not be asked to revoke the tokens (no revocation endpoint, or no client secret to ask with): remove the app's access at " + accessPage(c.provider()) + ".";
+				case NOT_SUPPORTED -> "The provider could not be asked to revoke the tokens (no revocation endpoint, or no client secret to ask with): remove the app's access at " + c.provider().accessPage() + ".";
 				case FAILED -> "Could not reach the provider to revoke its tokens; they are deleted here, but to be sure remove the app's access at "
-						+ accessPage(c.provider()) + ".";
-			};
-		}
-
-		/** Where a person withdraws an app's access by hand. */
-		static String accessPage(Provider p) {
-			return switch (p) {
-				case GITHUB -> "https://github.com/settings/applications (Authorized OAuth Apps)";
-				case GOOGLE -> "https://myaccount.google.com/permissions";
-				case SLACK -> "your Slack workspace's app management page (https://slack.com/apps/manage)";
-				case NOTION -> "Notion's Settings → Connections";
-				case LINEAR -> "Linear's account settings (authorized applications)";
-				default -> "the provider's account settings";
+						+ c.provider().accessPage() + ".";
 			};
 		}
 	}

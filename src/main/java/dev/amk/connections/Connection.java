@@ -1,5 +1,7 @@
 package dev.amk.connections;
 
+import dev.amk.providers.Injection;
+import dev.amk.providers.ProviderSpec;
 import okhttp3.HttpUrl;
 
 import java.time.Instant;
@@ -9,11 +11,11 @@ import java.time.Instant;
  * the keychain under {@code secretRef}; this record never holds it. For an OAuth connection that secret is
  * the token set, and {@code oauth} says where it came from and how it stands; for an API key it is null.
  */
-public record Connection(long id, String name, Provider provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant createdAt,
+public record Connection(long id, String name, ProviderSpec provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant createdAt,
 		OAuthDetails oauth) {
 
 	/** An API-key connection. */
-	public Connection(long id, String name, Provider provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant createdAt) {
+	public Connection(long id, String name, ProviderSpec provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant createdAt) {
 		this(id, name, provider, baseUrl, injection, secretRef, createdAt, null);
 	}
 

@@ -1,5 +1,9 @@
 package dev.amk.connections;
 
+import dev.amk.providers.ClientAuth;
+import dev.amk.providers.Injection;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import okhttp3.HttpUrl;
 
 import java.sql.Connection;
@@ -31,7 +35,7 @@ public final class ConnectionRepository {
 		}
 	}
 
-	public long insert(Connection c, String name, Provider provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant now)
+	public long insert(Connection c, String name, ProviderSpec provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant now)
 			throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(
 				"INSERT INTO connections (name, provider, base_url, auth_kind, auth_name, auth_format, secret_ref, created_at)"
@@ -145,7 +149,7 @@ public final class ConnectionRepository {
 				result.add(new dev.amk.connections.Connection(
 						rs.getLong("id"),
 						rs.getString("name"),
-						Provider.fromId(rs.getString("provider")),
+						Providers.byId(rs.getString("provider")),
 						HttpUrl.get(rs.getString("base_url")),
 						Injection.fromColumns(rs.getString("auth_kind"), rs.getString("auth_name"), rs.getString("auth_format")),
 						rs.getString("secret_ref"),
@@ -162,7 +166,7 @@ public final class ConnectionRepository {
 		String granted = rs.getString("scopes_granted");
 		return new OAuthDetails(url(rs.getString("authorize_url")), HttpUrl.get(rs.getString("token_url")), url(rs.getString("device_url")),
 				url(rs.getString("revoke_url")), rs.getString("client_id"), rs.getString("client_secret_ref"),
-				OAuthDetails.ClientAuth.fromColumn(rs.getString("client_auth")), scopes(rs.getString("scopes_requested")),
+				ClientAuth.fromColumn(rs.getString("client_auth")), scopes(rs.getString("scopes_requested")),
 				granted == null ? null : scopes(granted), rs.getString("identity"), accessExpiresAt,
 				OAuthDetails.Status.fromColumn(rs.getString("status")), rs.getString("status_detail"));
 	}

@@ -3,6 +3,8 @@ package dev.amk.connections;
 import dev.amk.common.AmkException;
 import dev.amk.common.Names;
 import dev.amk.db.Database;
+import dev.amk.providers.Injection;
+import dev.amk.providers.ProviderSpec;
 import dev.amk.secrets.SecretStore;
 
 import java.time.Clock;
@@ -48,7 +50,7 @@ public final class ConnectionService {
 	}
 
 	/** What a person asks for; null fields take the provider's defaults. */
-	public record NewConnection(String name, Provider provider, String baseUrl, Injection injection) {
+	public record NewConnection(String name, ProviderSpec provider, String baseUrl, Injection injection) {
 	}
 
 	/** A connection with the names of the agents that may use it. */
@@ -59,7 +61,7 @@ public final class ConnectionService {
 	 * An OAuth connection to create. {@code oauth.clientSecretRef()} is ignored: the service files the client
 	 * secret itself. A null {@code baseUrl} takes the provider's default.
 	 */
-	public record NewOAuthConnection(String name, Provider provider, String baseUrl, OAuthDetails oauth) {
+	public record NewOAuthConnection(String name, ProviderSpec provider, String baseUrl, OAuthDetails oauth) {
 	}
 
 	/** What removing a connection did: the connection as it was, the agents that lost it, and whether the provider forgot its tokens. */
@@ -68,7 +70,7 @@ public final class ConnectionService {
 
 	public Connection add(NewConnection request, String secret) {
 		String name = Names.requireValid("connection", request.name());
-		Provider provider = request.provider();
+		ProviderSpec provider = request.provider();
 		if (!provider.takesApiKey()) {
 			throw AmkException.invalid(provider.displayName() + " connects by signing in, not with a pasted key: amk connection connect "
 					+ name + " --provider " + provider.id() + " --client-id ID (in the app: its Connect button).");
@@ -127,7 +129,7 @@ public final class ConnectionService {
 	 */
 	public Connection addOAuth(NewOAuthConnection request, String tokenSetJson, String clientSecret) {
 		String name = Names.requireValid("connection", request.name());
-		Provider provider = request.provider();
+		ProviderSpec provider = request.provider();
 		String baseUrlText = request.baseUrl() != null ? request.baseUrl() : provider.defaultBaseUrl();
 		if (baseUrlText == null) {
 			throw AmkException.invalid("A generic OAuth connection needs --base-url, the root of the API the tokens are for,"

@@ -1,5 +1,6 @@
 package dev.amk.connections;
 
+import dev.amk.providers.ClientAuth;
 import okhttp3.HttpUrl;
 
 import java.time.Instant;
@@ -36,28 +37,6 @@ public record OAuthDetails(HttpUrl authorizeUrl, HttpUrl tokenUrl, HttpUrl devic
 
 		public static Status fromColumn(String column) {
 			return "needs_reconnect".equals(column) ? NEEDS_RECONNECT : CONNECTED;
-		}
-	}
-
-	/** How the client proves itself at the token endpoint (RFC 6749 §2.3.1). */
-	public enum ClientAuth {
-		/** client_id (and client_secret) as form fields: what most providers document. */
-		POST("post"),
-		/** HTTP Basic with client_id:client_secret: what Notion requires. */
-		BASIC("basic");
-
-		private final String column;
-
-		ClientAuth(String column) {
-			this.column = column;
-		}
-
-		public String column() {
-			return column;
-		}
-
-		public static ClientAuth fromColumn(String column) {
-			return "basic".equals(column) ? BASIC : POST;
 		}
 	}
 

@@ -3,10 +3,11 @@ package dev.amk.launcher;
 import dev.amk.broker.Broker;
 import dev.amk.broker.Services;
 import dev.amk.cli.DesktopStarter;
-import dev.amk.connections.Provider;
+
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.OAuthProfile;
 import dev.amk.ui.fxapp.DesktopApp;
 import dev.amk.ui.fxapp.DesktopServices;
 import javafx.application.Platform;
@@ -58,7 +59,7 @@ public final class DesktopLauncher implements DesktopStarter {
 	}
 
 	/** As {@link #services(Broker)}, with each OAuth provider's endpoints from {@code profiles}: tests use a local server. */
-	public static DesktopServices services(Broker broker, Function<Provider, OAuthProfile> profiles) {
+	public static DesktopServices services(Broker broker, Function<ProviderSpec, OAuthProfile> profiles) {
 		Services services = broker.services();
 		return narrowed(broker, browser -> services.oauthConnector(browser, OAuthConnector.DEFAULT_TIMEOUT, profiles));
 	}

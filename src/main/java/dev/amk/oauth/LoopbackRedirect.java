@@ -1,6 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.providers.RedirectAddress;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and changes nothing; every request after the flow settled is refused.
  */
 public final class LoopbackRedirect implements AutoCloseable {
-	public static final String PATH = "/callback";
+	public static final String PATH = RedirectAddress.PATH;
 
 	private final Server server = new Server();
 	private final ServerConnector connector;
@@ -37,24 +38,11 @@ public final class LoopbackRedirect implements AutoCloseable {
 
 	/** The usual listener: {@code http://127.0.0.1:EPHEMERAL/callback} (RFC 8252 §7.3: the provider ignores the port). */
 	public LoopbackRedirect(String expectedState) {
-		this(expectedState, Redirect.LOOPBACK_IP);
+		this(expectedState, RedirectAddress.LOOPBACK_IP);
 	}
 
-	/**
-	 * Where a provider lets a desktop app receive the redirect. Most accept the loopback IP on any port; a few
-	 * (Slack) take only {@code localhost} on the exact port registered, so that one is fixed.
-	 */
-	public record Redirect(String host, int port) {
-		public static final Redirect LOOPBACK_IP = new Redirect("127.0.0.1", 0);
-
-		public Redirect {
-			if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
-				throw new IllegalArgumentException("a loopback redirect host: " + host);
-			}
-		}
-	}
-
-	public LoopbackRedirect(String expectedState, Redirect redirect) {
+	/** {@code redirect}: where the provider lets a desktop app receive the redirect (Slack: one fixed localhost port). */
+	public LoopbackRedirect(String expectedState, RedirectAddress redirect) {
 		this.expectedState = expectedState;
 		this.redirectHost = redirect.host();
 		this.connector = new ServerConnector(server);

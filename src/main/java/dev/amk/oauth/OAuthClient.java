@@ -2,8 +2,8 @@ package dev.amk.oauth;
 
 import dev.amk.connections.Connection;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.OAuthDetails.ClientAuth;
-import dev.amk.connections.Provider;
+import dev.amk.providers.ClientAuth;
+import dev.amk.providers.OAuthProfile;
 import okhttp3.HttpUrl;
 
 /**
@@ -11,14 +11,29 @@ import okhttp3.HttpUrl;
  * (and secret, for providers that insist on one), and the endpoints it calls.
  *
  * @param jsonBody true for providers whose token endpoint takes JSON instead of a form (Notion)
+ * @param tokensIn the token response's object that holds the tokens (Slack's {@code authed_user}); null for the top level
  */
 public record OAuthClient(HttpUrl tokenUrl, HttpUrl deviceUrl, HttpUrl revokeUrl, String clientId, String clientSecret, ClientAuth auth,
-		boolean jsonBody) {
+		boolean jsonBody, String tokensIn) {
 
+	/** A client whose provider answers as RFC 6749 says: the tokens at the top level of the token response. */
+	public OAuthClient(HttpUrl tokenUrl, HttpUrl deviceUrl, HttpUrl revokeUrl, String clientId, String clientSecret, ClientAuth auth,
+			boolean jsonBody) {
+		this(tokenUrl, deviceUrl, revokeUrl, clientId, clientSecret, auth, jsonBody, null);
+	}
+
+	/** The client a stored connection signs in as: its own endpoints and client, its provider's way of talking. */
 	public static OAuthClient of(Connection connection, String clientSecret) {
 		OAuthDetails o = connection.oauth();
-		return new OAuthClient(o.tokenUrl(), o.deviceUrl(), o.revokeUrl(), o.clientId(), clientSecret, o.clientAuth(),
-				connection.provider() == Provider.NOTION);
+		OAuthProfile profile = connection.provider().oauth().orElse(null);
+		return of(profile, o.tokenUrl(), o.deviceUrl(), o.revokeUrl(), o.clientId(), clientSecret, o.clientAuth());
+	}
+
+	/** A client at these endpoints that talks the way {@code profile} says (null: as RFC 6749 says). */
+	static OAuthClient of(OAuthProfile profile, HttpUrl tokenUrl, HttpUrl deviceUrl, HttpUrl revokeUrl, String clientId, String clientSecret,
+			ClientAuth auth) {
+		return new OAuthClient(tokenUrl, deviceUrl, revokeUrl, clientId, clientSecret, auth, profile != null && profile.jsonTokenRequests(),
+				profile == null ? null : profile.tokensIn());
 	}
 
 	@Override

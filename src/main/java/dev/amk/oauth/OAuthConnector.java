@@ -7,10 +7,12 @@ import dev.amk.connections.BaseUrls;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.Provider;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
 import dev.amk.oauth.TokenEndpoint.DevicePoll;
 import dev.amk.oauth.TokenEndpoint.TokenResponse;
+import dev.amk.providers.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import dev.amk.secrets.SecretStore;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -45,16 +47,16 @@ public final class OAuthConnector {
 	private final OkHttpClient http;
 	private final Clock clock;
 	private final Duration timeout;
-	private final Function<Provider, OAuthProfile> profiles;
+	private final Function<ProviderSpec, OAuthProfile> profiles;
 
 	public OAuthConnector(ConnectionService connections, SecretStore secrets, TokenEndpoint endpoint, Browser browser, Clock clock,
 			Duration timeout) {
-		this(connections, secrets, endpoint, browser, clock, timeout, OAuthProviders::of);
+		this(connections, secrets, endpoint, browser, clock, timeout, Providers::oauthOf);
 	}
 
 	/** {@code profiles}: where each provider's endpoints are; tests point them at a local authorization server. */
 	public OAuthConnector(ConnectionService connections, SecretStore secrets, TokenEndpoint endpoint, Browser browser, Clock clock,
-			Duration timeout, Function<Provider, OAuthProfile> profiles) {
+			Duration timeout, Function<ProviderSpec, OAuthProfile> profiles) {
 		this.profiles = profiles;
 		this.connections = connections;
 		this.secrets = secrets;
@@ -70,7 +72,7 @@ public final class OAuthConnector {
 	 * What the person asked for. Null or empty fields take the provider's defaults or, with {@code reconnect},
 	 * what the existing connection used (its client secret included, read from the keychain).
 	 */
-	public record Request(String name, Provider provider, String clientId, String clientSecret, List<String> scopes, String authorizeUrl,
+	public record Request(String name, ProviderSpec provider, String clientId, String clientSecret, List<String> scopes, String authorizeUrl,
 			String tokenUrl, String deviceUrl, String revokeUrl, String baseUrl, boolean device, boolean openBrowser, boolean reconnect) {
 		@Override
 		public String toString() {
@@ -110,9 +112,9 @@ public final class OAuthConnector {
 		} else {
 			connections.requireNewName(name);
 		}
-		Provider provider = existing != null ? existing.provider() : request.provider();
+		ProviderSpec provider = existing != null ? existing.provider() : request.provider();
 		if (provider == null) {
-			throw AmkException.invalid("Choose a provider: github, google, slack, notion, linear or oauth.");
+			throw AmkException.invalid("Choose a provider: " + Providers.idsInWords(Providers.withOAuth()) + ".");
 		}
 		OAuthProfile profile = profiles.apply(provider);
 		OAuthDetails old = existing == null ? null : existing.oauth();
@@ -120,7 +122,7 @@ public final class OAuthConnector {
 		String clientId = firstNonBlank(request.clientId(), old == null ? null : old.clientId());
 		if (clientId == null) {
 			throw AmkException.invalid("An OAuth client id is needed: register an OAuth app at " + (profile.registerAt() == null
-					? "the provider" : profile.registerAt()) + " with the redirect URI http://127.0.0.1/callback, then pass its id.");
+					? "the provider" : profile.registerAt()) + " with the redirect URI " + profile.redirectToRegister() + ", then pass its id.");
 		}
 		if (clientId.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
 			throw AmkException.invalid("The client id contains spaces or control characters; copy it again from the provider.");
@@ -148,8 +150,7 @@ public final class OAuthConnector {
 		HttpUrl apiBase = BaseUrls.parse(baseUrl != null ? baseUrl : provider.defaultBaseUrl());
 
 		List<String> scopes = scopes(request.scopes(), old, profile);
-		OAuthClient client = new OAuthClient(tokenUrl, deviceUrl, revokeUrl, clientId, clientSecret, profile.clientAuth(),
-				provider == Provider.NOTION);
+		OAuthClient client = OAuthClient.of(profile, tokenUrl, deviceUrl, revokeUrl, clientId, clientSecret, profile.clientAuth());
 		OAuthDetails details = new OAuthDetails(authorizeUrl, tokenUrl, deviceUrl, revokeUrl, clientId, null, profile.clientAuth(), scopes,
 				null, null, null, OAuthDetails.Status.CONNECTED, null);
 		return new Attempt(name, provider, profile, client, details, apiBase, request.device(), request.openBrowser(), existing != null);
@@ -158,15 +159,12 @@ public final class OAuthConnector {
 	private static List<String> scopes(List<String> asked, OAuthDetails old, OAuthProfile profile) {
 		LinkedHashSet<String> scopes = new LinkedHashSet<>();
 		if (asked != null && !asked.isEmpty()) {
-			if (profile.provider() == Provider.GOOGLE) {
-				scopes.addAll(profile.defaultScopes()); // openid email: how the app learns whose account it is
-			}
+			scopes.addAll(profile.requiredScopes());
 			asked.stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(scopes::add);
 		} else if (old != null) {
 			scopes.addAll(old.scopesRequested());
 		} else {
-			scopes.addAll(profile.defaultScopes());
-			profile.scopeChoices().stream().filter(OAuthProfile.ScopeChoice::selectedByDefault).forEach(c -> scopes.addAll(c.scopes()));
+			scopes.addAll(profile.initialScopes());
 		}
 		for (String s : scopes) {
 			if (s.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == '"' || c == '\\')) {
@@ -193,7 +191,7 @@ public final class OAuthConnector {
 	/** One sign-in, from the browser (or device code) to the stored connection. Single use. */
 	public final class Attempt {
 		private final String name;
-		private final Provider provider;
+		private final ProviderSpec provider;
 		private final OAuthProfile profile;
 		private final OAuthClient client;
 		private final OAuthDetails details;
@@ -204,7 +202,7 @@ public final class OAuthConnector {
 		private final CountDownLatch cancelled = new CountDownLatch(1);
 		private volatile LoopbackRedirect listener;
 
-		private Attempt(String name, Provider provider, OAuthProfile profile, OAuthClient client, OAuthDetails details, HttpUrl apiBase,
+		private Attempt(String name, ProviderSpec provider, OAuthProfile profile, OAuthClient client, OAuthDetails details, HttpUrl apiBase,
 				boolean device, boolean openBrowser, boolean reconnect) {
 			this.name = name;
 			this.provider = provider;
@@ -221,7 +219,7 @@ public final class OAuthConnector {
 			return name;
 		}
 
-		public Provider provider() {
+		public ProviderSpec provider() {
 			return provider;
 		}
 

@@ -2,7 +2,7 @@ package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.Json;
-import dev.amk.connections.OAuthDetails.ClientAuth;
+import dev.amk.providers.ClientAuth;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -83,14 +83,14 @@ public final class TokenEndpoint {
 		form.put("code", code);
 		form.put("redirect_uri", redirectUri);
 		form.put("code_verifier", codeVerifier);
-		return tokens(post(client, client.tokenUrl(), form, "exchange the authorization code"));
+		return tokens(client, post(client, client.tokenUrl(), form, "exchange the authorization code"));
 	}
 
 	public TokenResponse refresh(OAuthClient client, String refreshToken) {
 		Map<String, String> form = new LinkedHashMap<>();
 		form.put("grant_type", "refresh_token");
 		form.put("refresh_token", refreshToken);
-		return tokens(post(client, client.tokenUrl(), form, "refresh the access token"));
+		return tokens(client, post(client, client.tokenUrl(), form, "refresh the access token"));
 	}
 
 	public DeviceAuthorization startDevice(OAuthClient client, String scope) {
@@ -120,7 +120,7 @@ public final class TokenEndpoint {
 		form.put("grant_type", DEVICE_GRANT);
 		form.put("device_code", deviceCode);
 		try {
-			return new DevicePoll.Granted(tokens(post(client, client.tokenUrl(), form, "finish the device sign-in")));
+			return new DevicePoll.Granted(tokens(client, post(client, client.tokenUrl(), form, "finish the device sign-in")));
 		} catch (OAuthException e) {
 			return switch (e.oauthError() == null ? "" : e.oauthError()) {
 				case "authorization_pending" -> new DevicePoll.Pending();
@@ -148,10 +148,11 @@ public final class TokenEndpoint {
 	}
 
 	/**
-	 * GitHub's revocation: {@code DELETE /applications/{client_id}/grant} on its REST API (api.github.com, or a GitHub
-	 * Enterprise server's /api/v3), as the OAuth app. Deleting the grant, not just the token, removes the app's access.
+	 * {@link dev.amk.providers.Revocation#DELETE_APP_GRANT}, GitHub's revocation: {@code DELETE /applications/{client_id}/grant}
+	 * on its REST API (api.github.com, or a GitHub Enterprise server's /api/v3), as the OAuth app. Deleting the grant,
+	 * not just the token, removes the app's access.
 	 */
-	public void deleteGitHubGrant(HttpUrl apiBase, OAuthClient client, String accessToken) {
+	public void deleteAppGrant(HttpUrl apiBase, OAuthClient client, String accessToken) {
 		HttpUrl url = apiBase.newBuilder().addPathSegment("applications").addPathSegment(client.clientId()).addPathSegment("grant").build();
 		String pair = client.clientId() + ":" + client.clientSecret();
 		Request request = new Request.Builder().url(url)
@@ -162,7 +163,7 @@ public final class TokenEndpoint {
 		try (Response response = http.newCall(request).execute()) {
 			// 204: deleted; 404: already gone (revoked by the person on github.com), which is what was wanted.
 			if (response.code() != 204 && response.code() != 404) {
-				throw new OAuthException("oauth_failed", null, "GitHub refused to revoke the grant (HTTP " + response.code() + ").");
+				throw new OAuthException("oauth_failed", null, "The provider refused to delete the app's grant (HTTP " + response.code() + ").");
 			}
 		} catch (IOException e) {
 			throw new AmkException("oauth_unreachable", "Could not reach " + url.host() + " to revoke the grant.", e);
@@ -188,7 +189,7 @@ public final class TokenEndpoint {
 			String text = response.body().string();
 			Map<String, Object> m = parse(text, response.header("Content-Type"));
 			Object error = m.get("error");
-			// GitHub answers errors with 200, Slack with {"ok": false}: the error field decides, not the status alone.
+			// Some providers answer errors with 200 (GitHub; Slack with {"ok": false}): the error field decides, not the status alone.
 			if (error instanceof String code && !code.isEmpty()) {
 				String description = withoutSecrets(OAuthException.plain(string(m, "error_description"), 200), form, client);
 				throw new OAuthException(typeOf(code), code, "The provider refused to " + what + ": " + code
@@ -233,13 +234,14 @@ public final class TokenEndpoint {
 		};
 	}
 
-	private TokenResponse tokens(Map<String, Object> m) {
+	private TokenResponse tokens(OAuthClient client, Map<String, Object> m) {
 		Map<String, Object> source = m;
-		// Slack's user-token-only installs put the token under authed_user.
-		if (m.get("access_token") == null && m.get("authed_user") instanceof Map<?, ?> user && user.get("access_token") != null) {
+		// Where the provider nests them (Slack's user-token-only installs: authed_user), the tokens are read there.
+		if (client.tokensIn() != null && m.get("access_token") == null && m.get(client.tokensIn()) instanceof Map<?, ?> nested
+				&& nested.get("access_token") != null) {
 			@SuppressWarnings("unchecked")
-			Map<String, Object> userMap = (Map<String, Object>) user;
-			source = userMap;
+			Map<String, Object> nestedMap = (Map<String, Object>) nested;
+			source = nestedMap;
 		}
 		String access = string(source, "access_token");
 		if (access == null) {
@@ -250,7 +252,10 @@ public final class TokenEndpoint {
 		TokenSet tokens = new TokenSet(access, string(source, "refresh_token"), expiresIn > 0 ? clock.instant().plusSeconds(expiresIn) : null,
 				scope instanceof String s ? TokenSet.splitScopes(s) : null);
 		Map<String, Object> extra = new LinkedHashMap<>(m);
-		extra.keySet().removeAll(List.of("access_token", "refresh_token", "id_token", "authed_user"));
+		extra.keySet().removeAll(List.of("access_token", "refresh_token", "id_token"));
+		if (client.tokensIn() != null) {
+			extra.remove(client.tokensIn());
+		}
 		return new TokenResponse(tokens, extra);
 	}
 

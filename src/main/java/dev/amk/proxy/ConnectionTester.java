@@ -5,8 +5,9 @@ import dev.amk.connections.BaseUrls;
 import dev.amk.connections.Connection;
 import dev.amk.connections.CredentialSource;
 import dev.amk.connections.ConnectionService;
-import dev.amk.connections.Injection;
-import dev.amk.connections.Provider;
+import dev.amk.providers.Injection;
+import dev.amk.providers.Probe;
+import dev.amk.providers.ProviderSpec;
 import dev.amk.secrets.SecretStore;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
@@ -25,8 +26,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Proves that a key works by making one cheap authenticated GET (the provider's {@link Provider#probePath()},
- * or the base URL itself for a custom API) with the real secret put in exactly as the proxy puts it. Works for
+ * Proves that a key works by making one cheap authenticated GET (the provider's {@link ProviderSpec#probe()}, or
+ * the base URL itself where the provider knows no harmless path) with the real secret put in exactly as the proxy puts it. Works for
  * a saved connection (secret from the keychain) and for one still being typed in, so that a person can test
  * before saving.
  *
@@ -36,8 +37,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConnectionTester implements AutoCloseable {
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-	/** Anthropic refuses any request without a version header; this one is stable and lists models. */
-	static final String ANTHROPIC_VERSION = "2023-06-01";
 
 	public enum Outcome {
 		/** The upstream accepted the request (2xx). */
@@ -119,7 +118,7 @@ public final class ConnectionTester implements AutoCloseable {
 	 *                      a malformed URL, a key that cannot go in a header); the message says what to fix
 	 */
 	public Result test(ConnectionService.NewConnection draft, String secret) {
-		Provider provider = Objects.requireNonNull(draft.provider(), "provider");
+		ProviderSpec provider = Objects.requireNonNull(draft.provider(), "provider");
 		try {
 			String baseText = draft.baseUrl() == null || draft.baseUrl().isBlank() ? provider.defaultBaseUrl() : draft.baseUrl();
 			if (baseText == null) {
@@ -139,10 +138,11 @@ public final class ConnectionTester implements AutoCloseable {
 		}
 	}
 
-	private Result probe(Provider provider, HttpUrl base, Injection injection, String secret) {
+	private Result probe(ProviderSpec provider, HttpUrl base, Injection injection, String secret) {
+		Probe spec = provider.probe();
 		HttpUrl.Builder url = base.newBuilder();
-		if (provider.probePath() != null) {
-			for (String segment : provider.probePath().substring(1).split("/")) {
+		if (spec.path() != null) {
+			for (String segment : spec.path().substring(1).split("/")) {
 				url.addPathSegment(segment);
 			}
 		}
@@ -153,9 +153,7 @@ public final class ConnectionTester implements AutoCloseable {
 			throw new IllegalStateException("the test request would leave the connection's host");
 		}
 		Request.Builder request = new Request.Builder().url(target).get().header("Accept-Encoding", "identity");
-		if (provider == Provider.ANTHROPIC) {
-			request.header("anthropic-version", ANTHROPIC_VERSION);
-		}
+		spec.headers().forEach(request::header);
 		try {
 			SecretInjection.intoHeaders(request, injection, secret);
 		} catch (IllegalArgumentException e) {
@@ -163,11 +161,11 @@ public final class ConnectionTester implements AutoCloseable {
 			throw AmkException.invalid("The key cannot be sent in the " + injection.describe()
 					+ ": it would contain characters HTTP headers do not allow. Use plain ASCII, without line breaks.");
 		}
-		Probe probe = new Probe(provider, hostOf(base), target.encodedPath());
+		Outcomes outcomes = new Outcomes(provider.upstreamName(hostOf(base)), hostOf(base), spec.provesKey(), target.encodedPath());
 		try (Response response = client.newCall(request.build()).execute()) {
-			return probe.answered(response.code());
+			return outcomes.answered(response.code());
 		} catch (IOException e) {
-			return probe.failed(e, timeout);
+			return outcomes.failed(e, timeout);
 		}
 	}
 
@@ -200,17 +198,18 @@ public final class ConnectionTester implements AutoCloseable {
 		return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
 	}
 
-	/** One test request, and the words for whatever came of it. */
-	private record Probe(Provider provider, String host, String path) {
-		/** "OpenAI (api.openai.com)", or just the host for a custom API. */
-		String who() {
-			return provider == Provider.CUSTOM ? host : provider.displayName() + " (" + host + ")";
-		}
+	/**
+	 * The words for whatever came of one test request.
+	 *
+	 * @param who       "OpenAI (api.openai.com)", or just the host for a custom API
+	 * @param provesKey false when a 2xx shows only that the address answers
+	 */
+	private record Outcomes(String who, String host, boolean provesKey, String path) {
 
 		Result answered(int status) {
-			String answer = who() + " answered " + status + reason(status) + " to GET " + path;
+			String answer = who + " answered " + status + reason(status) + " to GET " + path;
 			if (status >= 200 && status < 300) {
-				if (provider == Provider.CUSTOM) {
+				if (!provesKey) {
 					return new Result(Outcome.OK, status, answer + ". The address works; if that page does not check keys,"
 							+ " make one real request through the broker to be sure of the key.");
 				}
@@ -223,7 +222,7 @@ public final class ConnectionTester implements AutoCloseable {
 			String next;
 			if (status >= 300 && status < 400) {
 				next = "The broker never follows a redirect with your key. Check the base URL: the API may live at another address.";
-			} else if ((status == 404 || status == 405) && provider == Provider.CUSTOM) {
+			} else if ((status == 404 || status == 405) && !provesKey) {
 				next = "The address works, but that page cannot tell whether the key is right;"
 						+ " make one real request through the broker to be sure of the key.";
 			} else if (status == 404 || status == 405) {
@@ -250,14 +249,14 @@ public final class ConnectionTester implements AutoCloseable {
 				return unreachable("the secure (TLS) handshake failed. Check that the base URL uses https on the right port");
 			}
 			if (e instanceof InterruptedIOException) {
-				return new Result(Outcome.TIMEOUT, 0, who() + " did not answer within " + seconds(timeout)
+				return new Result(Outcome.TIMEOUT, 0, who + " did not answer within " + seconds(timeout)
 						+ ". Check your network or the provider's status, then test again.");
 			}
 			return unreachable("the connection failed before an answer came. Check the base URL and your network");
 		}
 
 		private Result unreachable(String why) {
-			return new Result(Outcome.UNREACHABLE, 0, "Could not reach " + who() + ": " + why + ", then test again.");
+			return new Result(Outcome.UNREACHABLE, 0, "Could not reach " + who + ": " + why + ", then test again.");
 		}
 
 		private static String seconds(Duration d) {

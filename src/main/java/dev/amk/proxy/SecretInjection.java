@@ -1,6 +1,6 @@
 package dev.amk.proxy;
 
-import dev.amk.connections.Injection;
+import dev.amk.providers.Injection;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 

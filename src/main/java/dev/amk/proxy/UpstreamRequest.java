@@ -4,7 +4,7 @@ import dev.amk.agents.AgentKey;
 import dev.amk.audit.AuditDraft;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
-import dev.amk.connections.Injection;
+import dev.amk.providers.Injection;
 import okhttp3.HttpUrl;
 import okhttp3.RequestBody;
 import okhttp3.internal.http.HttpMethod;

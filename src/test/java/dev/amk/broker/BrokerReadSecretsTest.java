@@ -2,7 +2,7 @@ package dev.amk.broker;
 
 import dev.amk.common.AmkException;
 import dev.amk.connections.ConnectionService;
-import dev.amk.connections.Provider;
+import dev.amk.providers.Providers;
 import dev.amk.secrets.SecretStore;
 import dev.amk.secrets.SecretStoreErrors;
 import org.junit.jupiter.api.AfterEach;
@@ -79,8 +79,8 @@ class BrokerReadSecretsTest {
 	@DisplayName("a refused item is one warning naming its connection; the other connection's secret is read")
 	void refusedItemWarns() {
 		broker = Broker.start(Broker.Options.defaults(home, store, 0));
-		var denied = broker.connections().add(new ConnectionService.NewConnection("openai", Provider.fromId("openai"), null, null), "sk-denied");
-		var fine = broker.connections().add(new ConnectionService.NewConnection("anthropic", Provider.fromId("anthropic"), null, null), "sk-fine");
+		var denied = broker.connections().add(new ConnectionService.NewConnection("openai", Providers.byId("openai"), null, null), "sk-denied");
+		var fine = broker.connections().add(new ConnectionService.NewConnection("anthropic", Providers.byId("anthropic"), null, null), "sk-fine");
 		broker.registry().reload();
 		store.refused.add(denied.secretRef());
 		((dev.amk.secrets.CachingSecretStore) broker.secrets()).forget(denied.secretRef());
@@ -96,7 +96,7 @@ class BrokerReadSecretsTest {
 	@DisplayName("no keychain at all still stops the broker's start, with the keychain's own message")
 	void unreachableKeychainThrows() {
 		broker = Broker.start(Broker.Options.defaults(home, store, 0));
-		var c = broker.connections().add(new ConnectionService.NewConnection("openai", Provider.fromId("openai"), null, null), "sk-x");
+		var c = broker.connections().add(new ConnectionService.NewConnection("openai", Providers.byId("openai"), null, null), "sk-x");
 		broker.registry().reload();
 		((dev.amk.secrets.CachingSecretStore) broker.secrets()).forget(c.secretRef());
 		store.unreachable = true;

@@ -2,7 +2,7 @@ package dev.amk.broker;
 
 import dev.amk.access.AccessSnapshot;
 import dev.amk.connections.ConnectionService;
-import dev.amk.connections.Provider;
+import dev.amk.providers.Providers;
 import dev.amk.testing.BrokerFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -66,7 +66,7 @@ class ServicesTest {
 		void connectionChange() {
 			broker = BrokerFixture.start(home);
 			List<Thread> added = publishers(s -> s.connection("api") != null);
-			broker.broker.connections().add(new ConnectionService.NewConnection("api", Provider.OPENAI, "http://127.0.0.1:9/v1", null), "sk-test");
+			broker.broker.connections().add(new ConnectionService.NewConnection("api", Providers.OPENAI, "http://127.0.0.1:9/v1", null), "sk-test");
 			assertTrue(added.contains(Thread.currentThread()), "added: published on the committing thread");
 
 			List<Thread> removed = publishers(s -> s.connection("api") == null);

@@ -3,8 +3,11 @@ package dev.amk.oauth;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
-import dev.amk.connections.Provider;
 import dev.amk.connections.TokenRevoker;
+import dev.amk.providers.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
+import dev.amk.providers.Slack;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.FakeAuthorizationServer;
 import dev.amk.testing.HeadlessChromium;
@@ -88,12 +91,15 @@ class OAuthEndToEndTest {
 		}
 	}
 
-	private Function<Provider, OAuthProfile> profilesAtTheFakeServer() {
-		return p -> switch (p) {
-			case GITHUB -> OAuthProviders.GITHUB.at(provider.authorizeUrl(), provider.tokenUrl(), provider.deviceAuthorizationUrl(),
-					provider.revokeUrl());
-			case SLACK -> OAuthProviders.SLACK.at(provider.authorizeUrl(), provider.tokenUrl(), null, provider.revokeUrl());
-			default -> OAuthProviders.of(p);
+	private Function<ProviderSpec, OAuthProfile> profilesAtTheFakeServer() {
+		return p -> {
+			if (p == Providers.GITHUB) {
+				return Providers.oauthOf(p).at(provider.authorizeUrl(), provider.tokenUrl(), provider.deviceAuthorizationUrl(), provider.revokeUrl());
+			}
+			if (p == Providers.SLACK) {
+				return Providers.oauthOf(p).at(provider.authorizeUrl(), provider.tokenUrl(), null, provider.revokeUrl());
+			}
+			return Providers.oauthOf(p);
 		};
 	}
 
@@ -103,7 +109,7 @@ class OAuthEndToEndTest {
 	}
 
 	private static OAuthConnector.Request github(String name, boolean device, boolean reconnect, String apiBase) {
-		return new OAuthConnector.Request(name, Provider.GITHUB, reconnect ? null : CLIENT_ID, null, null, null, null, null, null, apiBase,
+		return new OAuthConnector.Request(name, Providers.GITHUB, reconnect ? null : CLIENT_ID, null, null, null, null, null, null, apiBase,
 				device, true, reconnect);
 	}
 
@@ -274,15 +280,15 @@ class OAuthEndToEndTest {
 	@Test
 	@DisplayName("Slack: user scopes, and the redirect to localhost on the one port a PKCE app registers")
 	void slackUsesItsRegisteredLocalhostRedirect() {
-		provider.allowLocalhostRedirect(OAuthProviders.SLACK_REDIRECT.port());
+		provider.allowLocalhostRedirect(Slack.REDIRECT.port());
 		OAuthConnector.Connected connected = connector(this::followLikeABrowser)
-				.prepare(new OAuthConnector.Request("slack", Provider.SLACK, CLIENT_ID, null, null, null, null, null, null, provider.apiBaseUrl(),
+				.prepare(new OAuthConnector.Request("slack", Providers.SLACK, CLIENT_ID, null, null, null, null, null, null, provider.apiBaseUrl(),
 						false, true, false))
 				.run(new OAuthConnector.Progress() {
 				});
 		Map<String, String> authorize = provider.authorizeRequests().getFirst();
 		assertEquals("http://localhost:47923/callback", authorize.get("redirect_uri"));
-		assertEquals("http://localhost:47923/callback", OAuthProviders.SLACK.redirectToRegister());
+		assertEquals("http://localhost:47923/callback", Providers.oauthOf(Providers.SLACK).redirectToRegister());
 		assertEquals("channels:read,channels:history,chat:write,users:read,search:read", authorize.get("user_scope"),
 				"Slack's PKCE apps ask for user scopes; bot scopes are refused on a localhost redirect");
 		assertEquals(null, authorize.get("scope"));
@@ -291,7 +297,7 @@ class OAuthEndToEndTest {
 		String key = broker.createAgent("bot", "slack");
 		assertEquals(200, agentGet(key, "/slack/conversations.list").statusCode());
 		assertEquals("Bearer " + provider.currentAccessTokens().getFirst(), lastApiAuthorization());
-		assertEquals(Provider.SLACK, connected.connection().provider());
+		assertEquals(Providers.SLACK, connected.connection().provider());
 	}
 
 	@Test
@@ -438,17 +444,17 @@ class OAuthEndToEndTest {
 
 		@Test
 		void eachMistakeSaysWhatToDo() {
-			assertTrue(refused(new OAuthConnector.Request("gh", Provider.GITHUB, " ", null, null, null, null, null, null, null, false, true, false))
+			assertTrue(refused(new OAuthConnector.Request("gh", Providers.GITHUB, " ", null, null, null, null, null, null, null, false, true, false))
 					.getMessage().contains("https://github.com/settings/developers"));
-			assertTrue(refused(new OAuthConnector.Request("x", Provider.OAUTH, "id", null, null, "https://a.example/authorize",
+			assertTrue(refused(new OAuthConnector.Request("x", Providers.OAUTH, "id", null, null, "https://a.example/authorize",
 					"http://a.example/token", null, null, "https://api.example", false, true, false)).getMessage().contains("https"));
-			assertTrue(refused(new OAuthConnector.Request("x", Provider.OAUTH, "id", null, null, "https://a.example/authorize",
+			assertTrue(refused(new OAuthConnector.Request("x", Providers.OAUTH, "id", null, null, "https://a.example/authorize",
 					"https://a.example/token", null, null, null, false, true, false)).getMessage().contains("--base-url"));
-			assertTrue(refused(new OAuthConnector.Request("s", Provider.SLACK, "id", null, null, null, null, null, null, null, true, true, false))
+			assertTrue(refused(new OAuthConnector.Request("s", Providers.SLACK, "id", null, null, null, null, null, null, null, true, true, false))
 					.getMessage().contains("no device sign-in"));
-			assertEquals("invalid_argument", refused(new OAuthConnector.Request("o", Provider.OPENAI, "id", null, null, null, null, null, null,
+			assertEquals("invalid_argument", refused(new OAuthConnector.Request("o", Providers.OPENAI, "id", null, null, null, null, null, null,
 					null, false, true, false)).type());
-			assertTrue(refused(new OAuthConnector.Request("gh", Provider.GITHUB, "id", null, List.of("repo\"x"), null, null, null, null, null,
+			assertTrue(refused(new OAuthConnector.Request("gh", Providers.GITHUB, "id", null, List.of("repo\"x"), null, null, null, null, null,
 					false, true, false)).getMessage().contains("scope"));
 			assertEquals("not_found", refused(github("nope", false, true, null)).type());
 		}

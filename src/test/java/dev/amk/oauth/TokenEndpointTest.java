@@ -1,7 +1,8 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
-import dev.amk.connections.OAuthDetails.ClientAuth;
+import dev.amk.providers.ClientAuth;
+import dev.amk.providers.Providers;
 import dev.amk.testing.MutableClock;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,10 +116,18 @@ class TokenEndpointTest {
 	void readsSlackUserTokensAndFormEncodedAnswers() {
 		server.enqueue(json(200, "{\"ok\":true,\"authed_user\":{\"id\":\"U1\",\"access_token\":\"xoxp-1\",\"scope\":\"search:read\"},"
 				+ "\"team\":{\"name\":\"Acme\"}}"));
-		TokenEndpoint.TokenResponse slack = endpoint.refresh(client(null, ClientAuth.POST, false), "rt");
+		OAuthClient slackClient = OAuthClient.of(Providers.oauthOf(Providers.SLACK), server.url("/token"), null, null, "client-1", null,
+				ClientAuth.POST);
+		TokenEndpoint.TokenResponse slack = endpoint.refresh(slackClient, "rt");
 		assertEquals("xoxp-1", slack.tokens().accessToken());
 		assertEquals(List.of("search:read"), slack.tokens().scopes());
 		assertFalse(slack.extra().toString().contains("xoxp-1"));
+		assertEquals(Map.of("name", "Acme"), slack.extra().get("team"));
+
+		// Only a provider that says its tokens are nested has them looked for there.
+		server.enqueue(json(200, "{\"ok\":true,\"authed_user\":{\"access_token\":\"xoxp-2\"}}"));
+		assertEquals("oauth_bad_token_response", assertThrows(AmkException.class,
+				() -> endpoint.refresh(client(null, ClientAuth.POST, false), "rt")).type());
 
 		server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/x-www-form-urlencoded")
 				.body("access_token=gho_1&scope=repo&token_type=bearer").build());
@@ -162,7 +172,7 @@ class TokenEndpointTest {
 	@Test
 	void deletesAGitHubGrantAsTheOAuthApp() throws Exception {
 		server.enqueue(new MockResponse.Builder().code(204).build());
-		endpoint.deleteGitHubGrant(server.url("/api/v3"), client("gh-secret", ClientAuth.POST, false), "gho_token");
+		endpoint.deleteAppGrant(server.url("/api/v3"), client("gh-secret", ClientAuth.POST, false), "gho_token");
 		RecordedRequest seen = taken();
 		assertEquals("DELETE", seen.getMethod());
 		assertEquals("/api/v3/applications/client-1/grant", seen.getUrl().encodedPath());
@@ -170,9 +180,9 @@ class TokenEndpointTest {
 				seen.getHeaders().get("Authorization"));
 		assertEquals("{\"access_token\":\"gho_token\"}", seen.getBody().utf8());
 		server.enqueue(new MockResponse.Builder().code(404).build());
-		endpoint.deleteGitHubGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "gho_token"); // already gone: fine
+		endpoint.deleteAppGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "gho_token"); // already gone: fine
 		server.enqueue(new MockResponse.Builder().code(422).build());
-		assertThrows(OAuthException.class, () -> endpoint.deleteGitHubGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "t"));
+		assertThrows(OAuthException.class, () -> endpoint.deleteAppGrant(server.url("/"), client("gh-secret", ClientAuth.POST, false), "t"));
 	}
 
 	@Test

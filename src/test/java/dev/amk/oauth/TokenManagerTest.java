@@ -4,8 +4,9 @@ import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.Provider;
 import dev.amk.db.Database;
+import dev.amk.providers.ClientAuth;
+import dev.amk.providers.Providers;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.testing.MutableClock;
 import dev.amk.testing.TestKeychain;
@@ -61,9 +62,9 @@ class TokenManagerTest {
 
 	private Connection connect(TokenSet set) {
 		HttpUrl token = tokenServer.url("/token");
-		OAuthDetails details = new OAuthDetails(tokenServer.url("/authorize"), token, null, null, "client", null, OAuthDetails.ClientAuth.POST,
+		OAuthDetails details = new OAuthDetails(tokenServer.url("/authorize"), token, null, null, "client", null, ClientAuth.POST,
 				List.of("read"), null, null, set.expiresAt(), OAuthDetails.Status.CONNECTED, null);
-		return connections.addOAuth(new ConnectionService.NewOAuthConnection("svc", Provider.OAUTH, "https://api.example.com", details),
+		return connections.addOAuth(new ConnectionService.NewOAuthConnection("svc", Providers.OAUTH, "https://api.example.com", details),
 				set.toJson(), null);
 	}
 

@@ -3,8 +3,9 @@ package dev.amk.proxy;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService.NewConnection;
-import dev.amk.connections.Injection;
-import dev.amk.connections.Provider;
+import dev.amk.providers.Injection;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.secrets.SecretStore;
 import dev.amk.testing.TestKeychain;
@@ -82,7 +83,7 @@ class ConnectionTesterTest {
 		return upstream.url("/").toString();
 	}
 
-	private static NewConnection draft(Provider provider, String baseUrl) {
+	private static NewConnection draft(ProviderSpec provider, String baseUrl) {
 		return new NewConnection("probe", provider, baseUrl, null);
 	}
 
@@ -100,12 +101,13 @@ class ConnectionTesterTest {
 
 	@ParameterizedTest(name = "{0}: GET {1} with {2}")
 	@CsvSource({
-			"OPENAI,    /v1/models,     Authorization,  Bearer " + SECRET,
-			"ANTHROPIC, /v1/models,     x-api-key,      " + SECRET,
-			"GEMINI,    /v1beta/models, x-goog-api-key, " + SECRET,
-			"GITHUB,    /user,          Authorization,  Bearer " + SECRET})
+			"openai,    /v1/models,     Authorization,  Bearer " + SECRET,
+			"anthropic, /v1/models,     x-api-key,      " + SECRET,
+			"gemini,    /v1beta/models, x-goog-api-key, " + SECRET,
+			"github,    /user,          Authorization,  Bearer " + SECRET})
 	@DisplayName("each provider is probed with one GET on its cheap path, the key put in as the proxy puts it")
-	void probesEachProvider(Provider provider, String path, String header, String value) throws Exception {
+	void probesEachProvider(String providerId, String path, String header, String value) throws Exception {
+		ProviderSpec provider = Providers.byId(providerId);
 		answer(200);
 		ConnectionTester.Result result = tester.test(draft(provider, base()), SECRET);
 
@@ -115,7 +117,7 @@ class ConnectionTesterTest {
 		assertEquals(path, seen.getUrl().encodedPath());
 		assertNull(seen.getUrl().query());
 		assertEquals(value, seen.getHeaders().get(header));
-		assertEquals(provider == Provider.ANTHROPIC ? "2023-06-01" : null, seen.getHeaders().get("anthropic-version"));
+		assertEquals(provider == Providers.ANTHROPIC ? "2023-06-01" : null, seen.getHeaders().get("anthropic-version"));
 		for (String other : new String[] {"Authorization", "x-api-key", "x-goog-api-key"}) {
 			if (!other.equalsIgnoreCase(header)) {
 				assertNull(seen.getHeaders().get(other), other + " must not be sent");
@@ -128,7 +130,7 @@ class ConnectionTesterTest {
 	@DisplayName("a base URL with a path keeps it: the probe path is appended, as the proxy appends an agent's path")
 	void keepsTheBasePath() throws Exception {
 		answer(200);
-		tester.test(draft(Provider.OPENAI, upstream.url("/openai-gateway/").toString()), SECRET);
+		tester.test(draft(Providers.OPENAI, upstream.url("/openai-gateway/").toString()), SECRET);
 		assertEquals("/openai-gateway/v1/models", onlyRequest().getUrl().encodedPath());
 	}
 
@@ -136,7 +138,7 @@ class ConnectionTesterTest {
 	@DisplayName("a custom API is probed with GET on its base URL, with the configured header")
 	void customHeader() throws Exception {
 		answer(200);
-		ConnectionTester.Result result = tester.test(new NewConnection("probe", Provider.CUSTOM, upstream.url("/api/v2").toString(),
+		ConnectionTester.Result result = tester.test(new NewConnection("probe", Providers.CUSTOM, upstream.url("/api/v2").toString(),
 				new Injection.Header("X-Api-Token", "Token {secret}")), SECRET);
 
 		assertEquals(ConnectionTester.Outcome.OK, result.outcome());
@@ -151,10 +153,10 @@ class ConnectionTesterTest {
 	void queryAndBasic() throws Exception {
 		answer(200);
 		answer(200);
-		tester.test(new NewConnection("q", Provider.CUSTOM, base(), new Injection.Query("api_key")), SECRET);
+		tester.test(new NewConnection("q", Providers.CUSTOM, base(), new Injection.Query("api_key")), SECRET);
 		assertEquals(SECRET, upstream.takeRequest(5, TimeUnit.SECONDS).getUrl().queryParameter("api_key"));
 
-		tester.test(new NewConnection("b", Provider.CUSTOM, base(), new Injection.Basic("svc")), SECRET);
+		tester.test(new NewConnection("b", Providers.CUSTOM, base(), new Injection.Basic("svc")), SECRET);
 		assertEquals("Basic " + Base64.getEncoder().encodeToString(("svc:" + SECRET).getBytes()),
 				upstream.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"));
 		assertEquals(2, upstream.getRequestCount());
@@ -169,7 +171,7 @@ class ConnectionTesterTest {
 	@DisplayName("the upstream's status becomes an outcome, with a message that names it and never the key")
 	void statusMapping(int status, ConnectionTester.Outcome expected) throws Exception {
 		answer(status);
-		ConnectionTester.Result result = tester.test(draft(Provider.OPENAI, base()), SECRET);
+		ConnectionTester.Result result = tester.test(draft(Providers.OPENAI, base()), SECRET);
 
 		assertEquals(expected, result.outcome(), result.message());
 		assertEquals(status, result.status());
@@ -189,7 +191,7 @@ class ConnectionTesterTest {
 			elsewhere.start();
 			upstream.enqueue(new MockResponse.Builder().code(status).setHeader("Location", elsewhere.url("/steal").toString()).build());
 			// x-api-key is not stripped by OkHttp on a cross-host redirect (Authorization is): the stricter case.
-			ConnectionTester.Result result = tester.test(draft(Provider.ANTHROPIC, base()), SECRET);
+			ConnectionTester.Result result = tester.test(draft(Providers.ANTHROPIC, base()), SECRET);
 
 			assertEquals(ConnectionTester.Outcome.UNEXPECTED_STATUS, result.outcome());
 			assertEquals(status, result.status());
@@ -208,7 +210,7 @@ class ConnectionTesterTest {
 		try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			closedPort = s.getLocalPort();
 		}
-		ConnectionTester.Result result = tester.test(draft(Provider.OPENAI, "http://127.0.0.1:" + closedPort), SECRET);
+		ConnectionTester.Result result = tester.test(draft(Providers.OPENAI, "http://127.0.0.1:" + closedPort), SECRET);
 
 		assertEquals(ConnectionTester.Outcome.UNREACHABLE, result.outcome());
 		assertEquals(0, result.status());
@@ -222,7 +224,7 @@ class ConnectionTesterTest {
 		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 				ConnectionTester quick = new ConnectionTester(NO_KEYCHAIN, Duration.ofMillis(300))) {
 			long started = System.nanoTime();
-			ConnectionTester.Result result = quick.test(draft(Provider.GITHUB, "http://127.0.0.1:" + silent.getLocalPort()), SECRET);
+			ConnectionTester.Result result = quick.test(draft(Providers.GITHUB, "http://127.0.0.1:" + silent.getLocalPort()), SECRET);
 			long tookMs = (System.nanoTime() - started) / 1_000_000;
 
 			assertEquals(ConnectionTester.Outcome.TIMEOUT, result.outcome(), result.message());
@@ -242,7 +244,7 @@ class ConnectionTesterTest {
 	@ValueSource(strings = {"sk-line\nbreak-SECRET", "sk-ключ-SECRET", "sk-nul\u0000-SECRET", ""})
 	@DisplayName("a key that cannot go in a header is refused before any request, without quoting it")
 	void unsendableKeys(String key) {
-		AmkException e = assertThrows(AmkException.class, () -> tester.test(draft(Provider.ANTHROPIC, base()), key));
+		AmkException e = assertThrows(AmkException.class, () -> tester.test(draft(Providers.ANTHROPIC, base()), key));
 		assertEquals("invalid_argument", e.type());
 		assertTrue(key.isEmpty() || !e.getMessage().contains(key), e.getMessage());
 		assertEquals(0, upstream.getRequestCount());
@@ -251,7 +253,7 @@ class ConnectionTesterTest {
 	@Test
 	@DisplayName("a key pasted into the base URL field is not echoed by the validation message")
 	void keyInTheWrongField() {
-		AmkException e = assertThrows(AmkException.class, () -> tester.test(draft(Provider.OPENAI, "not a url " + SECRET), SECRET));
+		AmkException e = assertThrows(AmkException.class, () -> tester.test(draft(Providers.OPENAI, "not a url " + SECRET), SECRET));
 		assertFalse(e.getMessage().contains(SECRET), e.getMessage());
 		assertTrue(e.getMessage().contains("is not an http(s) URL"), e.getMessage());
 	}
@@ -259,10 +261,10 @@ class ConnectionTesterTest {
 	@Test
 	@DisplayName("drafts are validated as the service validates them: a custom API needs a base URL; plain http only to this machine")
 	void validation() {
-		AmkException custom = assertThrows(AmkException.class, () -> tester.test(draft(Provider.CUSTOM, null),
+		AmkException custom = assertThrows(AmkException.class, () -> tester.test(draft(Providers.CUSTOM, null),
 				SECRET));
 		assertTrue(custom.getMessage().startsWith("A custom connection needs a base URL"), custom.getMessage());
-		AmkException plain = assertThrows(AmkException.class, () -> tester.test(draft(Provider.OPENAI, "http://api.example.com"), SECRET));
+		AmkException plain = assertThrows(AmkException.class, () -> tester.test(draft(Providers.OPENAI, "http://api.example.com"), SECRET));
 		assertTrue(plain.getMessage().startsWith("Refusing to send a real credential over plain http"), plain.getMessage());
 		assertEquals(0, upstream.getRequestCount());
 	}
@@ -276,7 +278,7 @@ class ConnectionTesterTest {
 				ConnectionTester withKeychain = new ConnectionTester(keychain)) {
 			keychain.put(ref, SECRET);
 			try {
-				Connection saved = new Connection(1, "openai", Provider.OPENAI, HttpUrl.get(base()), Provider.OPENAI.defaultInjection(), ref,
+				Connection saved = new Connection(1, "openai", Providers.OPENAI, HttpUrl.get(base()), Providers.OPENAI.defaultInjection(), ref,
 						Instant.now());
 				answer(401);
 				ConnectionTester.Result refused = withKeychain.test(saved);
@@ -284,7 +286,7 @@ class ConnectionTesterTest {
 				assertEquals("Bearer " + SECRET, onlyRequest().getHeaders().get("Authorization"));
 				assertFalse(refused.message().contains(SECRET));
 
-				Connection lost = new Connection(2, "gone", Provider.OPENAI, HttpUrl.get(base()), Provider.OPENAI.defaultInjection(),
+				Connection lost = new Connection(2, "gone", Providers.OPENAI, HttpUrl.get(base()), Providers.OPENAI.defaultInjection(),
 						"connection/" + UUID.randomUUID(), Instant.now());
 				ConnectionTester.Result missing = withKeychain.test(lost);
 				assertEquals(ConnectionTester.Outcome.SECRET_UNAVAILABLE, missing.outcome());

@@ -8,7 +8,7 @@ import dev.amk.agents.AgentKey;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.connections.CredentialSource;
-import dev.amk.connections.Injection;
+import dev.amk.providers.Injection;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;

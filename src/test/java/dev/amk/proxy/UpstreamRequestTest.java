@@ -2,7 +2,7 @@ package dev.amk.proxy;
 
 import dev.amk.agents.AgentKey;
 import dev.amk.connections.Connection;
-import dev.amk.connections.Injection;
+import dev.amk.providers.Injection;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import org.eclipse.jetty.http.HttpFields;

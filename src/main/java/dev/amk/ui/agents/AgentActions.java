@@ -7,7 +7,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
-import dev.amk.connections.SetupSnippet;
+import dev.amk.providers.SetupSnippet;
 import dev.amk.proxy.ProxySettings;
 import dev.amk.ui.common.OffFxThread;
 

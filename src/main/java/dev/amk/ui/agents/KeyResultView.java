@@ -4,7 +4,7 @@ import dev.amk.agents.Agent;
 import dev.amk.agents.AgentService;
 import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
-import dev.amk.connections.SetupSnippet;
+import dev.amk.providers.SetupSnippet;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;

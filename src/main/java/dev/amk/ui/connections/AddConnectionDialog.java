@@ -3,8 +3,9 @@ package dev.amk.ui.connections;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
-import dev.amk.connections.Injection;
-import dev.amk.connections.Provider;
+import dev.amk.providers.Injection;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -42,7 +43,7 @@ public final class AddConnectionDialog {
 	private final ConnectionsModel model;
 	private final Consumer<Connection> onSaved;
 	private final Stage stage = new Stage();
-	private final ComboBox<Provider> provider = new ComboBox<>();
+	private final ComboBox<ProviderSpec> provider = new ComboBox<>();
 	private final TextField name = new TextField();
 	private final PasswordField secret = new PasswordField();
 	private final TextField baseUrl = new TextField();
@@ -64,7 +65,7 @@ public final class AddConnectionDialog {
 		this.onSaved = onSaved;
 
 		// Google and generic OAuth APIs take only tokens the broker must refresh: they have their own Connect buttons.
-		provider.getItems().setAll(java.util.Arrays.stream(Provider.values()).filter(Provider::takesApiKey).toList());
+		provider.getItems().setAll(Providers.withApiKeys());
 		provider.setId("provider");
 		provider.setAccessibleText("Provider");
 		provider.setCellFactory(v -> new ProviderCell());
@@ -123,7 +124,7 @@ public final class AddConnectionDialog {
 		Label formatHint = hint("{secret} stands for the key, for example Bearer {secret}. For a query parameter or HTTP Basic,"
 				+ " use 'amk connection add' on the command line.");
 		for (Node customOnly : new Node[] {headerRow, formatRow, formatHint}) {
-			customOnly.visibleProperty().bind(provider.valueProperty().isEqualTo(Provider.CUSTOM));
+			customOnly.visibleProperty().bind(provider.valueProperty().map(p -> p.defaultInjection() == null).orElse(false));
 			customOnly.managedProperty().bind(customOnly.visibleProperty());
 		}
 
@@ -132,12 +133,12 @@ public final class AddConnectionDialog {
 				name.setText(chosen.id());
 				suggestedName = chosen.id();
 			}
-			boolean custom = chosen == Provider.CUSTOM;
+			boolean custom = chosen.defaultBaseUrl() == null;
 			baseUrl.setPromptText(custom ? "required: https://api.example.com/v1" : chosen.defaultBaseUrl());
 			baseHint.setText(custom ? "The root of the API. Plain http only for a service on this machine."
 					: "Leave empty for " + chosen.defaultBaseUrl() + "; give another address for a proxy, Azure or a self-hosted endpoint.");
 		});
-		provider.setValue(Provider.OPENAI);
+		provider.setValue(Providers.withApiKeys().getFirst());
 		for (javafx.beans.Observable field : java.util.List.<javafx.beans.Observable>of(provider.valueProperty(), name.textProperty(),
 				secret.textProperty(), baseUrl.textProperty(), headerName.textProperty(), headerFormat.textProperty())) {
 			field.addListener(o -> {
@@ -251,15 +252,15 @@ public final class AddConnectionDialog {
 	 * command-line flags; everything else is left to the service, whose messages are shown as they are.
 	 */
 	private ConnectionService.NewConnection draft() {
-		Provider p = provider.getValue();
+		ProviderSpec p = provider.getValue();
 		if (secret.getText().isEmpty()) {
 			throw AmkException.invalid("Paste the API key first.");
 		}
 		String base = baseUrl.getText().strip();
-		if (p == Provider.CUSTOM && base.isEmpty()) {
+		if (p.defaultBaseUrl() == null && base.isEmpty()) {
 			throw AmkException.invalid("A custom connection needs a base URL: the root of the API, for example https://api.example.com/v1.");
 		}
-		Injection injection = p == Provider.CUSTOM ? new Injection.Header(headerName.getText().strip(), headerFormat.getText().strip()) : null;
+		Injection injection = p.defaultInjection() == null ? new Injection.Header(headerName.getText().strip(), headerFormat.getText().strip()) : null;
 		return new ConnectionService.NewConnection(name.getText().strip(), p, base.isEmpty() ? null : base, injection);
 	}
 
@@ -270,9 +271,9 @@ public final class AddConnectionDialog {
 
 
 	/** Shows a provider by its display name, such as "Google Gemini". */
-	private static final class ProviderCell extends ListCell<Provider> {
+	private static final class ProviderCell extends ListCell<ProviderSpec> {
 		@Override
-		protected void updateItem(Provider p, boolean empty) {
+		protected void updateItem(ProviderSpec p, boolean empty) {
 			super.updateItem(p, empty);
 			setText(empty || p == null ? null : p.displayName());
 			setAccessibleText(empty || p == null ? null : p.displayName());

@@ -3,10 +3,10 @@ package dev.amk.ui.connections;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.Provider;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProfile;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
+import dev.amk.providers.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
 import dev.amk.ui.connections.OAuthSignIn.Phase;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -64,8 +64,10 @@ public final class ConnectOAuthDialog {
 
 	private final ConnectionsModel model;
 	private final OAuthProfile profile;
-	private final Provider provider;
+	private final ProviderSpec provider;
 	private final Connection existing;
+	/** Every endpoint comes from the person (the generic provider): the fields are required and always shown. */
+	private final boolean generic;
 	private final OAuthSignIn signIn;
 	private final Stage stage = new Stage();
 	private final TextField name = new TextField();
@@ -90,7 +92,7 @@ public final class ConnectOAuthDialog {
 		this.provider = profile.provider();
 		this.existing = reconnect == null ? null : model.connection(reconnect.name());
 		this.signIn = model.newSignIn();
-		boolean generic = provider == Provider.OAUTH;
+		this.generic = profile.endpointsFromPerson();
 		String who = generic ? "an OAuth 2.0 API" : provider.displayName();
 		OAuthDetails old = existing == null ? null : existing.oauth();
 
@@ -134,7 +136,7 @@ public final class ConnectOAuthDialog {
 			}
 			scopeArea.getChildren().add(row("Scopes", scopes));
 		} else {
-			List<String> asked = old != null ? old.scopesRequested() : profile.defaultScopes();
+			List<String> asked = old != null ? old.scopesRequested() : profile.initialScopes();
 			Label fixed = new Label(asked.isEmpty() ? "what you choose on " + who + "'s approval page" : String.join(", ", asked));
 			fixed.setId("oauth-fixed-scopes");
 			fixed.setWrapText(true);
@@ -165,9 +167,7 @@ public final class ConnectOAuthDialog {
 
 		device.setId("oauth-device");
 		device.setAccessibleText("Sign in with a code instead: " + who + " shows a page where you type a short code; no redirect to this computer");
-		Label deviceHint = hint(provider == Provider.GITHUB
-				? "For when the browser cannot reach this computer. Turn on \"Enable Device Flow\" in the OAuth app's settings first."
-				: "For when the browser cannot reach this computer.");
+		Label deviceHint = hint("For when the browser cannot reach this computer." + (profile.deviceNote() == null ? "" : " " + profile.deviceNote()));
 		boolean deviceOffered = profile.supportsDeviceFlow();
 		for (Node n : new Node[] {device, deviceHint}) {
 			n.setVisible(deviceOffered);
@@ -436,7 +436,7 @@ public final class ConnectOAuthDialog {
 	 * else is left to {@link OAuthConnector#prepare}, whose messages are shown as they are.
 	 */
 	private OAuthConnector.Request request() {
-		if (provider == Provider.OAUTH && existing == null) {
+		if (generic && existing == null) {
 			if (authorizeUrl.getText().isBlank() || tokenUrl.getText().isBlank()) {
 				throw AmkException.invalid("Fill in the authorize URL and the token URL: the API's OAuth documentation lists both.");
 			}
@@ -458,11 +458,11 @@ public final class ConnectOAuthDialog {
 			if (existing != null) { // scopes the connection had that no checkbox stands for (given on the command line) stay
 				List<String> offered = profile.scopeChoices().stream().flatMap(c -> c.scopes().stream()).toList();
 				existing.oauth().scopesRequested().stream()
-						.filter(s -> !offered.contains(s) && !profile.defaultScopes().contains(s))
+						.filter(s -> !offered.contains(s) && !profile.requiredScopes().contains(s) && !profile.defaultScopes().contains(s))
 						.forEach(chosen::add);
 			}
 			asked = new ArrayList<>(chosen);
-		} else if (provider == Provider.OAUTH) {
+		} else if (generic) {
 			asked = List.of(scopes.getText().strip().split("[\\s,]+")).stream().filter(s -> !s.isEmpty()).toList();
 		}
 		String secret = clientSecret.getText();

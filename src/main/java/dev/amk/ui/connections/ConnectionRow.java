@@ -1,6 +1,6 @@
 package dev.amk.ui.connections;
 
-import dev.amk.connections.Provider;
+import dev.amk.providers.ProviderSpec;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -17,7 +17,7 @@ public final class ConnectionRow {
 	static final String NOT_TESTED = "Not tested";
 
 	private final long id;
-	private final Provider kind;
+	private final ProviderSpec kind;
 	private final boolean oauth;
 	private final StringProperty name = new SimpleStringProperty();
 	private final StringProperty provider = new SimpleStringProperty();
@@ -33,7 +33,7 @@ public final class ConnectionRow {
 	/** The keychain item behind the row; when it changes (a new secret), an earlier test result no longer holds. */
 	String secretRef;
 
-	ConnectionRow(long id, Provider provider, boolean oauth) {
+	ConnectionRow(long id, ProviderSpec provider, boolean oauth) {
 		this.id = id;
 		this.kind = provider;
 		this.oauth = oauth;
@@ -44,7 +44,7 @@ public final class ConnectionRow {
 	}
 
 	/** The provider; a connection never changes it. */
-	public Provider provider() {
+	public ProviderSpec provider() {
 		return kind;
 	}
 

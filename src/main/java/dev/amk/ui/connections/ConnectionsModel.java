@@ -6,9 +6,9 @@ import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.Provider;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
+import dev.amk.providers.ProviderSpec;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.ui.common.FxBatcher;
 import dev.amk.ui.common.OffFxThread;
@@ -145,7 +145,7 @@ public final class ConnectionsModel {
 	}
 
 	/** The name a new connection of {@code provider} gets unless the person types another: its id, then id-2, id-3… */
-	public String suggestName(Provider provider) {
+	public String suggestName(ProviderSpec provider) {
 		AccessSnapshot snapshot = registry.current();
 		String base = provider.id();
 		if (snapshot.connection(base) == null) {
@@ -159,7 +159,7 @@ public final class ConnectionsModel {
 	}
 
 	/** The client id an existing OAuth connection of {@code provider} signed in with, to offer again; null if none. */
-	public String knownClientId(Provider provider) {
+	public String knownClientId(ProviderSpec provider) {
 		return registry.current().connections().stream()
 				.filter(c -> c.provider() == provider && c.isOAuth())
 				.map(c -> c.oauth().clientId())

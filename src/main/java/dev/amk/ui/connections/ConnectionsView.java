@@ -1,10 +1,10 @@
 package dev.amk.ui.connections;
 
-import dev.amk.connections.Provider;
 import dev.amk.connections.TokenRevoker;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProfile;
-import dev.amk.oauth.OAuthProviders;
+import dev.amk.providers.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.InvalidationListener;
@@ -89,12 +89,13 @@ public final class ConnectionsView extends BorderPane {
 		Label signInWith = new Label("or sign in:");
 		signInWith.getStyleClass().add("secondary");
 		oauthButtons.getChildren().add(signInWith);
-		for (OAuthProfile profile : OAuthProviders.all()) {
-			boolean generic = profile.provider() == Provider.OAUTH;
-			Button connect = new Button(generic ? "Other OAuth…" : profile.provider().displayName());
-			connect.setId("connect-" + profile.provider().id());
+		for (ProviderSpec provider : Providers.withOAuth()) {
+			OAuthProfile profile = Providers.oauthOf(provider);
+			boolean generic = profile.endpointsFromPerson();
+			Button connect = new Button(generic ? "Other OAuth…" : provider.displayName());
+			connect.setId("connect-" + provider.id());
 			connect.setAccessibleText(generic ? "Connect another API that signs in with OAuth 2.0"
-					: "Connect " + profile.provider().displayName() + ": sign in with OAuth in your browser");
+					: "Connect " + provider.displayName() + ": sign in with OAuth in your browser");
 			connect.setOnAction(e -> openConnectDialog(profile, null));
 			oauthButtons.getChildren().add(connect);
 		}
@@ -179,7 +180,7 @@ public final class ConnectionsView extends BorderPane {
 			return;
 		}
 		table.getSelectionModel().select(row);
-		openConnectDialog(OAuthProviders.of(row.provider()), row);
+		openConnectDialog(Providers.oauthOf(row.provider()), row);
 	}
 
 	private void connected(OAuthConnector.Connected connected, boolean reconnected) {

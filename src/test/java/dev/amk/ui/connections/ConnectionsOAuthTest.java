@@ -2,12 +2,12 @@ package dev.amk.ui.connections;
 
 import dev.amk.activity.ActivityTracker;
 import dev.amk.connections.Connection;
-import dev.amk.connections.Provider;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProfile;
-import dev.amk.oauth.OAuthProviders;
 import dev.amk.oauth.TokenSet;
+import dev.amk.providers.OAuthProfile;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.testing.BrokerFixture;
@@ -136,8 +136,8 @@ class ConnectionsOAuthTest {
 	}
 
 	/** Every provider at the fake server's addresses; the API base URL is given in the dialog, as for GitHub Enterprise. */
-	private OAuthProfile atFake(Provider provider) {
-		return OAuthProviders.of(provider).at(fake.authorizeUrl(), fake.tokenUrl(), fake.deviceAuthorizationUrl(), fake.revokeUrl());
+	private OAuthProfile atFake(ProviderSpec provider) {
+		return Providers.oauthOf(provider).at(fake.authorizeUrl(), fake.tokenUrl(), fake.deviceAuthorizationUrl(), fake.revokeUrl());
 	}
 
 	@AfterEach
@@ -186,7 +186,7 @@ class ConnectionsOAuthTest {
 
 	/** Signs in without the dialog, as the CLI would: for tests about what happens to a connection afterwards. */
 	private Connection connectDirectly(String name) throws Exception {
-		OAuthConnector.Connected c = background.submit(() -> connector.prepare(new OAuthConnector.Request(name, Provider.GITHUB, CLIENT_ID,
+		OAuthConnector.Connected c = background.submit(() -> connector.prepare(new OAuthConnector.Request(name, Providers.GITHUB, CLIENT_ID,
 				CLIENT_SECRET, null, null, null, null, null, fake.apiBaseUrl(), false, true, false)).run(new OAuthConnector.Progress() {
 		})).get(15, TimeUnit.SECONDS);
 		broker.awaitRegistry(s -> s.connection(name) != null);

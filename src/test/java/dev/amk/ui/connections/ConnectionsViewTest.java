@@ -5,6 +5,8 @@ import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
 import dev.amk.proxy.ConnectionTester;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.testing.BrokerFixture;
@@ -56,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.amk.testing.FxScreen;
+import javafx.scene.control.ComboBox;
 import static dev.amk.testing.FxScreen.find;
 import static dev.amk.testing.FxScreen.onScreen;
 import static dev.amk.testing.FxScreen.typeInto;
@@ -192,6 +195,21 @@ class ConnectionsViewTest {
 				.filter(n -> n instanceof Button).map(n -> ((Button) n).getText()).toList());
 		assertEquals("Connect GitHub: sign in with OAuth in your browser", find(robot, "#connect-github", Button.class).getAccessibleText());
 		assertEquals("API key", find(robot, "#account-github", Label.class).getText(), "an API-key row says so where OAuth rows name the account");
+	}
+
+	@Test
+	@DisplayName("every provider of the catalogue is offered: those that take a key in the Add dialog's picker, the others as Connect buttons")
+	void everyProviderIsOffered(FxRobot robot) {
+		openAddDialog(robot);
+		@SuppressWarnings("unchecked")
+		ComboBox<ProviderSpec> picker = find(robot, "#provider", ComboBox.class);
+		assertEquals(Providers.withApiKeys(), picker.getItems());
+		for (ProviderSpec p : Providers.all()) {
+			boolean picked = picker.getItems().contains(p);
+			boolean button = robot.lookup("#connect-" + p.id()).tryQuery().isPresent();
+			assertTrue(picked || button, p.id() + " can be connected from the app");
+			assertEquals(p.oauth().isPresent(), button, p.id() + ": a Connect button exactly for the OAuth providers");
+		}
 	}
 
 	@Test

@@ -85,10 +85,10 @@ class DesktopAppTest {
 	@DisplayName("an OAuth connection that loses its sign-in raises one notice saying how to fix it")
 	void reconnectNotice() {
 		var details = new dev.amk.connections.OAuthDetails(null, okhttp3.HttpUrl.get("https://github.com/login/oauth/access_token"), null, null,
-				"id", null, dev.amk.connections.OAuthDetails.ClientAuth.POST, List.of("repo"), null, "octocat", null,
+				"id", null, dev.amk.providers.ClientAuth.POST, List.of("repo"), null, "octocat", null,
 				dev.amk.connections.OAuthDetails.Status.CONNECTED, null);
 		var connection = broker.broker.connections().addOAuth(new dev.amk.connections.ConnectionService.NewOAuthConnection("gh-oauth",
-				dev.amk.connections.Provider.GITHUB, upstream.url("/").toString(), details),
+				dev.amk.providers.Providers.GITHUB, upstream.url("/").toString(), details),
 				new dev.amk.oauth.TokenSet("gho-test", null, null, null).toJson(), null);
 		broker.awaitRegistry(s -> s.connection("gh-oauth") != null);
 		assertTrue(notifications.stream().noneMatch(m -> m.contains("gh-oauth")));

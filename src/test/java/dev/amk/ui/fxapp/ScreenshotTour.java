@@ -1,9 +1,9 @@
 package dev.amk.ui.fxapp;
 
-import dev.amk.connections.Provider;
+import dev.amk.providers.Providers;
 import dev.amk.launcher.DesktopLauncher;
 import dev.amk.oauth.OAuthConnector;
-import dev.amk.oauth.OAuthProviders;
+import dev.amk.providers.Providers;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.testing.FakeAuthorizationServer;
@@ -102,8 +102,8 @@ class ScreenshotTour {
 					});
 					return true;
 				}, java.time.Clock.systemUTC(), OAuthConnector.DEFAULT_TIMEOUT,
-				p -> OAuthProviders.of(p).at(github.authorizeUrl(), github.tokenUrl(), github.deviceAuthorizationUrl(), github.revokeUrl()));
-		atFake.prepare(new OAuthConnector.Request("github", Provider.GITHUB, "Iv1.8a61f9b3a7aba766", null, null, null, null, null, null,
+				p -> Providers.oauthOf(p).at(github.authorizeUrl(), github.tokenUrl(), github.deviceAuthorizationUrl(), github.revokeUrl()));
+		atFake.prepare(new OAuthConnector.Request("github", Providers.GITHUB, "Iv1.8a61f9b3a7aba766", null, null, null, null, null, null,
 				github.apiBaseUrl(), false, true, false)).run(new OAuthConnector.Progress() {
 		});
 		broker.awaitRegistry(s -> s.connection("github") != null);

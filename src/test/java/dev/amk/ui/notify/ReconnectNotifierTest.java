@@ -3,7 +3,8 @@ package dev.amk.ui.notify;
 import dev.amk.access.AccessSnapshot;
 import dev.amk.connections.Connection;
 import dev.amk.connections.OAuthDetails;
-import dev.amk.connections.Provider;
+import dev.amk.providers.ClientAuth;
+import dev.amk.providers.Providers;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +25,8 @@ class ReconnectNotifierTest {
 
 	private static Connection github(String name, OAuthDetails.Status status) {
 		OAuthDetails oauth = new OAuthDetails(null, HttpUrl.get("https://github.com/login/oauth/access_token"), null, null, "id", null,
-				OAuthDetails.ClientAuth.POST, List.of("repo"), null, "octocat", null, status, null);
-		return new Connection(1, name, Provider.GITHUB, HttpUrl.get("https://api.github.com"), Provider.GITHUB.defaultInjection(), "ref-" + name,
+				ClientAuth.POST, List.of("repo"), null, "octocat", null, status, null);
+		return new Connection(1, name, Providers.GITHUB, HttpUrl.get("https://api.github.com"), Providers.GITHUB.defaultInjection(), "ref-" + name,
 				Instant.EPOCH, oauth);
 	}
 

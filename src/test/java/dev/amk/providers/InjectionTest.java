@@ -1,4 +1,4 @@
-package dev.amk.connections;
+package dev.amk.providers;
 
 import dev.amk.common.AmkException;
 import org.junit.jupiter.api.DisplayName;
@@ -10,14 +10,10 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,53 +163,6 @@ class InjectionTest {
 		@Test
 		void anUnknownKindIsAnError() {
 			assertThrows(IllegalStateException.class, () -> Injection.fromColumns("cookie", "session", null));
-		}
-	}
-
-	@Nested
-	@DisplayName("Provider")
-	class Providers {
-		@ParameterizedTest
-		@ValueSource(strings = {"openai", "OpenAI", "OPENAI", "anthropic", "Gemini", "github", "CUSTOM"})
-		void fromIdIsCaseInsensitive(String id) {
-			Provider p = Provider.fromId(id);
-			assertEquals(id.toLowerCase(Locale.ROOT), p.id());
-		}
-
-		@Test
-		void everyProviderIsFoundByItsId() {
-			for (Provider p : Provider.values()) {
-				assertSame(p, Provider.fromId(p.id()));
-			}
-		}
-
-		@ParameterizedTest
-		@ValueSource(strings = {"azure", "", "open ai", "openai2"})
-		void anUnknownIdListsTheChoices(String id) {
-			AmkException e = assertThrows(AmkException.class, () -> Provider.fromId(id));
-			assertEquals("invalid_argument", e.type());
-			assertTrue(e.getMessage().contains("'" + id + "'"), e.getMessage());
-			List<String> ids = Arrays.stream(Provider.values()).map(Provider::id).toList();
-			assertTrue(e.getMessage().contains(String.join(", ", ids)), e.getMessage());
-			assertTrue(ids.containsAll(List.of("openai", "anthropic", "gemini", "github", "custom")));
-		}
-
-		@Test
-		void knownProvidersHaveValidDefaults() {
-			for (Provider p : Provider.values()) {
-				if (p == Provider.CUSTOM) {
-					assertNull(p.defaultBaseUrl());
-					assertNull(p.defaultInjection());
-					continue;
-				}
-				assertTrue(p.defaultInjection() instanceof Injection.Header, p.id());
-				if (p == Provider.OAUTH) {
-					assertNull(p.defaultBaseUrl(), "the generic OAuth provider's API comes from the person");
-					continue;
-				}
-				assertEquals("https", BaseUrls.parse(p.defaultBaseUrl()).scheme(), p.id());
-				assertTrue(p.probePath() == null || p.probePath().startsWith("/"), p.id());
-			}
 		}
 	}
 }

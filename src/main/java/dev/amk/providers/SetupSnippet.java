@@ -1,11 +1,11 @@
-package dev.amk.connections;
+package dev.amk.providers;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One ready-to-paste block that points one kind of agent (an SDK, a CLI, curl) at the broker: environment
- * variables to export, then any code. {@link Provider#setupSnippets} builds them, so the CLI's setup lines and
+ * variables to export, then any code. {@link ProviderSpec#setupSnippets} builds them, so the CLI's setup lines and
  * the app's result screen come from the same place.
  *
  * <p>Snippets hold an agent key: build them only to show them once, never log them.

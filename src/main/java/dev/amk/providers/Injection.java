@@ -1,4 +1,4 @@
-package dev.amk.connections;
+package dev.amk.providers;
 
 import dev.amk.common.AmkException;
 
