@@ -1,6 +1,7 @@
 package dev.amk.ui.fxapp;
 
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.Teardown;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
@@ -38,9 +39,8 @@ class DesktopAppConnectionsTest {
 	}
 
 	@AfterEach
-	void stop() {
-		app.stop();
-		broker.close();
+	void stop() throws Exception {
+		Teardown.closeAll(app == null ? null : app::stop, broker);
 	}
 
 	@Test
