@@ -19,7 +19,7 @@ import java.util.UUID;
  * run instead of skipping, so that CI can never go green without having exercised it.
  */
 public final class TestKeychain {
-	public static final String REQUIRE_VARIABLE = "AMK_REQUIRE_KEYRING";
+	private static final String REQUIRE_VARIABLE = "AMK_REQUIRE_KEYRING";
 
 	private TestKeychain() {
 	}
@@ -27,11 +27,6 @@ public final class TestKeychain {
 	/** Asked once per test JVM, and only when a test needs the keychain: a locked keyring may take seconds to say no. */
 	private static final class Probe {
 		static final String PROBLEM = probe();
-	}
-
-	/** Whether a real keychain answers here: an unlocked Secret Service on Linux, the Keychain on macOS. */
-	public static boolean available() {
-		return Probe.PROBLEM == null;
 	}
 
 	/** Skips (or, with {@code AMK_REQUIRE_KEYRING=1}, fails) when no real keychain is reachable. */
