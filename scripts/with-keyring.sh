@@ -3,6 +3,13 @@
 # so that tests and demos on Linux use a real keychain without touching the user's own.
 # Usage: scripts/with-keyring.sh COMMAND [ARG…]
 set -euo pipefail
+for tool in dbus-run-session gnome-keyring-daemon dbus-send; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "error: $0 needs $tool: install it with 'sudo apt-get install dbus gnome-keyring' (scripts/test.sh does)," \
+      "or run the tests that need no keychain with 'scripts/test.sh --fast'." >&2
+    exit 1
+  }
+done
 if [ -z "${AMK_KEYRING_INNER:-}" ]; then
   export AMK_KEYRING_INNER=1
   exec dbus-run-session -- "$0" "$@"

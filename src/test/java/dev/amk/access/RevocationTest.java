@@ -3,6 +3,7 @@ package dev.amk.access;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.MutableClock;
 import dev.amk.testing.StreamingUpstream;
+import dev.amk.testing.Teardown;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -50,8 +51,7 @@ class RevocationTest {
 
 	@AfterEach
 	void stop() throws Exception {
-		broker.close();
-		upstream.close();
+		Teardown.closeAll(broker, upstream);
 	}
 
 	private HttpResponse<String> call(String agentKey) {

@@ -4,9 +4,9 @@ import dev.amk.common.Json;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.db.Database;
-import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.SecretStore;
 import dev.amk.testing.BrokerFixture;
-import dev.amk.testing.TestKeychain;
+import dev.amk.testing.Teardown;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -25,24 +25,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The contract's command line, run in-process against a real data folder and the real keychain. */
+/** The contract's command line, run in-process against a real data folder and the broker fixture's in-memory keychain. */
 class CliTest {
 	@TempDir
 	Path home;
 
 	BrokerFixture broker;
-	KeyringSecretStore keychain;
+	SecretStore keychain;
 
 	@BeforeEach
 	void start() {
 		broker = BrokerFixture.start(home);
-		keychain = TestKeychain.open(broker.service);
+		keychain = broker.secrets;
 	}
 
 	@AfterEach
-	void stop() {
-		broker.close();
-		keychain.close();
+	void stop() throws Exception {
+		Teardown.closeAll(broker);
 	}
 
 	private String storedSecret(String connection) {
@@ -210,7 +209,7 @@ class CliTest {
 				java.nio.charset.StandardCharsets.UTF_8), true);
 		Thread follower = Thread.ofVirtual().start(() -> Cli.run(new String[] {"audit", "--follow", "--json", "--limit", "1"},
 				Map.of("AMK_HOME", home.toString()), java.io.InputStream.nullInputStream(), false, out, new java.io.PrintWriter(java.io.Writer.nullWriter()),
-				java.time.Clock.systemUTC(), () -> TestKeychain.open(broker.service)));
+				java.time.Clock.systemUTC(), () -> broker.secrets));
 		java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(pipe, java.nio.charset.StandardCharsets.UTF_8));
 		try {
 			// The row logged before the follower started arrives first (--limit 1), so no row can slip between.

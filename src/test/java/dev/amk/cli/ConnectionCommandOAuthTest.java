@@ -5,10 +5,10 @@ import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.db.Database;
 import dev.amk.oauth.TokenSet;
-import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.SecretStore;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.FakeAuthorizationServer;
-import dev.amk.testing.TestKeychain;
+import dev.amk.testing.Teardown;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code amk connection connect}, {@code list} and {@code remove} for OAuth, end to end: the real CLI (in-process,
- * reading its stdout line by line while it waits), the real keychain and SQLite, a running broker, and a fake
+ * reading its stdout line by line while it waits), the keychain (in memory) and SQLite, a running broker, and a fake
  * authorization server over real sockets. The "browser" is an HTTP client that follows the provider's redirect to
  * the command's loopback listener.
  */
@@ -63,22 +63,20 @@ class ConnectionCommandOAuthTest {
 	Path home;
 
 	BrokerFixture broker;
-	KeyringSecretStore keychain;
+	SecretStore keychain;
 	FakeAuthorizationServer fake;
 	final OkHttpClient browser = new OkHttpClient.Builder().followRedirects(true).build();
 
 	@BeforeEach
 	void start() {
 		broker = BrokerFixture.start(home);
-		keychain = TestKeychain.open(broker.service);
+		keychain = broker.secrets;
 		fake = FakeAuthorizationServer.start().registerClient(CLIENT_ID, CLIENT_SECRET);
 	}
 
 	@AfterEach
-	void stop() {
-		broker.close();
-		keychain.close();
-		fake.close();
+	void stop() throws Exception {
+		Teardown.closeAll(broker, fake);
 	}
 
 	/** GitHub's profile, pointed at the fake server; {@code extra} adds options, or replaces one of these with its value. */
@@ -487,7 +485,7 @@ class ConnectionCommandOAuthTest {
 				try {
 					r.exit.complete(Cli.run(args.toArray(String[]::new), Map.of("AMK_HOME", broker.home.toString()),
 							stdin, false, new PrintWriter(capture, true),
-							new PrintWriter(r.err, true), Clock.systemUTC(), () -> TestKeychain.open(broker.service)));
+							new PrintWriter(r.err, true), Clock.systemUTC(), () -> broker.secrets));
 				} catch (Throwable t) {
 					r.exit.completeExceptionally(t);
 				}

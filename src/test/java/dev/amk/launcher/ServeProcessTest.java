@@ -2,6 +2,7 @@ package dev.amk.launcher;
 
 import dev.amk.cli.Cli;
 import dev.amk.common.Json;
+import dev.amk.testing.NeedsKeychain;
 import dev.amk.testing.TestKeychain;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -44,7 +45,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code amk serve} as a real process, configured by the CLI as a user would: it proxies, shuts down cleanly
  * on SIGTERM with every audit row written, and afterwards no file in its data folder (databases, WAL files,
  * logs) and nothing it printed contains a real secret or a full agent key.
+ *
+ * <p>The one end-to-end run through the real OS keychain: the CLI here and the {@code serve} process share it
+ * as they do in real life (a process cannot see a test's in-memory store, and {@code amk} deliberately has no
+ * other place to keep secrets).
  */
+@NeedsKeychain
 class ServeProcessTest {
 	@StartStop
 	final MockWebServer upstream = new MockWebServer();
@@ -62,7 +68,6 @@ class ServeProcessTest {
 
 	@BeforeEach
 	void startServe() throws Exception {
-		TestKeychain.require();
 		// The upstream echoes what it was sent, as a careless API might, to prove the echo stays in the response.
 		upstream.setDispatcher(new Dispatcher() {
 			@Override
@@ -105,7 +110,7 @@ class ServeProcessTest {
 
 	@AfterEach
 	void stop() throws Exception {
-		if (serve.isAlive()) {
+		if (serve != null && serve.isAlive()) {
 			serve.destroyForcibly();
 		}
 		cli("", "connection", "remove", "openai");

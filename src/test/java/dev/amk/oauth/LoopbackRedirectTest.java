@@ -1,6 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.testing.Teardown;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -29,8 +30,8 @@ class LoopbackRedirectTest {
 	}
 
 	@AfterEach
-	void close() {
-		listener.close();
+	void close() throws Exception {
+		Teardown.closeAll(listener);
 	}
 
 	private int get(String pathAndQuery) throws Exception {

@@ -12,7 +12,7 @@ import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.FakeAuthorizationServer;
 import dev.amk.testing.HeadlessChromium;
 import dev.amk.testing.MutableClock;
-import dev.amk.testing.TestKeychain;
+import dev.amk.testing.Teardown;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,9 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * OAuth from the sign-in to the agent's request, with every part real: the broker and its proxy over sockets,
- * GNOME Keyring, SQLite files, a local authorization server that also plays the provider's API, and (for the
- * browser step) either an HTTP client that follows redirects the way a browser does, or headless Chromium.
+ * OAuth from the sign-in to the agent's request, with every part real but the keychain (BrokerFixture's in-memory
+ * one): the broker and its proxy over sockets, SQLite files, a local authorization server that also plays the
+ * provider's API, and (for the browser step) either an HTTP client that follows redirects the way a browser
+ * does, or headless Chromium.
  */
 class OAuthEndToEndTest {
 	private static final String CLIENT_ID = "amk-test-client";
@@ -70,15 +71,13 @@ class OAuthEndToEndTest {
 
 	@BeforeEach
 	void start() {
-		TestKeychain.require();
 		provider = FakeAuthorizationServer.start().registerClient(CLIENT_ID, null);
 		broker = BrokerFixture.start(home, clock, Duration.ofSeconds(10), Duration.ofSeconds(10));
 	}
 
 	@AfterEach
-	void stop() {
-		broker.close();
-		provider.close();
+	void stop() throws Exception {
+		Teardown.closeAll(broker, provider);
 	}
 
 	private boolean followLikeABrowser(String url) {

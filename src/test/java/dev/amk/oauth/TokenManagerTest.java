@@ -7,14 +7,12 @@ import dev.amk.connections.OAuthDetails;
 import dev.amk.db.Database;
 import dev.amk.providers.ClientAuth;
 import dev.amk.providers.Providers;
-import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.InMemorySecretStore;
 import dev.amk.testing.MutableClock;
-import dev.amk.testing.TestKeychain;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.HttpUrl;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,24 +38,14 @@ class TokenManagerTest {
 	final MockWebServer tokenServer = new MockWebServer();
 
 	final MutableClock clock = new MutableClock(T0);
-	KeyringSecretStore keychain;
+	final InMemorySecretStore keychain = new InMemorySecretStore();
 	ConnectionService connections;
 	TokenManager tokens;
 
 	@BeforeEach
 	void open() {
-		TestKeychain.require();
-		keychain = TestKeychain.open(TestKeychain.uniqueService());
 		connections = new ConnectionService(Database.openRegistry(home), keychain, clock);
 		tokens = new TokenManager(connections, keychain, new TokenEndpoint(clock), clock);
-	}
-
-	@AfterEach
-	void close() {
-		for (ConnectionService.Listed l : connections.list()) {
-			connections.remove(l.connection().name());
-		}
-		keychain.close();
 	}
 
 	private Connection connect(TokenSet set) {

@@ -6,9 +6,9 @@ import dev.amk.connections.ConnectionService.NewConnection;
 import dev.amk.providers.Injection;
 import dev.amk.providers.ProviderSpec;
 import dev.amk.providers.Providers;
-import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.InMemorySecretStore;
 import dev.amk.secrets.SecretStore;
-import dev.amk.testing.TestKeychain;
+import dev.amk.testing.Teardown;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -74,9 +74,8 @@ class ConnectionTesterTest {
 	}
 
 	@AfterEach
-	void stop() {
-		tester.close();
-		upstream.close();
+	void stop() throws Exception {
+		Teardown.closeAll(tester, upstream);
 	}
 
 	private String base() {
@@ -272,10 +271,9 @@ class ConnectionTesterTest {
 	@Test
 	@DisplayName("a saved connection is tested with the secret the keychain holds; a missing one is reported")
 	void savedConnectionUsesTheKeychain() throws Exception {
-		TestKeychain.require();
 		String ref = "connection/" + UUID.randomUUID();
-		try (KeyringSecretStore keychain = TestKeychain.open(TestKeychain.uniqueService());
-				ConnectionTester withKeychain = new ConnectionTester(keychain)) {
+		InMemorySecretStore keychain = new InMemorySecretStore();
+		try (ConnectionTester withKeychain = new ConnectionTester(keychain)) {
 			keychain.put(ref, SECRET);
 			try {
 				Connection saved = new Connection(1, "openai", Providers.OPENAI, HttpUrl.get(base()), Providers.OPENAI.defaultInjection(), ref,

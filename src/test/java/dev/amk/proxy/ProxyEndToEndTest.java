@@ -1,6 +1,7 @@
 package dev.amk.proxy;
 
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.Teardown;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The proxy end to end: real broker, real keychain, real sockets, a real loopback upstream. Each test
+ * The proxy end to end: real broker, in-memory keychain, real sockets, a real loopback upstream. Each test
  * checks what the upstream actually received, not only what the agent got back.
  */
 class ProxyEndToEndTest {
@@ -51,8 +52,8 @@ class ProxyEndToEndTest {
 	}
 
 	@AfterEach
-	void stop() {
-		broker.close();
+	void stop() throws Exception {
+		Teardown.closeAll(broker);
 	}
 
 	private String upstreamBase() {

@@ -2,6 +2,7 @@ package dev.amk.proxy;
 
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.StreamingUpstream;
+import dev.amk.testing.Teardown;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -52,8 +53,7 @@ class ProxyStreamingTest {
 
 	@AfterEach
 	void stop() throws Exception {
-		broker.close();
-		sse.close();
+		Teardown.closeAll(broker, sse);
 	}
 
 	@Test

@@ -6,7 +6,7 @@ import dev.amk.cli.Cli;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
 import dev.amk.proxy.ProxySettings;
-import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.InMemorySecretStore;
 
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -27,16 +27,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real broker for end-to-end tests: its own data folder, the real keychain (under a service name of its
- * own), the real proxy on an ephemeral loopback port. Configuration goes through the real CLI, in-process
- * but on its own database connections, exactly as a separate {@code amk} process would.
+ * A real broker for end-to-end tests: its own data folder, the real proxy on an ephemeral loopback port, and a
+ * keychain of its own in memory ({@link #secrets}), which the broker and every CLI run share as they share the
+ * OS keychain in real life; the real keychain has its own tests ({@link NeedsKeychain}). Configuration goes
+ * through the real CLI, in-process but on its own database connections, exactly as a separate {@code amk}
+ * process would.
  */
 public final class BrokerFixture implements AutoCloseable {
 	public final Path home;
-	public final String service;
 	public final Clock clock;
 	public final Broker broker;
-	private final KeyringSecretStore brokerKeychain;
+	/** The keychain the broker and the CLI runs share: put, read or delete a secret behind their backs here. */
+	public final InMemorySecretStore secrets = new InMemorySecretStore();
 	public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
 			.connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -47,13 +49,10 @@ public final class BrokerFixture implements AutoCloseable {
 	}
 
 	private BrokerFixture(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
-		TestKeychain.require();
 		this.home = home;
 		this.clock = clock;
-		this.service = TestKeychain.uniqueService();
-		this.brokerKeychain = TestKeychain.open(service);
 		ProxySettings settings = ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2), firstByteTimeout, idleTimeout);
-		this.broker = Broker.start(new Broker.Options(home, brokerKeychain, settings, clock, Duration.ofMillis(20), Duration.ofDays(90)));
+		this.broker = Broker.start(new Broker.Options(home, secrets, settings, clock, Duration.ofMillis(20), Duration.ofDays(90)));
 	}
 
 	public static BrokerFixture start(Path home) {
@@ -77,7 +76,7 @@ public final class BrokerFixture implements AutoCloseable {
 		StringWriter out = new StringWriter();
 		StringWriter err = new StringWriter();
 		int exit = Cli.run(args, Map.of("AMK_HOME", home.toString()), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false,
-				new PrintWriter(out, true), new PrintWriter(err, true), clock, () -> TestKeychain.open(service));
+				new PrintWriter(out, true), new PrintWriter(err, true), clock, () -> secrets);
 		return new CliResult(exit, out.toString(), err.toString());
 	}
 
@@ -152,14 +151,6 @@ public final class BrokerFixture implements AutoCloseable {
 
 	@Override
 	public void close() {
-		List<Connection> connections = new ArrayList<>(broker.registry().current().connections());
 		broker.close();
-		for (Connection c : connections) {
-			brokerKeychain.delete(c.secretRef());
-			if (c.isOAuth() && c.oauth().clientSecretRef() != null) {
-				brokerKeychain.delete(c.oauth().clientSecretRef());
-			}
-		}
-		brokerKeychain.close();
 	}
 }

@@ -7,6 +7,7 @@ import dev.amk.agents.GrantRule;
 import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
+import dev.amk.testing.Teardown;
 import dev.amk.ui.fxapp.DesktopApp;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -51,7 +52,7 @@ import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
  * New agent, Edit grants, Rotate key and Delete, driven through the real window (TestFX, headless under Monocle)
- * against the real in-process broker: real keychain, real proxy, a loopback upstream. Every effect is checked
+ * against the real in-process broker: in-memory keychain, real proxy, a loopback upstream. Every effect is checked
  * where it matters, through the proxy.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -84,10 +85,10 @@ class AgentManagementTest {
 	@AfterEach
 	void stop() throws Exception {
 		// Dialogs a failed test left open must not leak into the next one.
-		new FxRobot().interact(() -> List.copyOf(Window.getWindows()).stream().filter(w -> w != app.window().stage()).forEach(Window::hide));
-		app.stop();
-		broker.close();
-		upstream.close();
+		if (app != null) {
+			new FxRobot().interact(() -> List.copyOf(Window.getWindows()).stream().filter(w -> w != app.window().stage()).forEach(Window::hide));
+		}
+		Teardown.closeAll(app == null ? null : app::stop, broker, upstream);
 	}
 
 	// --- helpers ---

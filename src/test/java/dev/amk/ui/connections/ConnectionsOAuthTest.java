@@ -9,10 +9,10 @@ import dev.amk.providers.OAuthProfile;
 import dev.amk.providers.ProviderSpec;
 import dev.amk.providers.Providers;
 import dev.amk.proxy.ConnectionTester;
-import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.SecretStore;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.FakeAuthorizationServer;
-import dev.amk.testing.TestKeychain;
+import dev.amk.testing.Teardown;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.fxapp.MainWindow;
 import javafx.scene.control.Button;
@@ -66,7 +66,7 @@ import static dev.amk.testing.FxScreen.typeInto;
 import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
- * Connecting accounts with OAuth from the Connections tab, end to end: the real in-process broker (real keychain,
+ * Connecting accounts with OAuth from the Connections tab, end to end: the real in-process broker (in-memory keychain,
  * real SQLite, real proxy), the real {@link OAuthConnector}, and a fake authorization server over real sockets
  * standing in for GitHub and the others. The test's browser does what a person's would: it follows the
  * authorization page's redirect to the broker's loopback listener (or opens the device page, which approves).
@@ -82,7 +82,7 @@ class ConnectionsOAuthTest {
 	FakeAuthorizationServer fake;
 	TestBrowser browser;
 	BrokerFixture broker;
-	KeyringSecretStore keychain;
+	SecretStore keychain;
 	ConnectionTester tester;
 	ExecutorService background;
 	OAuthConnector connector;
@@ -120,7 +120,7 @@ class ConnectionsOAuthTest {
 		fake = FakeAuthorizationServer.start().registerClient(CLIENT_ID, CLIENT_SECRET);
 		browser = new TestBrowser();
 		broker = BrokerFixture.start(home);
-		keychain = TestKeychain.open(broker.service);
+		keychain = broker.secrets;
 		tester = new ConnectionTester(broker.broker.credentials());
 		background = Executors.newVirtualThreadPerTaskExecutor();
 		connector = new OAuthConnector(broker.broker.connections(), broker.broker.secrets(), broker.broker.tokenEndpoint(), browser,
@@ -141,12 +141,8 @@ class ConnectionsOAuthTest {
 	}
 
 	@AfterEach
-	void stop() {
-		background.shutdown();
-		tester.close();
-		broker.close();
-		keychain.close();
-		fake.close();
+	void stop() throws Exception {
+		Teardown.closeAll(background == null ? null : background::shutdown, tester, broker, fake);
 	}
 
 	// --- helpers -------------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ import dev.amk.oauth.OAuthConnector;
 import dev.amk.providers.ProviderSpec;
 import dev.amk.providers.Providers;
 import dev.amk.proxy.ConnectionTester;
-import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.secrets.SecretStore;
 import dev.amk.testing.BrokerFixture;
-import dev.amk.testing.TestKeychain;
+import dev.amk.testing.Teardown;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.fxapp.MainWindow;
 import javafx.scene.control.Button;
@@ -65,7 +65,7 @@ import static dev.amk.testing.FxScreen.typeInto;
 import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
- * The Connections tab on the real in-process broker (real keychain, real proxy, a loopback upstream standing in
+ * The Connections tab on the real in-process broker (in-memory keychain, real proxy, a loopback upstream standing in
  * for the providers), driven through the main window and the add dialog with TestFX, headless under Monocle.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -83,7 +83,7 @@ class ConnectionsViewTest {
 	final List<RecordedRequest> seen = new CopyOnWriteArrayList<>();
 	final CountDownLatch releaseSlowProbe = new CountDownLatch(1);
 	BrokerFixture broker;
-	KeyringSecretStore keychain;
+	SecretStore keychain;
 	ConnectionTester tester;
 	ExecutorService background;
 	ConnectionsModel model;
@@ -118,7 +118,7 @@ class ConnectionsViewTest {
 		broker.createAgent("reader", "github:read");
 		broker.createAgent("other", "spare");
 
-		keychain = TestKeychain.open(broker.service);
+		keychain = broker.secrets;
 		tester = new ConnectionTester(keychain);
 		background = Executors.newVirtualThreadPerTaskExecutor();
 		ActivityTracker activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 100)
@@ -134,13 +134,9 @@ class ConnectionsViewTest {
 	}
 
 	@AfterEach
-	void stop() {
+	void stop() throws Exception {
 		releaseSlowProbe.countDown();
-		background.shutdown();
-		tester.close();
-		broker.close();
-		keychain.close();
-		upstream.close();
+		Teardown.closeAll(background == null ? null : background::shutdown, tester, broker, upstream);
 	}
 
 	// --- helpers -------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.amk.ui.fxapp;
 
 import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.Teardown;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
@@ -39,9 +40,8 @@ class DesktopAppConnectionsTest {
 	}
 
 	@AfterEach
-	void stop() {
-		app.stop();
-		broker.close();
+	void stop() throws Exception {
+		Teardown.closeAll(app == null ? null : app::stop, broker);
 	}
 
 	@Test

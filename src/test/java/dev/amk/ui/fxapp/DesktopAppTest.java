@@ -4,6 +4,7 @@ import dev.amk.audit.AuditEvent;
 import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
+import dev.amk.testing.Teardown;
 import dev.amk.ui.agents.AgentRow;
 import javafx.scene.control.ToggleButton;
 import javafx.stage.Stage;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.amk.testing.FxScreen.waitUntil;
 
 /**
- * The desktop app on the real in-process broker (real keychain, real proxy, a loopback upstream), driven
+ * The desktop app on the real in-process broker (in-memory keychain, real proxy, a loopback upstream), driven
  * through its window with TestFX, headless under Monocle.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -64,9 +65,7 @@ class DesktopAppTest {
 
 	@AfterEach
 	void stop() throws Exception {
-		app.stop();
-		broker.close();
-		upstream.close();
+		Teardown.closeAll(app == null ? null : app::stop, broker, upstream);
 	}
 
 	private AgentRow row(String name) {

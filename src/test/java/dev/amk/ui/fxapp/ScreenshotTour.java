@@ -7,6 +7,7 @@ import dev.amk.providers.Providers;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.testing.FakeAuthorizationServer;
+import dev.amk.testing.Teardown;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.TabPane;
@@ -135,10 +136,7 @@ class ScreenshotTour {
 
 	@AfterEach
 	void stop() throws Exception {
-		app.stop();
-		broker.close();
-		upstream.close();
-		github.close();
+		Teardown.closeAll(app == null ? null : app::stop, broker, upstream, github);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.amk.ui.tray;
 
 import dev.amk.launcher.DesktopLauncher;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.Teardown;
 import dev.amk.ui.fxapp.DesktopApp;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -61,11 +62,8 @@ class TrayMenuTest {
 	}
 
 	@AfterEach
-	void stop() {
-		if (app != null) {
-			app.stop();
-			broker.close();
-		}
+	void stop() throws Exception {
+		Teardown.closeAll(app == null ? null : app::stop, broker);
 	}
 
 	private static List<String> labels(PopupMenu menu) {
