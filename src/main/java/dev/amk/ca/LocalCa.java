@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,13 +40,15 @@ public final class LocalCa {
 	/** The keychain item that holds the CA's private key. */
 	public static final String KEY_ITEM = "local-ca-private-key";
 	private static final System.Logger LOG = System.getLogger(LocalCa.class.getName());
-	private static final long RECHECK_NANOS = 1_000_000_000L;
+	/** How often {@link #current()} looks whether another process replaced the certificate file. */
+	static final Duration RECHECK = Duration.ofSeconds(1);
 
 	private final Path directory;
 	private final SecretStore secrets;
 	private final Clock clock;
 	private final SystemRoots roots;
 	private final SecureRandom random;
+	private final long recheckNanos;
 	private volatile Loaded loaded;
 	private volatile long checkedAt;
 
@@ -61,6 +64,11 @@ public final class LocalCa {
 	}
 
 	public LocalCa(Path dataDir, SecretStore secrets, Clock clock, SystemRoots roots, SecureRandom random) {
+		this(dataDir, secrets, clock, roots, random, RECHECK);
+	}
+
+	LocalCa(Path dataDir, SecretStore secrets, Clock clock, SystemRoots roots, SecureRandom random, Duration recheck) {
+		this.recheckNanos = recheck.toNanos();
 		this.directory = dataDir.resolve("ca");
 		this.secrets = secrets;
 		this.clock = clock;
@@ -112,7 +120,7 @@ public final class LocalCa {
 	public Authority current() {
 		Loaded l = loaded;
 		long now = System.nanoTime();
-		if (l != null && now - checkedAt < RECHECK_NANOS) {
+		if (l != null && now - checkedAt < recheckNanos) {
 			return l.authority;
 		}
 		checkedAt = now;
