@@ -208,7 +208,7 @@ public interface OsTrust {
 				return Files.readAllLines(osRelease).stream()
 						.filter(l -> l.contains("=") && !l.startsWith("#"))
 						.collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')).strip(),
-								l -> l.substring(l.indexOf('=') + 1).strip().replaceAll("^\"|\"$", "").toLowerCase(Locale.ROOT), (a, b) -> a));
+								l -> l.substring(l.indexOf('=') + 1).strip().replaceAll("^[\"']|[\"']$", "").strip().toLowerCase(Locale.ROOT), (a, b) -> a));
 			} catch (IOException e) {
 				return Map.of();
 			}
