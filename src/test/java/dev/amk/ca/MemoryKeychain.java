@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A keychain in this JVM's memory for the CA's logic tests (the real keychain is exercised by
+ * A keychain in this JVM's memory for the CA's logic, CLI and Settings tests (the real keychain is exercised by
  * {@link LocalCaKeychainTest}). It can be switched to answer like a locked keychain.
  */
-final class MemoryKeychain implements SecretStore {
-	final Map<String, String> items = new ConcurrentHashMap<>();
-	volatile boolean locked;
+public final class MemoryKeychain implements SecretStore {
+	public final Map<String, String> items = new ConcurrentHashMap<>();
+	public volatile boolean locked;
 
 	@Override
 	public void put(String ref, String secret) {

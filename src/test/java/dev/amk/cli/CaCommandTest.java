@@ -1,9 +1,8 @@
 package dev.amk.cli;
 
 import dev.amk.ca.LocalCa;
+import dev.amk.ca.MemoryKeychain;
 import dev.amk.common.Json;
-import dev.amk.secrets.SecretStore;
-import dev.amk.secrets.SecretStoreErrors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,43 +30,7 @@ class CaCommandTest {
 	@TempDir
 	Path home;
 
-	final Map<String, String> keychainItems = new ConcurrentHashMap<>();
-	volatile boolean locked;
-
-	/** A keychain in memory, shared by every run of a test as the OS keychain is shared by amk processes. */
-	final SecretStore keychain = new SecretStore() {
-		@Override
-		public void put(String ref, String secret) {
-			check();
-			keychainItems.put(ref, secret);
-		}
-
-		@Override
-		public String get(String ref) {
-			check();
-			String s = keychainItems.get(ref);
-			if (s == null) {
-				throw SecretStoreErrors.missing(ref);
-			}
-			return s;
-		}
-
-		@Override
-		public void delete(String ref) {
-			keychainItems.remove(ref);
-		}
-
-		@Override
-		public String description() {
-			return "test";
-		}
-
-		private void check() {
-			if (locked) {
-				throw SecretStoreErrors.locked("test", null);
-			}
-		}
-	};
+	final MemoryKeychain keychain = new MemoryKeychain();
 
 	record Result(int exit, String out, String err) {
 		Map<String, Object> json() {
@@ -96,7 +58,7 @@ class CaCommandTest {
 		assertEquals(pem() + "\n", first.out());
 		assertTrue(first.err().startsWith("Made the local CA ("), first.err());
 		assertTrue(Files.readString(pem()).startsWith("-----BEGIN CERTIFICATE-----"));
-		assertTrue(keychainItems.containsKey(LocalCa.KEY_ITEM));
+		assertTrue(keychain.items.containsKey(LocalCa.KEY_ITEM));
 		Result again = amk("ca", "path", "--json");
 		assertEquals(0, again.exit(), again.err());
 		assertEquals("", again.err());
@@ -177,7 +139,7 @@ class CaCommandTest {
 	@Test
 	@DisplayName("a locked keychain fails with a message that says what to do, in text and JSON")
 	void locked() {
-		locked = true;
+		keychain.locked = true;
 		Result text = amk("ca", "path");
 		assertEquals(Cli.EXIT_FAILURE, text.exit());
 		assertTrue(text.err().startsWith("amk: The local CA's key is kept in the keychain, which did not give it: The OS keychain did not give access"),
@@ -195,7 +157,7 @@ class CaCommandTest {
 		amk("ca", "bundle");
 		amk("ca", "status", "--json");
 		amk("ca", "rotate");
-		String key = keychainItems.get(LocalCa.KEY_ITEM);
+		String key = keychain.items.get(LocalCa.KEY_ITEM);
 		byte[] der = java.util.Base64.getDecoder().decode(key);
 		try (Stream<Path> files = Files.walk(home)) {
 			for (Path f : files.filter(Files::isRegularFile).toList()) {

@@ -116,7 +116,8 @@ public final class DesktopApp {
 		connections = new ConnectionsModel(broker.registry(), broker.connections(), tester, oauth, browser, Clock.systemUTC(), background).start();
 		window.addConnectionsTab(connections);
 		LoginItem loginItem = LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv());
-		window.addTab("Settings", new SettingsView(broker.dataDir(), settings, loginItem, broker.port(), background), "tab-settings");
+		window.addTab("Settings", new SettingsView(broker.dataDir(), settings, loginItem, broker.port(), background).withSection(new dev.amk.ui.settings.CaSection(
+				new dev.amk.ca.LocalCa(broker.dataDir(), broker.secrets(), Clock.systemUTC()), dev.amk.ca.OsTrust.forCurrentOs(), background)), "tab-settings");
 		background.execute(() -> keepLoginItemCurrent(loginItem));
 		if (FXTrayIcon.isSupported()) {
 			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, reconnect::needingReconnect, quit);
