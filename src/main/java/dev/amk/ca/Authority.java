@@ -1,36 +1,16 @@
 package dev.amk.ca;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HexFormat;
 
 /**
@@ -68,45 +48,6 @@ public final class Authority {
 		this.key = key;
 	}
 
-	/** A new CA, valid from a day before {@code now} for ten years. */
-	static Authority generate(Instant now, SecureRandom random) {
-		try {
-			KeyPair pair = newKeyPair(random);
-			byte[] suffix = new byte[4];
-			random.nextBytes(suffix);
-			X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-					.addRDN(BCStyle.O, PRODUCT)
-					.addRDN(BCStyle.CN, PRODUCT + " Local CA " + HexFormat.of().formatHex(suffix))
-					.build();
-			JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(random), Date.from(now.minus(BACKDATE)),
-					Date.from(now.plus(LIFETIME)), subject, pair.getPublic());
-			JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-			builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
-			X509Certificate certificate = new JcaX509CertificateConverter()
-					.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-			return new Authority(certificate, pair.getPrivate());
-		} catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
-			throw new IllegalStateException("could not create the local CA", e);
-		}
-	}
-
-	static KeyPair newKeyPair(SecureRandom random) throws GeneralSecurityException {
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-		generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-		return generator.generateKeyPair();
-	}
-
-	/** A positive random 128-bit serial (CA/Browser Forum: at least 64 bits from a CSPRNG). */
-	static BigInteger serial(SecureRandom random) {
-		BigInteger serial;
-		do {
-			serial = new BigInteger(128, random);
-		} while (serial.signum() == 0);
-		return serial;
-	}
-
 	public X509Certificate certificate() {
 		return certificate;
 	}
@@ -141,14 +82,18 @@ public final class Authority {
 		return pem(certificate);
 	}
 
+	/**
+	 * RFC 7468 text: base64 in lines of 64, LF line ends on every OS. Written with the JDK's encoder rather
+	 * than Bouncy Castle's PEM writer so that loading an existing CA ({@code amk run}, {@code amk ca path})
+	 * never loads Bouncy Castle, whose signed jar costs hundreds of milliseconds to open in a cold JVM.
+	 */
 	static String pem(X509Certificate certificate) {
-		StringWriter text = new StringWriter();
-		try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-			writer.writeObject(certificate);
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
+		try {
+			String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded());
+			return "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n";
+		} catch (CertificateEncodingException e) {
+			throw new IllegalStateException(e);
 		}
-		return text.toString();
 	}
 
 	/** The key as the keychain item holds it: base64 of its PKCS#8 DER, one line. */
@@ -181,14 +126,6 @@ public final class Authority {
 			return verifier.verify(signature);
 		} catch (GeneralSecurityException e) {
 			return false;
-		}
-	}
-
-	byte[] encoded() {
-		try {
-			return certificate.getEncoded();
-		} catch (CertificateEncodingException e) {
-			throw new IllegalStateException(e);
 		}
 	}
 }

@@ -1,22 +1,6 @@
 package dev.amk.ca;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -180,7 +164,7 @@ public final class LeafCertificates {
 			cache.clear();
 			signer = authority;
 			try {
-				leafKeys = Authority.newKeyPair(random);
+				leafKeys = X509Signing.newKeyPair(random);
 			} catch (GeneralSecurityException e) {
 				throw new IllegalStateException("no EC key pair generator in this Java runtime", e);
 			}
@@ -188,33 +172,12 @@ public final class LeafCertificates {
 	}
 
 	private Leaf sign(String name, Authority authority, KeyPair keys, Instant now) {
-		X509Certificate caCertificate = authority.certificate();
 		Instant notAfter = now.plus(LIFETIME);
 		if (notAfter.isAfter(authority.notAfter())) {
 			notAfter = authority.notAfter();
 		}
-		X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, Authority.PRODUCT);
-		if (name.length() <= 64) { // X.520's upper bound for a common name; the SAN is what clients check
-			subject.addRDN(BCStyle.CN, name);
-		}
-		X500Name issuer = X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded());
-		try {
-			JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, Authority.serial(random),
-					java.util.Date.from(now.minus(BACKDATE)), java.util.Date.from(notAfter), subject.build(), keys.getPublic());
-			JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-			builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-			builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
-			builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
-			builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCertificate));
-			X509Certificate certificate = new JcaX509CertificateConverter()
-					.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(authority.key())));
-			Instant issued = certificate.getNotBefore().toInstant().plus(BACKDATE);
-			Instant renewAt = issued.plus(Duration.between(issued, notAfter).dividedBy(2));
-			return new Leaf(name, new X509Certificate[] {certificate, caCertificate}, keys.getPrivate(), renewAt);
-		} catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-			throw new IllegalStateException("could not sign a leaf certificate", e);
-		}
+		X509Certificate certificate = X509Signing.leaf(name, authority, keys.getPublic(), now.minus(BACKDATE), notAfter, random);
+		Instant renewAt = now.plus(Duration.between(now, notAfter).dividedBy(2));
+		return new Leaf(name, new X509Certificate[] {certificate, authority.certificate()}, keys.getPrivate(), renewAt);
 	}
 }

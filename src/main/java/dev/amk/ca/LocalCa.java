@@ -209,7 +209,7 @@ public final class LocalCa {
 	}
 
 	private Authority create() {
-		Authority made = Authority.generate(clock.instant(), random);
+		Authority made = X509Signing.newAuthority(clock.instant(), random);
 		// Keychain first: a certificate on disk whose key was never stored would be a CA that cannot sign.
 		secrets.put(KEY_ITEM, made.encodedKey());
 		try {
