@@ -1,6 +1,7 @@
 package dev.amk.ca;
 
 import dev.amk.common.AmkException;
+import dev.amk.secrets.CachingSecretStore;
 import dev.amk.secrets.SecretStore;
 
 import java.io.ByteArrayInputStream;
@@ -198,6 +199,10 @@ public final class LocalCa {
 	}
 
 	private String storedKey() {
+		if (secrets instanceof CachingSecretStore cache) {
+			// The broker's store keeps what it read; another process (amk ca rotate) may have replaced the key since.
+			cache.forget(KEY_ITEM);
+		}
 		try {
 			return secrets.get(KEY_ITEM);
 		} catch (AmkException e) {

@@ -181,6 +181,17 @@ class LocalCaTest {
 			assertEquals(rotated.authority().fingerprint(), ca.current().fingerprint());
 			assertTrue(Files.exists(ca.bundlePath()));
 		}
+
+		@Test
+		@DisplayName("the broker's caching keychain does not hide a key rotated by another process")
+		void rotationBehindTheBrokersCache() {
+			LocalCa broker = new LocalCa(home, new dev.amk.secrets.CachingSecretStore(keychain), clock, SystemRoots.of(ROOTS, "test roots"),
+					new SecureRandom(), Duration.ZERO);
+			assertEquals(ready.authority().fingerprint(), broker.current().fingerprint());
+			LocalCa.Ready rotated = ca().rotate();
+			assertEquals(rotated.authority().fingerprint(), broker.current().fingerprint());
+			assertEquals(rotated.authority().fingerprint(), ca().existing().orElseThrow().fingerprint(), "and it made no CA of its own");
+		}
 	}
 
 	/** Every file under {@code home} is free of the key: its DER, base64, hex and the raw private scalar. */
