@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -169,10 +168,5 @@ public interface SystemRoots {
 				return description;
 			}
 		};
-	}
-
-	/** The first Linux bundle present, if any; tests use it to compare the bundle with the system's. */
-	static Optional<Path> linuxBundle() {
-		return LINUX_BUNDLES.stream().filter(Files::isReadable).findFirst();
 	}
 }
