@@ -20,10 +20,12 @@ import java.util.concurrent.Executor;
  * Leaf certificates for intercepted hosts, signed by the {@link LocalCa} and kept in memory only.
  *
  * <ul>
- * <li>Valid for {@value #LIFETIME_DAYS} days from a day in the past. Short, because a leaf is never revoked:
- * if one escaped (a memory dump), it would be useful for a week at most; long enough that a broker running
- * for days renews each leaf only a few times. The day in the past covers clients whose clock lags (a VM or
- * container after the host slept); the leaf never outlives its CA.</li>
+ * <li>Valid for {@value #LIFETIME_DAYS} days from a day in the past. Short, because nothing revokes a leaf:
+ * one copied out of memory with its key, or kept by a client after a rotation, is good for a week at most
+ * (and far inside Apple's 825-day limit for certificates under user-trusted roots). Not shorter, because a
+ * laptop's broker that slept over a long weekend should still find its leaves valid and renew them in the
+ * background rather than sign on a waiting handshake. The day in the past covers clients whose clock lags
+ * (a VM or container after the host slept); a leaf never outlives its CA.</li>
  * <li>One ECDSA P-256 key pair for every leaf of this process, made when the CA is first used (and again
  * after a rotation), never written anywhere. A leaf's key protects nothing the CA key does not already
  * protect, since both live in the same memory; sharing it makes issuance a single signature (well under a
