@@ -69,6 +69,7 @@ class JettySniTest {
 	}
 
 	TlsHandshakeTest.Run curl(String host, String... extra) throws Exception {
+		TlsHandshakeTest.requireTool("curl");
 		List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-w", " %{http_code}", "--cacert",
 				ca.certificatePath().toString(), "--resolve", host + ":" + port + ":127.0.0.1"));
 		cmd.addAll(List.of(extra));
