@@ -146,10 +146,12 @@ public final class LocalCa {
 	 * stays in any trust store it was added to until a person removes it.
 	 */
 	public synchronized Ready rotate() {
+		boolean hadOne = find().authority != null;
 		Authority made = create();
 		writeBundleIfStale(made);
 		remember(made);
-		return new Ready(made, "Made a new local CA (" + made.fingerprint() + "); the old one no longer signs anything.");
+		return new Ready(made, hadOne ? "Made a new local CA (" + made.fingerprint() + "); the old one no longer signs anything."
+				: "There was no usable local CA; made one (" + made.fingerprint() + ").");
 	}
 
 	/** The CA if it can sign, else why an earlier one cannot (null when none was ever made). */

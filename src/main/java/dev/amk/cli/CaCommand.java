@@ -150,7 +150,8 @@ final class CaCommand extends AmkCommand.Group {
 			LocalCa ca = localCa(ctx());
 			String previous = ca.existing().map(dev.amk.ca.Authority::fingerprint).orElse(null);
 			LocalCa.Ready ready = ca.rotate();
-			String next = OsTrust.forCurrentOs().changesSystem()
+			String next = previous == null ? " Tools started with 'amk run' trust it; 'amk ca trust' makes the OS trust it."
+					: OsTrust.forCurrentOs().changesSystem()
 					? " Run 'amk ca trust' to trust the new one, and remove the old one in Keychain Access (search 'Agent Master Key Local CA')."
 					: " Tools started with 'amk run' use the new one at once; if you added the old one to the system's store, run 'amk ca trust' again.";
 			Map<String, Object> json = new LinkedHashMap<>();

@@ -133,7 +133,17 @@ class CaCommandTest {
 		assertEquals(before, r.json().get("previous_fingerprint_sha256"));
 		assertNotEquals(before, r.json().get("fingerprint_sha256"));
 		assertEquals(r.json().get("fingerprint_sha256"), amk("ca", "status", "--json").json().get("fingerprint_sha256"));
+		assertTrue(((String) r.json().get("message")).startsWith("Made a new local CA ("), r.out());
 		assertTrue(((String) r.json().get("message")).contains("amk ca trust"), r.out());
+	}
+
+	@Test
+	@DisplayName("ca rotate with no CA yet makes one and does not speak of an old one")
+	void rotateFirst() {
+		Result r = amk("ca", "rotate", "--json");
+		assertEquals(0, r.exit(), r.err());
+		assertNull(r.json().get("previous_fingerprint_sha256"));
+		assertTrue(((String) r.json().get("message")).startsWith("There was no usable local CA; made one ("), r.out());
 	}
 
 	@Test
