@@ -27,6 +27,12 @@ import java.util.function.Predicate;
  * used to get a certificate for another. Without SNI the peer host is used. Only hosts the
  * {@code allowed} predicate accepts get one; IP literals and wildcards never do ({@link HostNames}).
  *
+ * <p>Jetty's {@code SslConnectionFactory} makes its engines with the client's address as peer host, which
+ * is an IP literal and so binds nothing: a proxy that lets Jetty make the engine must compare the session's
+ * SNI with the {@code CONNECT} host itself (or make the engine with the {@code CONNECT} host). A request's
+ * {@code Host} header is held to the leaf's name by Jetty's {@code SecureRequestCustomizer} (its SNI host
+ * check, on by default: a 400 otherwise, as JettySniTest shows).
+ *
  * <p>The alias is the host name itself, so {@link #getCertificateChain} and {@link #getPrivateKey} read
  * the leaf back from {@link LeafCertificates}' cache.
  */
