@@ -49,6 +49,8 @@ case "$(uname -s)" in
     command -v trayer >/dev/null 2>&1 || missing+=(trayer)
     [ -e /usr/lib/x86_64-linux-gnu/libgtk-3.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libgtk-3.so.0 ] || missing+=(libgtk-3-0)
     [ -x /usr/bin/chromium ] || missing+=(chromium)   # the real browser for the OAuth sign-in tests
+    for tool in curl python3 git; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done   # TLS clients of the local CA's tests
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"

@@ -11,6 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import dev.amk.access.AccessRegistry;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.audit.AuditLog;
+import dev.amk.ca.LocalCa;
 import dev.amk.audit.AuditStore;
 import dev.amk.broker.Services;
 import dev.amk.oauth.BrokerCredentials;
@@ -53,7 +54,7 @@ class ArchitectureTest {
 
 	/** Long-lived parts with resources or state of their own: built once, by the wiring, and handed to who needs them. */
 	private static final Set<String> SERVICES = Set.of(AccessRegistry.class, ActivityTracker.class, AuditLog.class, AuditStore.class,
-			BrokerCredentials.class, CachingSecretStore.class, ConnectionTester.class, KeyringSecretStore.class, OAuthConnector.class,
+			BrokerCredentials.class, CachingSecretStore.class, ConnectionTester.class, KeyringSecretStore.class, LocalCa.class, OAuthConnector.class,
 			ProxyServer.class, TokenEndpoint.class, TokenManager.class).stream().map(Class::getName).collect(Collectors.toSet());
 
 	@ArchTest

@@ -5,6 +5,7 @@ import dev.amk.activity.ActivityTracker;
 import dev.amk.agents.AgentService;
 import dev.amk.audit.AuditLog;
 import dev.amk.audit.AuditStore;
+import dev.amk.ca.LocalCa;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.CredentialSource;
@@ -65,6 +66,7 @@ public final class Services implements AutoCloseable {
 	private ProxyServer proxy;
 	private ActivityTracker activity;
 	private ConnectionTester tester;
+	private LocalCa localCa;
 
 	private Services(Path dataDir, Clock clock, Supplier<SecretStore> keychainFactory, Broker.Options brokerOptions) {
 		this.dataDir = dataDir;
@@ -205,6 +207,14 @@ public final class Services implements AutoCloseable {
 			activity = new ActivityTracker(clock, ZoneId.systemDefault(), 500).start(auditStore(), auditLog());
 		}
 		return activity;
+	}
+
+	/** The local certificate authority of proxy mode; its key lives in the keychain, so nothing is read until it is used. */
+	public synchronized LocalCa localCa() {
+		if (localCa == null) {
+			localCa = new LocalCa(dataDir, keychain(), clock);
+		}
+		return localCa;
 	}
 
 	/** Tests connections with exactly the credential the proxy would send. */

@@ -5,6 +5,7 @@ import dev.amk.audit.AuditStore;
 import dev.amk.broker.AmkHome;
 import dev.amk.broker.BrokerFile;
 import dev.amk.broker.Services;
+import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
 import dev.amk.db.Database;
 import dev.amk.oauth.Browser;
@@ -107,6 +108,11 @@ public final class CliContext implements AutoCloseable {
 	/** One per command, like the other services here: each TokenEndpoint brings its own HTTP client and pool. */
 	public TokenEndpoint tokenEndpoint() {
 		return services.tokenEndpoint();
+	}
+
+	/** The local CA of proxy mode ({@code amk ca}). */
+	public LocalCa localCa() {
+		return services.localCa();
 	}
 
 	/** Signs in with OAuth, opening pages with {@code browser} and waiting {@code timeout} for the person. */

@@ -67,7 +67,7 @@ public final class DesktopLauncher implements DesktopStarter {
 	private static DesktopServices narrowed(Broker broker, Function<Browser, OAuthConnector> signIns) {
 		Services s = broker.services();
 		return new DesktopServices(broker.port(), s.dataDir(), s.clock(), s.accessRegistry(), s.activity(), s.agents(), s.connections(),
-				s.connectionTester(), signIns, broker::readSecrets);
+				s.connectionTester(), signIns, s.localCa(), broker::readSecrets);
 	}
 
 	private static boolean displayAvailable() {

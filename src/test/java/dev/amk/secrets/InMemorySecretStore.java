@@ -16,16 +16,21 @@ import java.util.concurrent.ConcurrentMap;
  * process cannot see it, which is why process tests use the real keychain ({@code dev.amk.testing.NeedsKeychain}).
  */
 public final class InMemorySecretStore implements SecretStore {
-	private final ConcurrentMap<String, String> secrets = new ConcurrentHashMap<>();
+	/** What it holds, for tests that look behind the store (a CA key's format, a damaged item). */
+	public final ConcurrentMap<String, String> items = new ConcurrentHashMap<>();
+	/** While true, every call answers as a locked keychain does. */
+	public volatile boolean locked;
 
 	@Override
 	public void put(String ref, String secret) {
-		secrets.put(Objects.requireNonNull(ref, "ref"), Objects.requireNonNull(secret, "secret"));
+		refuseIfLocked();
+		items.put(Objects.requireNonNull(ref, "ref"), Objects.requireNonNull(secret, "secret"));
 	}
 
 	@Override
 	public String get(String ref) {
-		String secret = secrets.get(ref);
+		refuseIfLocked();
+		String secret = items.get(ref);
 		if (secret == null) {
 			throw SecretStoreErrors.missing(ref);
 		}
@@ -34,7 +39,8 @@ public final class InMemorySecretStore implements SecretStore {
 
 	@Override
 	public void delete(String ref) {
-		secrets.remove(ref);
+		refuseIfLocked();
+		items.remove(ref);
 	}
 
 	@Override
@@ -44,6 +50,12 @@ public final class InMemorySecretStore implements SecretStore {
 
 	/** The references that hold a secret now: lets a test prove that removing a connection left nothing behind. */
 	public Set<String> refs() {
-		return Set.copyOf(secrets.keySet());
+		return Set.copyOf(items.keySet());
+	}
+
+	private void refuseIfLocked() {
+		if (locked) {
+			throw SecretStoreErrors.locked("test: locked", new IllegalStateException("locked"));
+		}
 	}
 }

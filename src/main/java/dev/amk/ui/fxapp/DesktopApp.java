@@ -1,6 +1,7 @@
 package dev.amk.ui.fxapp;
 
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
+import dev.amk.ca.OsTrust;
 import dev.amk.common.AmkException;
 import dev.amk.login.LoginItem;
 import dev.amk.oauth.Browser;
@@ -11,6 +12,7 @@ import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.notify.DeniedNotifier;
 import dev.amk.ui.notify.ReconnectNotifier;
+import dev.amk.ui.settings.CaSection;
 import dev.amk.ui.settings.SettingsView;
 import dev.amk.ui.tray.TrayMenu;
 import javafx.application.Application;
@@ -107,7 +109,8 @@ public final class DesktopApp {
 				background).start();
 		window.addConnectionsTab(connections);
 		LoginItem loginItem = LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv());
-		window.addTab("Settings", new SettingsView(services.dataDir(), settings, loginItem, port, background), "tab-settings");
+		window.addTab("Settings", new SettingsView(services.dataDir(), settings, loginItem, port, background)
+				.withSection(new CaSection(services.localCa(), OsTrust.forCurrentOs(), background)), "tab-settings");
 		background.execute(() -> keepLoginItemCurrent(loginItem));
 		if (FXTrayIcon.isSupported()) {
 			tray = new TrayMenu(stage, agents, port, window::show, denied::lastDenied, reconnect::needingReconnect, quit);

@@ -3,6 +3,7 @@ package dev.amk.ui.fxapp;
 import dev.amk.access.RegistryView;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.agents.AgentService;
+import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
@@ -21,9 +22,10 @@ import java.util.function.Supplier;
  * @param proxyPort where agents reach the proxy, for the status line and the setup snippets
  * @param dataDir   where the settings file lives
  * @param signIns   an OAuth sign-in helper that opens pages with the given browser
+ * @param localCa   the local certificate authority, for the Settings section that shows and trusts it
  * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
-		Supplier<List<String>> readSecrets) {
+		LocalCa localCa, Supplier<List<String>> readSecrets) {
 }

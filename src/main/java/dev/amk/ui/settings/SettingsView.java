@@ -87,6 +87,12 @@ public final class SettingsView extends VBox {
 		getChildren().addAll(grid, portNote, login, notify, message);
 	}
 
+	/** Adds a section below the others, such as the local CA's ({@link CaSection}). */
+	public SettingsView withSection(javafx.scene.Node section) {
+		getChildren().addAll(new javafx.scene.control.Separator(), section);
+		return this;
+	}
+
 	private void save(Path dataDir, Settings next, Executor background, Label message, String confirmation) {
 		background.execute(() -> {
 			try {
