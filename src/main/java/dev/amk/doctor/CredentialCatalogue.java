@@ -1,0 +1,204 @@
+package dev.amk.doctor;
+
+import dev.amk.agents.AgentKey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The credential formats the doctor recognises: keys whose shape alone says what they are (a known prefix),
+ * and the names under which unrecognisable secrets are usually assigned ({@code *_API_KEY}, {@code *_TOKEN}…),
+ * which count only when the value looks random enough to be a real key.
+ */
+final class CredentialCatalogue {
+	/** A shape recognised anywhere in a file. {@code prefix} is what a preview may show. */
+	record Format(String provider, String kind, String prefix, Pattern pattern) {
+	}
+
+	/** One credential found in a piece of text: where it starts and ends, and what it is. */
+	record Match(int start, int end, String secret, String provider, String kind, String prefix) {
+	}
+
+	// Most specific first: a span taken by an earlier format is not matched again by a later one.
+	private static final List<Format> FORMATS = List.of(
+			format("anthropic", "api_key", "sk-ant-", "sk-ant-[A-Za-z0-9_-]{20,}"),
+			format("openai", "api_key", "sk-proj-", "sk-proj-[A-Za-z0-9_-]{20,}"),
+			format("openai", "api_key", "sk-svcacct-", "sk-svcacct-[A-Za-z0-9_-]{20,}"),
+			format("openai", "api_key", "sk-admin-", "sk-admin-[A-Za-z0-9_-]{20,}"),
+			format("openai", "api_key", "sk-", "sk-[A-Za-z0-9]{32,}"),
+			format("stripe", "api_key", "sk_live_", "sk_live_[A-Za-z0-9]{16,}"),
+			format("stripe", "api_key", "rk_live_", "rk_live_[A-Za-z0-9]{16,}"),
+			format("gemini", "api_key", "AIza", "AIza[A-Za-z0-9_-]{35}"),
+			format("github", "access_token", "github_pat_", "github_pat_[A-Za-z0-9_]{22,}"),
+			format("github", "access_token", "ghp_", "ghp_[A-Za-z0-9]{30,}"),
+			format("github", "access_token", "gho_", "gho_[A-Za-z0-9]{30,}"),
+			format("github", "access_token", "ghu_", "ghu_[A-Za-z0-9]{30,}"),
+			format("github", "access_token", "ghs_", "ghs_[A-Za-z0-9]{30,}"),
+			format("github", "access_token", "ghr_", "ghr_[A-Za-z0-9]{30,}"),
+			format("slack", "access_token", "xox", "xox[abposre]-[A-Za-z0-9-]{10,}"),
+			format("aws", "aws_access_key_id", "AKIA", "AKIA[0-9A-Z]{16}"),
+			format("aws", "aws_access_key_id", "ASIA", "ASIA[0-9A-Z]{16}"),
+			format("linear", "api_key", "lin_api_", "lin_api_[A-Za-z0-9]{20,}"),
+			format("notion", "api_key", "ntn_", "ntn_[A-Za-z0-9]{30,}"),
+			format("notion", "api_key", "secret_", "secret_[A-Za-z0-9]{40,}"),
+			format("huggingface", "access_token", "hf_", "hf_[A-Za-z0-9]{30,}"),
+			format("npm", "access_token", "npm_", "npm_[A-Za-z0-9]{30,}"),
+			// Our own keys, and placeholders written like them (amk_YOUR_KEY): told apart by AgentKey's checksum.
+			format("amk", "agent_key", "amk_", "amk_[A-Za-z0-9_]{4,}"));
+
+	/** Names under which a secret is assigned; the value still has to look like one. */
+	private static final Pattern SECRET_NAME = Pattern.compile(
+			"(?i).*(api[_-]?key|apikey|[_-]token|^token|secret[_-]?key|[_-]secret|^secret|access[_-]?key|password|passwd|_authtoken|_auth)$");
+	private static final Pattern PLACEHOLDER = Pattern.compile(
+			"(?i).*(your|xxxx|\\.\\.\\.|…|<|>|\\{\\{|changeme|example|placeholder|dummy|redacted|replace|insert|todo|test[_-]?key|fake).*");
+	private static final Pattern REFERENCE = Pattern.compile("^(\\$|%|\\{env:|\\$\\{|op://|keychain:).*");
+
+	private CredentialCatalogue() {
+	}
+
+	private static Format format(String provider, String kind, String prefix, String regex) {
+		// A credential starts where a word does: 'mask-...' is not an OpenAI key.
+		return new Format(provider, kind, prefix, Pattern.compile("(?<![A-Za-z0-9_])" + regex + "(?![A-Za-z0-9_])"));
+	}
+
+	/** Every recognisable credential in {@code text}, in order, never two over the same characters. */
+	static List<Match> find(String text) {
+		List<Match> found = new ArrayList<>();
+		for (Format f : FORMATS) {
+			if (!text.contains(f.prefix().substring(0, Math.min(3, f.prefix().length())))) {
+				continue; // most files hold none of most prefixes: skip the regex
+			}
+			Matcher m = f.pattern().matcher(text);
+			while (m.find()) {
+				int s = m.start();
+				int e = m.end();
+				if (found.stream().noneMatch(o -> s < o.end() && o.start() < e)) {
+					found.add(new Match(s, e, m.group(), f.provider(), f.kind(), f.prefix()));
+				}
+			}
+		}
+		found.sort(java.util.Comparator.comparingInt(Match::start));
+		return found;
+	}
+
+	/** The format of a single value, when its whole text is a recognisable credential. */
+	static Match recognise(String value) {
+		List<Match> m = find(value);
+		return m.size() == 1 && m.getFirst().start() == 0 && m.getFirst().end() == value.length() ? m.getFirst() : null;
+	}
+
+	static boolean isSecretName(String name) {
+		return name != null && SECRET_NAME.matcher(name).matches();
+	}
+
+	/**
+	 * Whether a value assigned under a secret-sounding name is a real secret rather than a placeholder, a
+	 * reference to another variable, or a word: long enough and random enough.
+	 */
+	static boolean looksLikeSecret(String value) {
+		if (value == null || value.length() < 16 || value.length() > 512 || value.chars().anyMatch(Character::isWhitespace)) {
+			return false;
+		}
+		if (PLACEHOLDER.matcher(value).matches() || REFERENCE.matcher(value).matches() || value.contains("://")
+				|| AgentKey.looksLikeAgentKey(value)) {
+			return false;
+		}
+		return entropy(value) >= 3.0;
+	}
+
+	/** Shannon entropy in bits per character: about 4.7 for random base62 text, under 3 for words and repeats. */
+	static double entropy(String s) {
+		int[] counts = new int[128];
+		int other = 0;
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (c < 128) {
+				counts[c]++;
+			} else {
+				other++;
+			}
+		}
+		double h = 0;
+		for (int n : counts) {
+			h -= term(n, s.length());
+		}
+		return h - term(other, s.length());
+	}
+
+	private static double term(int n, int total) {
+		if (n == 0) {
+			return 0;
+		}
+		double p = (double) n / total;
+		return p * Math.log(p) / Math.log(2);
+	}
+
+	/** The provider a variable's name points at ({@code OPENAI_API_KEY} → openai), or null. */
+	static String providerOfName(String name) {
+		if (name == null) {
+			return null;
+		}
+		String n = name.toUpperCase(Locale.ROOT);
+		if (n.contains("ANTHROPIC") || n.contains("CLAUDE")) {
+			return "anthropic";
+		}
+		if (n.contains("OPENAI")) {
+			return "openai";
+		}
+		if (n.contains("GEMINI") || n.contains("GOOGLE_API_KEY") || n.contains("GOOGLE_GENERATIVE")) {
+			return "gemini";
+		}
+		if (n.startsWith("GITHUB") || n.startsWith("GH_")) {
+			return "github";
+		}
+		if (n.contains("SLACK")) {
+			return "slack";
+		}
+		if (n.contains("NOTION")) {
+			return "notion";
+		}
+		if (n.contains("LINEAR")) {
+			return "linear";
+		}
+		if (n.startsWith("AWS_") || n.startsWith("AWS")) {
+			return "aws";
+		}
+		if (n.startsWith("HF_") || n.contains("HUGGING")) {
+			return "huggingface";
+		}
+		if (n.contains("STRIPE")) {
+			return "stripe";
+		}
+		return null;
+	}
+
+	static boolean looksLikePlaceholder(String value) {
+		return PLACEHOLDER.matcher(value).matches() || REFERENCE.matcher(value).matches();
+	}
+
+	/** The provider a netrc machine name belongs to, or null. */
+	static String providerOfHost(String host) {
+		String h = host.toLowerCase(Locale.ROOT);
+		if (h.endsWith("github.com")) {
+			return "github";
+		}
+		if (h.endsWith("huggingface.co")) {
+			return "huggingface";
+		}
+		if (h.endsWith("openai.com")) {
+			return "openai";
+		}
+		if (h.endsWith("anthropic.com")) {
+			return "anthropic";
+		}
+		return null;
+	}
+
+	/** An amk_ value that is not a working key's shape: a placeholder in documentation or a template. */
+	static boolean isAgentKeyPlaceholder(String value) {
+		return AgentKey.shape(value) != AgentKey.Shape.VALID;
+	}
+}
