@@ -15,27 +15,27 @@ import java.util.Random;
  * in several places, a symlinked dotfile, a folder that must not be entered). Keys are made up but have the
  * providers' real shapes.
  */
-final class FixtureHome {
-	final Path home;
-	final Path project;
-	final String openai = fake("sk-proj-", 48);
-	final String anthropic = fake("sk-ant-api03-", 60);
-	final String oldAnthropic = fake("sk-ant-api03-", 60);
-	final String github = fake("ghp_", 36);
-	final String gho = fake("gho_", 36);
-	final String notion = fake("ntn_", 46);
-	final String gemini = "AIza" + fake("", 35);
-	final String awsId = "AKIA" + fake("", 16).toUpperCase(java.util.Locale.ROOT);
-	final String awsSecret = fake("", 40);
-	final String stripe = fake("sk_live_", 24);
-	final String npm = fake("npm_", 36);
-	final String generic = fake("", 32);
-	final String dockerAuth = java.util.Base64.getEncoder().encodeToString(("octo:" + fake("", 20)).getBytes());
-	final String agentKey = AgentKey.generate();
+public final class FixtureHome {
+	public final Path home;
+	public final Path project;
+	public final String openai = fake("sk-proj-", 48);
+	public final String anthropic = fake("sk-ant-api03-", 60);
+	public final String oldAnthropic = fake("sk-ant-api03-", 60);
+	public final String github = fake("ghp_", 36);
+	public final String gho = fake("gho_", 36);
+	public final String notion = fake("ntn_", 46);
+	public final String gemini = "AIza" + fake("", 35);
+	public final String awsId = "AKIA" + fake("", 16).toUpperCase(java.util.Locale.ROOT);
+	public final String awsSecret = fake("", 40);
+	public final String stripe = fake("sk_live_", 24);
+	public final String npm = fake("npm_", 36);
+	public final String generic = fake("", 32);
+	public final String dockerAuth = java.util.Base64.getEncoder().encodeToString(("octo:" + fake("", 20)).getBytes());
+	public final String agentKey = AgentKey.generate();
 
 	private static final Random RANDOM = new Random(16);
 
-	static String fake(String prefix, int length) {
+	public static String fake(String prefix, int length) {
 		String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 		StringBuilder b = new StringBuilder(prefix);
 		for (int i = 0; i < length; i++) {
@@ -44,7 +44,7 @@ final class FixtureHome {
 		return b.toString();
 	}
 
-	FixtureHome(Path root) {
+	public FixtureHome(Path root) {
 		this.home = root.resolve("home");
 		this.project = home.resolve("code/shop");
 		try {
@@ -150,14 +150,14 @@ final class FixtureHome {
 		}
 	}
 
-	Path write(String relative, String content) throws IOException {
+	public Path write(String relative, String content) throws IOException {
 		Path file = home.resolve(relative);
 		Files.createDirectories(file.getParent());
 		Files.writeString(file, content);
 		return file;
 	}
 
-	Path file(String relative) {
+	public Path file(String relative) {
 		return home.resolve(relative);
 	}
 }
