@@ -223,8 +223,8 @@ public final class Scanner {
 				Entry entry = enclosing(entries, secret, line);
 				boolean inComment = entry != null ? entry.inComment() : isCommentLine(text, lineStarts, line, location.format());
 				String note = agentKey ? (CredentialCatalogue.isAgentKeyPlaceholder(secret) ? "agent key placeholder: fine"
-						: "agent key in a file: whoever can read it can act as that agent")
-						: inComment ? "in a comment: no program uses it, but it is readable on disk" : null;
+						: "agent key: whoever reads the file can use it")
+						: inComment ? "in a comment" : null;
 				List<String> path = entry != null ? entry.path() : List.of();
 				findings.add(new Finding(location.file(), line, what.kind(), what.provider(), fingerprint, preview,
 						entry != null ? entry.name() : null, consumerOf(location, path), location.format(), inComment, note));

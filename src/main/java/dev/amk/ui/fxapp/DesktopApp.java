@@ -118,6 +118,8 @@ public final class DesktopApp {
 		LoginItem loginItem = LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv());
 		window.addTab("Settings", new SettingsView(broker.dataDir(), settings, loginItem, broker.port(), background), "tab-settings");
 		background.execute(() -> keepLoginItemCurrent(loginItem));
+		dev.amk.ui.doctor.KeysFoundTab.install(window, doctorModel(), dev.amk.doctor.Scanner.homeFrom(System.getenv()),
+				broker.registry().current().connections().isEmpty());
 		if (FXTrayIcon.isSupported()) {
 			tray = new TrayMenu(stage, agents, broker.port(), window, denied::lastDenied, reconnect::needingReconnect, quit);
 			tray.show();
@@ -125,6 +127,14 @@ public final class DesktopApp {
 			stage.setOnCloseRequest(e -> quit.run());
 			window.show();
 		}
+	}
+
+	/** amk doctor's scan and fix for the app: the home the CLI would scan, checked through this app's own broker. */
+	private dev.amk.ui.doctor.KeysFoundModel doctorModel() {
+		var scanner = new dev.amk.doctor.Scanner(dev.amk.doctor.Scanner.homeFrom(System.getenv()), System.getProperty("os.name", ""));
+		var fix = new dev.amk.doctor.DoctorFix(broker.connections(), broker.secrets(), broker.agents(), broker.dataDir(), Clock.systemUTC(),
+				broker.port(), dev.amk.doctor.BrokerCheck.onPort(broker.port()));
+		return new dev.amk.ui.doctor.KeysFoundModel(scanner, fix, background);
 	}
 
 	/** An installed app that starts at login starts this installation, even after it was moved or reinstalled elsewhere. */
