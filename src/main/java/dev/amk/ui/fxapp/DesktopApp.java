@@ -110,6 +110,7 @@ public final class DesktopApp {
 	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */
 	public void start(Stage stage, Runnable quit) {
 		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
+		dev.amk.ui.common.AppTheme.followSystem();
 		agents = new AgentsModel(broker.registry(), activity, broker.agents(), Clock.systemUTC(), background).start();
 		agents.actions().setProxyPort(broker.port()); // the setup snippets name the port agents must use
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
