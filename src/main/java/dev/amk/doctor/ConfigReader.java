@@ -45,7 +45,10 @@ final class ConfigReader {
 			.enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
 			.enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
 			.build();
-	private static final TomlMapper TOML = new TomlMapper();
+	/** Loaded on first use: Jackson's TOML parser brings jackson-databind, which only a fix needs (to check what it wrote). */
+	private static final class Toml {
+		static final TomlMapper MAPPER = new TomlMapper();
+	}
 
 	private ConfigReader() {
 	}
@@ -67,7 +70,7 @@ final class ConfigReader {
 			case JSON, YAML -> read(text, format);
 			case TOML -> {
 				try {
-					TOML.readTree(text);
+					Toml.MAPPER.readTree(text);
 				} catch (com.fasterxml.jackson.core.JsonProcessingException e) {
 					throw new Malformed("TOML", e.getLocation() == null ? 0 : e.getLocation().getLineNr());
 				} catch (IOException e) {
@@ -88,9 +91,13 @@ final class ConfigReader {
 			JsonToken t;
 			while ((t = p.nextToken()) != null) {
 				if (t == JsonToken.VALUE_STRING) {
-					List<String> path = pointerPath(p.getParsingContext().pathAsPointer());
 					String name = p.getParsingContext().inObject() ? p.currentName() : null;
-					entries.add(new Entry(name, p.getText(), p.currentTokenLocation().getLineNr(), path, false, false));
+					String value = p.getText();
+					// Most strings in a big file (Claude Code's prompt history) are prose: only possible credentials get their path.
+					if (mayHoldCredential(name, value)) {
+						List<String> path = pointerPath(p.getParsingContext().pathAsPointer());
+						entries.add(new Entry(name, value, p.currentTokenLocation().getLineNr(), path, false, false));
+					}
 				}
 			}
 		} catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -99,6 +106,11 @@ final class ConfigReader {
 			throw new Malformed("JSON", 0);
 		}
 		return entries;
+	}
+
+	private static boolean mayHoldCredential(String name, String value) {
+		return value.length() >= 6 && (CredentialCatalogue.isSecretName(name) || "auth".equals(name) || "identitytoken".equals(name)
+				|| CredentialCatalogue.hasKnownPrefix(value));
 	}
 
 	private static List<String> pointerPath(JsonPointer pointer) {

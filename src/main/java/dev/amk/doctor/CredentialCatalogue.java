@@ -49,9 +49,10 @@ final class CredentialCatalogue {
 			// Our own keys, and placeholders written like them (amk_YOUR_KEY): told apart by AgentKey's checksum.
 			format("amk", "agent_key", "amk_", "amk_[A-Za-z0-9_]{4,}"));
 
-	/** Names under which a secret is assigned; the value still has to look like one. */
-	private static final Pattern SECRET_NAME = Pattern.compile(
-			"(?i).*(api[_-]?key|apikey|[_-]token|^token|secret[_-]?key|[_-]secret|^secret|access[_-]?key|password|passwd|_authtoken|_auth)$");
+	/** Names under which a secret is assigned (lower case: whole names, then endings); the value still has to look like one. */
+	private static final java.util.Set<String> SECRET_NAMES = java.util.Set.of("token", "secret", "password", "passwd", "apikey", "api_key");
+	private static final List<String> SECRET_NAME_ENDINGS = List.of("apikey", "api_key", "api-key", "_token", "-token", ".token", "secretkey",
+			"secret_key", "secret-key", "_secret", "-secret", "accesskey", "access_key", "access-key", "password", "passwd", "_authtoken", "_auth");
 	private static final Pattern PLACEHOLDER = Pattern.compile(
 			"(?i).*(your|xxxx|\\.\\.\\.|…|<|>|\\{\\{|changeme|example|placeholder|dummy|redacted|replace|insert|todo|test[_-]?key|fake).*");
 	private static final Pattern REFERENCE = Pattern.compile("^(\\$|%|\\{env:|\\$\\{|op://|keychain:).*");
@@ -60,28 +61,51 @@ final class CredentialCatalogue {
 	}
 
 	private static Format format(String provider, String kind, String prefix, String regex) {
-		// A credential starts where a word does: 'mask-...' is not an OpenAI key.
-		return new Format(provider, kind, prefix, Pattern.compile("(?<![A-Za-z0-9_])" + regex + "(?![A-Za-z0-9_])"));
+		// Tried only where the prefix starts a word (see find); it must also end where a word does.
+		return new Format(provider, kind, prefix, Pattern.compile(regex + "(?![A-Za-z0-9_])"));
 	}
 
-	/** Every recognisable credential in {@code text}, in order, never two over the same characters. */
+	/**
+	 * Every recognisable credential in {@code text}, in order, never two over the same characters. Each format's
+	 * literal prefix is located with {@link String#indexOf} (fast even over Claude Code's multi-megabyte history
+	 * file) and only there is its pattern tried.
+	 */
 	static List<Match> find(String text) {
 		List<Match> found = new ArrayList<>();
 		for (Format f : FORMATS) {
-			if (!text.contains(f.prefix().substring(0, Math.min(3, f.prefix().length())))) {
-				continue; // most files hold none of most prefixes: skip the regex
-			}
-			Matcher m = f.pattern().matcher(text);
-			while (m.find()) {
-				int s = m.start();
+			String literal = f.prefix();
+			for (int at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1)) {
+				if (at > 0 && isWordChar(text.charAt(at - 1))) {
+					continue; // 'mask-…' is not an OpenAI key
+				}
+				Matcher m = f.pattern().matcher(text).region(at, text.length());
+				if (!m.lookingAt()) {
+					continue;
+				}
+				int s = at;
 				int e = m.end();
 				if (found.stream().noneMatch(o -> s < o.end() && o.start() < e)) {
 					found.add(new Match(s, e, m.group(), f.provider(), f.kind(), f.prefix()));
 				}
+				at = e - 1;
 			}
 		}
 		found.sort(java.util.Comparator.comparingInt(Match::start));
 		return found;
+	}
+
+	/** True when {@code value} contains any format's prefix: only such values, and secret-named ones, need a closer look. */
+	static boolean hasKnownPrefix(String value) {
+		for (Format f : FORMATS) {
+			if (value.contains(f.prefix())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isWordChar(char c) {
+		return c == '_' || c < 128 && Character.isLetterOrDigit(c);
 	}
 
 	/** The format of a single value, when its whole text is a recognisable credential. */
@@ -91,7 +115,19 @@ final class CredentialCatalogue {
 	}
 
 	static boolean isSecretName(String name) {
-		return name != null && SECRET_NAME.matcher(name).matches();
+		if (name == null) {
+			return false;
+		}
+		String n = name.toLowerCase(Locale.ROOT);
+		if (SECRET_NAMES.contains(n)) {
+			return true;
+		}
+		for (String ending : SECRET_NAME_ENDINGS) {
+			if (n.endsWith(ending)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
