@@ -6,18 +6,15 @@ import dev.amk.doctor.DoctorFix;
 import dev.amk.doctor.Fingerprints;
 import dev.amk.doctor.FixtureHome;
 import dev.amk.doctor.Scanner;
-import dev.amk.oauth.Browser;
-import dev.amk.oauth.OAuthConnector;
-import dev.amk.proxy.ConnectionTester;
 import dev.amk.secrets.KeyringSecretStore;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
 import dev.amk.testing.TestKeychain;
 import dev.amk.ui.agents.AgentsModel;
-import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.fxapp.MainWindow;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
@@ -57,7 +54,6 @@ class KeysFoundViewTest {
 	MockWebServer upstream;
 	BrokerFixture broker;
 	KeyringSecretStore keychain;
-	ConnectionTester tester;
 	ExecutorService background;
 	MainWindow window;
 	KeysFoundView view;
@@ -74,16 +70,12 @@ class KeysFoundViewTest {
 		broker.addConnection("openai", "openai", base, fx.openai);
 		broker.addConnection("claude", "anthropic", base, fx.anthropic);
 		keychain = TestKeychain.open(broker.service);
-		tester = new ConnectionTester(keychain);
 		background = Executors.newVirtualThreadPerTaskExecutor();
 		ActivityTracker activity = new ActivityTracker(Clock.systemUTC(), ZoneId.systemDefault(), 100)
 				.start(broker.broker.auditStore(), broker.broker.auditLog());
 		AgentsModel agents = new AgentsModel(broker.broker.registry(), activity, broker.broker.agents(), Clock.systemUTC(), background).start();
 		window = new MainWindow(stage, agents, activity, broker.port(), Clock.systemUTC(), ZoneId.systemDefault());
-		OAuthConnector oauth = new OAuthConnector(broker.broker.connections(), broker.broker.secrets(), broker.broker.tokenEndpoint(),
-				Browser.NONE, Clock.systemUTC(), OAuthConnector.DEFAULT_TIMEOUT);
-		window.addConnectionsTab(new ConnectionsModel(broker.broker.registry(), broker.broker.connections(), tester, oauth, Browser.NONE,
-				Clock.systemUTC(), background).start());
+		window.addTab("Connections", new Label("the Connections view"), "tab-connections"); // only the tab 'Add a connection by hand' opens
 		DoctorFix doctor = new DoctorFix(broker.broker.connections(), keychain, broker.broker.agents(), broker.home, Clock.systemUTC(),
 				broker.port(), BrokerCheck.onPort(broker.port()));
 		view = KeysFoundTab.install(window, new KeysFoundModel(new Scanner(fx.home, "Linux"), doctor, background), fx.home, true);
@@ -92,7 +84,6 @@ class KeysFoundViewTest {
 	@AfterEach
 	void stop() throws Exception {
 		background.shutdown();
-		tester.close();
 		keychain.close();
 		broker.close();
 		upstream.close();
