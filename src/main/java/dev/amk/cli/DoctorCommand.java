@@ -45,10 +45,10 @@ final class DoctorCommand extends AmkCommand.Leaf {
 			ctx().err().flush();
 			return Cli.EXIT_USAGE;
 		}
-		if (undo) {
-			return undo();
-		}
 		Path home = Scanner.homeFrom(ctx().env());
+		if (undo) {
+			return undo(home);
+		}
 		ScanResult scan = new Scanner(home, System.getProperty("os.name", "")).scan(paths.stream().map(p -> p.toAbsolutePath().normalize()).toList());
 		if (fix) {
 			return fix(scan, home);
@@ -263,7 +263,7 @@ final class DoctorCommand extends AmkCommand.Leaf {
 
 	// --- undo ---
 
-	private int undo() {
+	private int undo(Path home) {
 		DoctorFix doctor = new DoctorFix(ctx().connections(), ctx().secrets(), ctx().agents(), ctx().dataDir(), ctx().clock(), 0, null);
 		DoctorFix.UndoOutcome u = doctor.undo();
 		if (json()) {
@@ -275,7 +275,7 @@ final class DoctorCommand extends AmkCommand.Leaf {
 			Output.printJson(ctx().out(), m);
 		} else {
 			var out = ctx().out();
-			u.restored().forEach(p -> out.printf("Restored %s from its backup.%n", p));
+			u.restored().forEach(p -> out.printf("Restored %s from its backup.%n", shortPath(p, home)));
 			u.skipped().forEach(s -> out.printf("Skipped: %s%n", s));
 			if (!u.agentsDeleted().isEmpty()) {
 				out.printf("Deleted the agents the fix made: %s%n", String.join(", ", u.agentsDeleted()));

@@ -53,9 +53,18 @@ final class ConfigReader {
 	private ConfigReader() {
 	}
 
+	/**
+	 * The assignments that may hold a credential (in JSON, strings that are neither secret-named nor carry a known
+	 * prefix are skipped: Claude Code's history file holds megabytes of prose).
+	 */
 	static List<Entry> read(String text, FileFormat format) throws Malformed {
+		return format == FileFormat.JSON ? json(text, false) : readAll(text, format);
+	}
+
+	/** Every assignment, whatever its value: what a fix checks its own output and a file's other settings with. */
+	static List<Entry> readAll(String text, FileFormat format) throws Malformed {
 		return switch (format) {
-			case JSON -> json(text);
+			case JSON -> json(text, true);
 			case YAML -> yaml(text);
 			case TOML -> toml(text);
 			case INI -> ini(text);
@@ -67,7 +76,7 @@ final class ConfigReader {
 	/** Throws when {@code text} does not parse by its format's rules; used on every file before it is rewritten. */
 	static void check(String text, FileFormat format) throws Malformed {
 		switch (format) {
-			case JSON, YAML -> read(text, format);
+			case JSON, YAML -> readAll(text, format);
 			case TOML -> {
 				try {
 					Toml.MAPPER.readTree(text);
@@ -85,7 +94,7 @@ final class ConfigReader {
 
 	// --- JSON ---
 
-	private static List<Entry> json(String text) throws Malformed {
+	private static List<Entry> json(String text, boolean all) throws Malformed {
 		List<Entry> entries = new ArrayList<>();
 		try (JsonParser p = JSONC.createParser(text)) {
 			JsonToken t;
@@ -94,7 +103,7 @@ final class ConfigReader {
 					String name = p.getParsingContext().inObject() ? p.currentName() : null;
 					String value = p.getText();
 					// Most strings in a big file (Claude Code's prompt history) are prose: only possible credentials get their path.
-					if (mayHoldCredential(name, value)) {
+					if (all || mayHoldCredential(name, value)) {
 						List<String> path = pointerPath(p.getParsingContext().pathAsPointer());
 						entries.add(new Entry(name, value, p.currentTokenLocation().getLineNr(), path, false, false));
 					}

@@ -190,7 +190,7 @@ public final class DoctorFix {
 
 	private static List<Entry> entriesOf(Path file, FileFormat format) {
 		try {
-			return ConfigReader.read(Files.readString(file), format);
+			return ConfigReader.readAll(Files.readString(file), format);
 		} catch (IOException | ConfigReader.Malformed | RuntimeException e) {
 			return List.of();
 		}
@@ -323,7 +323,7 @@ public final class DoctorFix {
 	/** The rewritten text parses by its format's rules and now says what was meant: each variable holds the agent key, beside its base URL. */
 	private static void checkRewritten(String text, FileFormat format, List<Rewriter.Edit> edits) throws ConfigReader.Malformed, Rewriter.Unsupported {
 		ConfigReader.check(text, format);
-		List<Entry> entries = ConfigReader.read(text, format);
+		List<Entry> entries = ConfigReader.readAll(text, format);
 		for (Rewriter.Edit e : edits) {
 			boolean key = entries.stream().anyMatch(x -> e.variable().equals(x.name()) && e.agentKey().equals(x.value()) && !x.inComment());
 			boolean base = entries.stream().anyMatch(x -> e.baseVariable().equals(x.name()) && e.baseUrl().equals(x.value()) && !x.inComment());

@@ -36,6 +36,9 @@ final class Rewriter {
 				throw new Unsupported("line " + e.line() + " is not in the file any more");
 			}
 			String line = lines.get(e.line() - 1);
+			if (!line.contains(e.secret())) {
+				throw new Unsupported(e.variable() + " on line " + e.line() + " no longer holds the key found");
+			}
 			List<String> replacement = switch (format) {
 				case SHELL, DOTENV -> shell(line, e);
 				case JSON -> structured(line, e, "\"", "\\s*:\\s*", ", ", ",");
