@@ -30,7 +30,8 @@ public final class AppTheme {
 		});
 	}
 
-	static Theme theme(boolean mac, boolean dark) {
+	/** The theme for a platform and appearance; the screenshots render each. */
+	public static Theme theme(boolean mac, boolean dark) {
 		if (mac) {
 			return dark ? new CupertinoDark() : new CupertinoLight();
 		}

@@ -77,6 +77,8 @@ public final class KeysFoundView extends BorderPane {
 		message.setId("doctor-message");
 		result.setId("doctor-result");
 		result.setWrapText(true);
+		result.managedProperty().bind(result.textProperty().isNotEmpty());
+		message.managedProperty().bind(message.textProperty().isNotEmpty());
 		Region gap = new Region();
 		HBox.setHgrow(gap, Priority.ALWAYS);
 		HBox buttons = new HBox(8, fix, rescan, gap, byHand);
@@ -116,7 +118,10 @@ public final class KeysFoundView extends BorderPane {
 		}
 		r.plan().left().forEach(l -> fate.put(l.finding(), "Left as it is: " + l.reason()));
 		int secrets = 0;
-		for (List<Finding> group : r.scan().bySecret().values()) {
+		// The keys a fix will move first, then the ones it leaves (each with its reason).
+		List<List<Finding>> groups = r.scan().bySecret().values().stream()
+				.sorted(java.util.Comparator.comparing(g -> g.stream().noneMatch(f -> fate.getOrDefault(f, "").startsWith("Fix:")))).toList();
+		for (List<Finding> group : groups) {
 			Finding first = group.getFirst();
 			if (!first.isRawSecret()) {
 				continue;

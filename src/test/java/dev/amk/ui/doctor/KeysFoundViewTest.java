@@ -137,4 +137,32 @@ class KeysFoundViewTest {
 		assertTrue(Files.readString(fx.file(".zshrc")).contains("export OPENAI_API_KEY=\"amk_"));
 		waitUntil("the rescan shows the .zshrc key gone", () -> texts(robot).stream().noneMatch(t -> t.startsWith("  ~/.zshrc:3")));
 	}
+
+	@Test
+	@org.junit.jupiter.api.Tag("screenshots")
+	@DisplayName("renders docs/screenshots/keys-found.png and keys-found-dark.png (run with the screenshots group)")
+	void screenshot(FxRobot robot) throws Exception {
+		String dir = System.getProperty("amk.screenshots.dir");
+		org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "run through scripts/screenshots.sh");
+		waitUntil("the scan is shown", () -> robot.lookup("#secret-" + Fingerprints.of(fx.openai)).match(n -> onScreen(n)).tryQuery().isPresent());
+		try {
+			robot.interact(() -> {
+				window.stage().setWidth(980);
+				window.stage().setHeight(720);
+				javafx.application.Application.setUserAgentStylesheet(dev.amk.ui.common.AppTheme.theme(false, false).getUserAgentStylesheet());
+			});
+			save(Path.of(dir, "keys-found.png"));
+			robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(
+					dev.amk.ui.common.AppTheme.theme(false, true).getUserAgentStylesheet()));
+			save(Path.of(dir, "keys-found-dark.png"));
+		} finally {
+			robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(null));
+		}
+	}
+
+	private void save(Path file) throws Exception {
+		org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+		var image = org.testfx.util.WaitForAsyncUtils.waitFor(org.testfx.util.WaitForAsyncUtils.asyncFx(() -> window.stage().getScene().snapshot(null)));
+		javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
+	}
 }
