@@ -5,6 +5,7 @@ import dev.amk.agents.AgentKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -172,43 +173,25 @@ final class CredentialCatalogue {
 		return p * Math.log(p) / Math.log(2);
 	}
 
-	/** The provider a variable's name points at ({@code OPENAI_API_KEY} → openai), or null. */
+	/** Words in a variable's name that say whose key it holds ({@code OPENAI_API_KEY} → openai), then name prefixes. */
+	private static final List<Map.Entry<String, String>> NAME_WORDS = List.of(Map.entry("ANTHROPIC", "anthropic"),
+			Map.entry("CLAUDE", "anthropic"), Map.entry("OPENAI", "openai"), Map.entry("GEMINI", "gemini"), Map.entry("GOOGLE_API_KEY", "gemini"),
+			Map.entry("GOOGLE_GENERATIVE", "gemini"), Map.entry("SLACK", "slack"), Map.entry("NOTION", "notion"), Map.entry("LINEAR", "linear"),
+			Map.entry("HUGGING", "huggingface"), Map.entry("STRIPE", "stripe"));
+	private static final List<Map.Entry<String, String>> NAME_PREFIXES = List.of(Map.entry("GITHUB", "github"), Map.entry("GH_", "github"),
+			Map.entry("AWS", "aws"), Map.entry("HF_", "huggingface"));
+	/** netrc machines whose passwords are known providers' tokens. */
+	private static final List<Map.Entry<String, String>> HOSTS = List.of(Map.entry("github.com", "github"), Map.entry("huggingface.co", "huggingface"),
+			Map.entry("openai.com", "openai"), Map.entry("anthropic.com", "anthropic"));
+
+	/** The provider a variable's name points at, or null. */
 	static String providerOfName(String name) {
 		if (name == null) {
 			return null;
 		}
 		String n = name.toUpperCase(Locale.ROOT);
-		if (n.contains("ANTHROPIC") || n.contains("CLAUDE")) {
-			return "anthropic";
-		}
-		if (n.contains("OPENAI")) {
-			return "openai";
-		}
-		if (n.contains("GEMINI") || n.contains("GOOGLE_API_KEY") || n.contains("GOOGLE_GENERATIVE")) {
-			return "gemini";
-		}
-		if (n.startsWith("GITHUB") || n.startsWith("GH_")) {
-			return "github";
-		}
-		if (n.contains("SLACK")) {
-			return "slack";
-		}
-		if (n.contains("NOTION")) {
-			return "notion";
-		}
-		if (n.contains("LINEAR")) {
-			return "linear";
-		}
-		if (n.startsWith("AWS_") || n.startsWith("AWS")) {
-			return "aws";
-		}
-		if (n.startsWith("HF_") || n.contains("HUGGING")) {
-			return "huggingface";
-		}
-		if (n.contains("STRIPE")) {
-			return "stripe";
-		}
-		return null;
+		return NAME_WORDS.stream().filter(w -> n.contains(w.getKey())).map(Map.Entry::getValue).findFirst()
+				.orElseGet(() -> NAME_PREFIXES.stream().filter(p -> n.startsWith(p.getKey())).map(Map.Entry::getValue).findFirst().orElse(null));
 	}
 
 	static boolean looksLikePlaceholder(String value) {
@@ -218,19 +201,7 @@ final class CredentialCatalogue {
 	/** The provider a netrc machine name belongs to, or null. */
 	static String providerOfHost(String host) {
 		String h = host.toLowerCase(Locale.ROOT);
-		if (h.endsWith("github.com")) {
-			return "github";
-		}
-		if (h.endsWith("huggingface.co")) {
-			return "huggingface";
-		}
-		if (h.endsWith("openai.com")) {
-			return "openai";
-		}
-		if (h.endsWith("anthropic.com")) {
-			return "anthropic";
-		}
-		return null;
+		return HOSTS.stream().filter(e -> h.endsWith(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(null);
 	}
 
 	/** An amk_ value that is not a working key's shape: a placeholder in documentation or a template. */
