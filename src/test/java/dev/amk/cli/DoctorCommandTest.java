@@ -164,6 +164,15 @@ class DoctorCommandTest {
 			return server;
 		}
 
+		/** The keychain items a test's fix filed under its own service name go again. */
+		private static void forgetConnections(Path data, String service) {
+			var keychain = TestKeychain.open(service);
+			for (var c : new dev.amk.connections.ConnectionService(dev.amk.db.Database.openRegistry(data), keychain, Clock.systemUTC()).list()) {
+				keychain.delete(c.connection().secretRef());
+			}
+			keychain.close();
+		}
+
 		private static String read(Path p) throws IOException {
 			return Files.readString(p);
 		}
@@ -281,11 +290,36 @@ class DoctorCommandTest {
 				assertTrue(r.out().contains("New connections (keys now in the keychain): anthropic, openai"), r.out());
 				assertNoSecret(fx, r.out(), r.err());
 			} finally {
-				var keychain = TestKeychain.open(service);
-				for (var c : new dev.amk.connections.ConnectionService(dev.amk.db.Database.openRegistry(data), keychain, Clock.systemUTC()).list()) {
-					keychain.delete(c.connection().secretRef());
-				}
-				keychain.close();
+				forgetConnections(data, service);
+			}
+		}
+	
+		@Test
+		@DisplayName("--fix --yes --json: each file's status and changes, what was left and why, what to rotate; prompts stay off stdout")
+		@SuppressWarnings("unchecked")
+		void fixJson() throws Exception {
+			TestKeychain.require();
+			FixtureHome fx = new FixtureHome(root);
+			Path data = Files.createDirectories(root.resolve("data"));
+			String service = TestKeychain.uniqueService();
+			Run r = doctor(fx, data, service, "", "--fix", "--yes", "--json");
+			try {
+				assertEquals(0, r.exit(), r.err());
+				Map<String, Object> json = r.json();
+				List<Map<String, Object>> files = (List<Map<String, Object>>) json.get("files");
+				assertEquals(List.of("written", "written", "written"), files.stream().map(f -> f.get("status")).toList());
+				Map<String, Object> change = ((List<Map<String, Object>>) files.get(2).get("changes")).getFirst();
+				assertEquals("OPENAI_API_KEY", change.get("variable"));
+				assertEquals("zshrc", change.get("agent"));
+				assertEquals("OPENAI_BASE_URL", change.get("base_variable"));
+				assertTrue(((List<Map<String, Object>>) json.get("left")).stream().allMatch(l -> l.get("reason") instanceof String));
+				assertTrue(((List<Map<String, Object>>) json.get("rotate")).stream()
+						.anyMatch(x -> "openai".equals(x.get("connection")) && "https://platform.openai.com/api-keys".equals(x.get("link"))));
+				assertEquals(List.of("anthropic", "openai"), json.get("connections_created"));
+				assertTrue(r.err().contains("~/.zshrc"), "the plan goes to stderr with --json");
+				assertNoSecret(fx, r.out(), r.err());
+			} finally {
+				forgetConnections(data, service);
 			}
 		}
 	}
