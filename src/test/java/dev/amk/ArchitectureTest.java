@@ -12,6 +12,7 @@ import dev.amk.access.AccessRegistry;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.audit.AuditLog;
 import dev.amk.ca.LocalCa;
+import dev.amk.doctor.DoctorFix;
 import dev.amk.audit.AuditStore;
 import dev.amk.broker.Services;
 import dev.amk.oauth.BrokerCredentials;
@@ -54,7 +55,7 @@ class ArchitectureTest {
 
 	/** Long-lived parts with resources or state of their own: built once, by the wiring, and handed to who needs them. */
 	private static final Set<String> SERVICES = Set.of(AccessRegistry.class, ActivityTracker.class, AuditLog.class, AuditStore.class,
-			BrokerCredentials.class, CachingSecretStore.class, ConnectionTester.class, KeyringSecretStore.class, LocalCa.class, OAuthConnector.class,
+			BrokerCredentials.class, CachingSecretStore.class, ConnectionTester.class, DoctorFix.class, KeyringSecretStore.class, LocalCa.class, OAuthConnector.class,
 			ProxyServer.class, TokenEndpoint.class, TokenManager.class).stream().map(Class::getName).collect(Collectors.toSet());
 
 	@ArchTest

@@ -20,7 +20,7 @@ public final class BrokerFile {
 		return dataDir.resolve("broker.json");
 	}
 
-	static void write(Path dataDir, int port) {
+	public static void write(Path dataDir, int port) {
 		try {
 			Files.writeString(path(dataDir), Json.write(Map.of("port", port, "pid", ProcessHandle.current().pid())));
 		} catch (IOException e) {

@@ -11,6 +11,8 @@ import dev.amk.connections.ConnectionService;
 import dev.amk.connections.CredentialSource;
 
 import dev.amk.db.Database;
+import dev.amk.doctor.BrokerCheck;
+import dev.amk.doctor.DoctorFix;
 import dev.amk.oauth.BrokerCredentials;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
@@ -215,6 +217,14 @@ public final class Services implements AutoCloseable {
 			localCa = new LocalCa(dataDir, keychain(), clock);
 		}
 		return localCa;
+	}
+
+	/**
+	 * amk doctor's fix: moves found keys into connections and agents of this data folder; {@code check} makes a test
+	 * call through the broker on {@code port} (null: no broker is running, the fix is not verified).
+	 */
+	public DoctorFix doctorFix(int port, BrokerCheck check) {
+		return new DoctorFix(connections(), keychain(), agents(), dataDir, clock, port, check);
 	}
 
 	/** Tests connections with exactly the credential the proxy would send. */

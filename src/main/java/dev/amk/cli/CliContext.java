@@ -8,6 +8,8 @@ import dev.amk.broker.Services;
 import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
 import dev.amk.db.Database;
+import dev.amk.doctor.BrokerCheck;
+import dev.amk.doctor.DoctorFix;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.TokenEndpoint;
@@ -108,6 +110,11 @@ public final class CliContext implements AutoCloseable {
 	/** One per command, like the other services here: each TokenEndpoint brings its own HTTP client and pool. */
 	public TokenEndpoint tokenEndpoint() {
 		return services.tokenEndpoint();
+	}
+
+	/** amk doctor's fix, checked through the broker on {@code port} when {@code check} is not null. */
+	public DoctorFix doctorFix(int port, BrokerCheck check) {
+		return services.doctorFix(port, check);
 	}
 
 	/** The local CA of proxy mode ({@code amk ca}). */

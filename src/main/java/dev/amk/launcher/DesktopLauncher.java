@@ -2,6 +2,7 @@ package dev.amk.launcher;
 
 import dev.amk.broker.Broker;
 import dev.amk.broker.Services;
+import dev.amk.doctor.BrokerCheck;
 import dev.amk.cli.DesktopStarter;
 
 import dev.amk.oauth.Browser;
@@ -67,7 +68,8 @@ public final class DesktopLauncher implements DesktopStarter {
 	private static DesktopServices narrowed(Broker broker, Function<Browser, OAuthConnector> signIns) {
 		Services s = broker.services();
 		return new DesktopServices(broker.port(), s.dataDir(), s.clock(), s.accessRegistry(), s.activity(), s.agents(), s.connections(),
-				s.connectionTester(), signIns, s.localCa(), broker::readSecrets);
+				s.connectionTester(), signIns, s.localCa(),
+				s.doctorFix(broker.port(), BrokerCheck.onPort(broker.port())), broker::readSecrets);
 	}
 
 	private static boolean displayAvailable() {

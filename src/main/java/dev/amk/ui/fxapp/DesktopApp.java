@@ -3,13 +3,16 @@ package dev.amk.ui.fxapp;
 import com.dustinredmond.fxtrayicon.FXTrayIcon;
 import dev.amk.ca.OsTrust;
 import dev.amk.common.AmkException;
+import dev.amk.doctor.Scanner;
 import dev.amk.login.LoginItem;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.SystemBrowser;
 import dev.amk.settings.Settings;
 import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.common.AppTheme;
 import dev.amk.ui.connections.ConnectionsModel;
+import dev.amk.ui.doctor.KeysFoundModel;
 import dev.amk.ui.notify.DeniedNotifier;
 import dev.amk.ui.notify.ReconnectNotifier;
 import dev.amk.ui.settings.CaSection;
@@ -101,6 +104,7 @@ public final class DesktopApp {
 	/** Builds the UI; call on the FX thread. With no system tray (some Linux desktops) the window opens instead. */
 	public void start(Stage stage, Runnable quit) {
 		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
+		AppTheme.followSystem();
 		int port = services.proxyPort();
 		agents = new AgentsModel(services.registry(), services.activity(), services.agents(), services.clock(), background).start();
 		agents.actions().setProxyPort(port); // the setup snippets name the port agents must use
@@ -112,6 +116,7 @@ public final class DesktopApp {
 		window.addTab("Settings", new SettingsView(services.dataDir(), settings, loginItem, port, background)
 				.withSection(new CaSection(services.localCa(), OsTrust.forCurrentOs(), background)), "tab-settings");
 		background.execute(() -> keepLoginItemCurrent(loginItem));
+		KeysFoundTab.install(window, doctorModel(), Scanner.homeFrom(System.getenv()), services.registry().current().connections().isEmpty());
 		if (FXTrayIcon.isSupported()) {
 			tray = new TrayMenu(stage, agents, port, window::show, denied::lastDenied, reconnect::needingReconnect, quit);
 			tray.show();
@@ -141,6 +146,11 @@ public final class DesktopApp {
 			notices.notify(warnings.size() == 1 ? "A connection cannot be used yet" : warnings.size() + " connections cannot be used yet",
 					String.join("\n", warnings));
 		}
+	}
+
+	/** amk doctor's scan and fix for the app: the home the CLI would scan, checked through this app's own broker. */
+	private KeysFoundModel doctorModel() {
+		return new KeysFoundModel(new Scanner(Scanner.homeFrom(System.getenv()), System.getProperty("os.name", "")), services.doctorFix(), background);
 	}
 
 	/** An installed app that starts at login starts this installation, even after it was moved or reinstalled elsewhere. */

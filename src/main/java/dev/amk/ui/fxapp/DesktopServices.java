@@ -5,6 +5,7 @@ import dev.amk.activity.ActivityTracker;
 import dev.amk.agents.AgentService;
 import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
+import dev.amk.doctor.DoctorFix;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
@@ -23,9 +24,10 @@ import java.util.function.Supplier;
  * @param dataDir   where the settings file lives
  * @param signIns   an OAuth sign-in helper that opens pages with the given browser
  * @param localCa   the local certificate authority, for the Settings section that shows and trusts it
+ * @param doctorFix amk doctor's fix for the Keys found view, checked through this broker
  * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
-		LocalCa localCa, Supplier<List<String>> readSecrets) {
+		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets) {
 }

@@ -66,10 +66,16 @@ public final class MainWindow {
 	}
 
 	/** Adds a view as the last tab: how the composition root plugs in views that need more than the broker. */
-	public void addTab(String title, javafx.scene.Node content, String id) {
+	public Tab addTab(String title, javafx.scene.Node content, String id) {
 		Tab tab = new Tab(title, content);
 		tab.setId(id);
 		tabs.getTabs().add(tab);
+		return tab;
+	}
+
+	/** Brings the tab with this id to the front. */
+	public void selectTab(String id) {
+		tabs.getTabs().stream().filter(t -> id.equals(t.getId())).findFirst().ifPresent(t -> tabs.getSelectionModel().select(t));
 	}
 
 	/**

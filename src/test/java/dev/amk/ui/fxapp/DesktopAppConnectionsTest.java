@@ -48,7 +48,7 @@ class DesktopAppConnectionsTest {
 	@DisplayName("the app shows Connections after Agents, listing the broker's connections")
 	void wiresTheConnectionsTab(FxRobot robot) {
 		TabPane tabs = robot.lookup(".tab-pane").queryAs(TabPane.class);
-		assertEquals(List.of("tab-agents", "tab-connections", "tab-activity", "tab-settings"), tabs.getTabs().stream().map(Tab::getId).toList());
+		assertEquals(List.of("tab-agents", "tab-connections", "tab-activity", "tab-settings", "tab-doctor"), tabs.getTabs().stream().map(Tab::getId).toList());
 		robot.clickOn("#tab-connections");
 		assertSame(app.connections().rows(), app.window().connectionsView().table().getItems());
 		assertEquals("openai", app.connections().rows().getFirst().name());

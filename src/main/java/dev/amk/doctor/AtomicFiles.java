@@ -1,0 +1,78 @@
+package dev.amk.doctor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/** Writes that a crash cannot leave half done: a temporary file beside the target, flushed to disk, then renamed over it. */
+final class AtomicFiles {
+	private AtomicFiles() {
+	}
+
+	/**
+	 * Replaces {@code file} (a real path, not a link) with {@code bytes}, keeping its permissions. Readers see
+	 * the old content or the new, never a mix.
+	 */
+	static void replace(Path file, byte[] bytes) throws IOException {
+		Path dir = file.getParent();
+		Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".amk-", ".tmp");
+		try {
+			copyPermissions(file, temp);
+			try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+				ByteBuffer buffer = ByteBuffer.wrap(bytes);
+				while (buffer.hasRemaining()) {
+					ch.write(buffer);
+				}
+				ch.force(true);
+			}
+			try {
+				Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			} catch (AtomicMoveNotSupportedException e) {
+				Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+			}
+			syncDirectory(dir);
+		} finally {
+			Files.deleteIfExists(temp);
+		}
+	}
+
+	/** Like {@link #replace}, for a file that may not exist yet. */
+	static void replaceOrCreate(Path file, byte[] bytes) throws IOException {
+		if (!Files.exists(file)) {
+			Files.write(file, new byte[0]);
+		}
+		replace(file, bytes);
+	}
+
+	/** {@code FILE.amk-backup-STAMP} beside the file: the same bytes and permissions. */
+	static Path backup(Path file, String stamp) throws IOException {
+		Path backup = file.resolveSibling(file.getFileName() + ".amk-backup-" + stamp);
+		Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
+		return backup;
+	}
+
+	private static void copyPermissions(Path from, Path to) throws IOException {
+		PosixFileAttributeView view = Files.getFileAttributeView(from, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+		if (view != null && Files.exists(from)) {
+			Set<PosixFilePermission> perms = view.readAttributes().permissions();
+			Files.setPosixFilePermissions(to, perms);
+		}
+	}
+
+	private static void syncDirectory(Path dir) {
+		try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+			ch.force(true);
+		} catch (IOException | UnsupportedOperationException e) {
+			// Not every platform can open a folder (Windows): the rename itself is still atomic.
+		}
+	}
+}
