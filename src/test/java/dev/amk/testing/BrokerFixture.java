@@ -47,12 +47,15 @@ public final class BrokerFixture implements AutoCloseable {
 	}
 
 	private BrokerFixture(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
+		this(home, clock, ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2), firstByteTimeout, idleTimeout));
+	}
+
+	private BrokerFixture(Path home, Clock clock, ProxySettings settings) {
 		TestKeychain.require();
 		this.home = home;
 		this.clock = clock;
 		this.service = TestKeychain.uniqueService();
 		this.brokerKeychain = TestKeychain.open(service);
-		ProxySettings settings = ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2), firstByteTimeout, idleTimeout);
 		this.broker = Broker.start(new Broker.Options(home, brokerKeychain, settings, clock, Duration.ofMillis(20), Duration.ofDays(90)));
 	}
 
@@ -62,6 +65,11 @@ public final class BrokerFixture implements AutoCloseable {
 
 	public static BrokerFixture start(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
 		return new BrokerFixture(home, clock, firstByteTimeout, idleTimeout);
+	}
+
+	/** A broker with its own proxy settings: small limits, so that tests of them are quick. */
+	public static BrokerFixture start(Path home, ProxySettings settings) {
+		return new BrokerFixture(home, Clock.systemUTC(), settings);
 	}
 
 	public int port() {
