@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Every request currently being forwarded, so that it can be cut the moment its permission ends (revoke,
- * rotate, delete, expiry, grant removed) and so that silent upstreams are timed out.
+ * rotate, delete, expiry, grant removed), so that silent upstreams and too slow uploads are timed out, and so
+ * that no agent (nor all of them together) runs more requests at once than {@link ProxySettings.Limits} allows.
  *
  * <p>Timeouts are enforced here, by one sweeper thread reading a timestamp per request, instead of by
  * OkHttp's per-call read timeouts: those cost about 30 µs of CPU per request (measured on this machine),

