@@ -13,6 +13,7 @@ import org.eclipse.jetty.util.Blocker;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.Inflater;
@@ -94,7 +95,7 @@ final class Relay {
 		if (b.length == 0) {
 			return a;
 		}
-		byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+		byte[] both = Arrays.copyOf(a, a.length + b.length);
 		System.arraycopy(b, 0, both, a.length, b.length);
 		return both;
 	}

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -80,7 +81,7 @@ final class SecretMask {
 
 	/** Whether this is the mask of {@code candidate} sent by {@code how}: a mask is kept per connection until its secret changes. */
 	boolean isFor(String candidate, Injection how) {
-		return secret.equals(candidate) && java.util.Objects.equals(injection, how);
+		return secret.equals(candidate) && Objects.equals(injection, how);
 	}
 
 	String mask(String headerValue) {

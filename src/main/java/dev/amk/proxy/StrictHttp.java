@@ -11,7 +11,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * HTTP/1.1 as strictly as RFC 9112 lets a server be, where Jetty's parser is lenient: a line ended by a bare
@@ -79,7 +81,7 @@ final class StrictHttp extends HttpConnectionFactory {
 
 	/** Looks at each request head's bytes once, before Jetty parses them; the body is not looked at. */
 	static final class StrictParser extends HttpParser {
-		private static final byte[] VERSION = "HTTP/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		private static final byte[] VERSION = "HTTP/".getBytes(StandardCharsets.US_ASCII);
 
 		/** When the current request head began to arrive (System.nanoTime), or 0 while none is arriving. */
 		volatile long headBeganNanos;
@@ -147,7 +149,7 @@ final class StrictHttp extends HttpConnectionFactory {
 		}
 
 		private boolean startsWithVersion() {
-			return java.util.Arrays.equals(lineEnd, 0, VERSION.length, VERSION, 0, VERSION.length);
+			return Arrays.equals(lineEnd, 0, VERSION.length, VERSION, 0, VERSION.length);
 		}
 
 		private boolean startsWithVersionIgnoringCase() {
