@@ -62,6 +62,7 @@ final class InFlightRequests implements AutoCloseable {
 		/** Sends the request with {@code c}; a request cut before it had a call is cancelled at once. */
 		void attach(Call c) {
 			call = c;
+			touch(); // the upstream's time to answer starts now, also for the retry after a refresh
 			if (cut != null) {
 				c.cancel();
 			}

@@ -29,6 +29,13 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 	public record Limits(Duration headerReadTimeout, long minUploadBytesPerSecond, Duration uploadGrace, int maxConcurrentUpstream,
 			int maxConcurrentPerAgent) {
 		public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 256, 64);
+
+		public Limits {
+			if (headerReadTimeout.isNegative() || headerReadTimeout.isZero() || uploadGrace.isNegative() || minUploadBytesPerSecond < 0
+					|| maxConcurrentUpstream < 1 || maxConcurrentPerAgent < 1) {
+				throw new IllegalArgumentException("proxy limits must be positive (the upload grace and minimum rate may be 0)");
+			}
+		}
 	}
 
 	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
