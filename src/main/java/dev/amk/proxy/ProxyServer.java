@@ -8,7 +8,6 @@ import okhttp3.OkHttpClient;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -19,6 +18,8 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The local proxy: Jetty 12 core on 127.0.0.1 only, one virtual thread per request, strict HTTP parsing.
@@ -31,6 +32,11 @@ public final class ProxyServer implements AutoCloseable {
 	private final ServerConnector connector;
 	private final InFlightRequests inFlight;
 	private final OkHttpClient client;
+	private final ScheduledExecutorService headDeadline = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "amk-header-deadline");
+		t.setDaemon(true);
+		return t;
+	});
 
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit) {
 		this.settings = settings;
@@ -52,21 +58,27 @@ public final class ProxyServer implements AutoCloseable {
 		// Parse leniently enough that our own checks (RequestTarget) decide and explain; they are stricter
 		// than Jetty's about anything that could change which upstream path is reached.
 		http.setUriCompliance(UriCompliance.LEGACY);
-		this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+		StrictHttp strictHttp = new StrictHttp(http, settings.limits().headerReadTimeout());
+		this.connector = new ServerConnector(server, strictHttp);
 		connector.setHost("127.0.0.1");
 		connector.setPort(settings.port());
 		connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
 		server.addConnector(connector);
 
 		this.client = UpstreamClient.create(settings);
-		this.inFlight = new InFlightRequests(clock, registry::current, settings.firstByteTimeout(), settings.idleTimeout(),
-				Duration.ofMillis(250));
+		Duration headerTimeout = settings.limits().headerReadTimeout();
+		long headSweepMillis = Math.max(10, Math.min(1000, headerTimeout.toMillis() / 4));
+		headDeadline.scheduleWithFixedDelay(() -> strictHttp.cutSlowHeads(connector.getConnectedEndPoints()), headSweepMillis, headSweepMillis,
+				TimeUnit.MILLISECONDS);
+		Duration sweep = Duration.ofMillis(Math.min(250, Math.max(10, settings.limits().uploadGrace().toMillis() / 4)));
+		this.inFlight = new InFlightRequests(clock, registry::current, settings.firstByteTimeout(), settings.idleTimeout(), sweep,
+				settings.limits());
 		registry.addListener(inFlight::onSnapshot);
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		ProxyHandler handler = new ProxyHandler(registry, clock, credentialLookup, new Forwarder(client, inFlight, credentialLookup), audit);
 		server.setHandler(new GracefulHandler(handler));
-		server.setErrorHandler(new JsonErrorHandler());
+		server.setErrorHandler(new JsonErrorHandler(audit, clock));
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());
 	}
 
@@ -101,6 +113,7 @@ public final class ProxyServer implements AutoCloseable {
 		} catch (Exception e) {
 			System.getLogger(ProxyServer.class.getName()).log(System.Logger.Level.WARNING, "Stopping the proxy: " + e.getMessage());
 		}
+		headDeadline.shutdownNow();
 		inFlight.cutAll();
 		inFlight.close();
 		client.dispatcher().executorService().shutdown();
@@ -113,6 +126,7 @@ public final class ProxyServer implements AutoCloseable {
 		} catch (Exception ignored) {
 			// start failed; nothing more to release
 		}
+		headDeadline.shutdownNow();
 		inFlight.close();
 	}
 }

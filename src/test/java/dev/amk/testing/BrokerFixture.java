@@ -49,9 +49,12 @@ public final class BrokerFixture implements AutoCloseable {
 	}
 
 	private BrokerFixture(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
+		this(home, clock, ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2), firstByteTimeout, idleTimeout));
+	}
+
+	private BrokerFixture(Path home, Clock clock, ProxySettings settings) {
 		this.home = home;
 		this.clock = clock;
-		ProxySettings settings = ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2), firstByteTimeout, idleTimeout);
 		this.broker = Broker.start(new Broker.Options(home, secrets, settings, clock, Duration.ofMillis(20), Duration.ofDays(90)));
 	}
 
@@ -61,6 +64,11 @@ public final class BrokerFixture implements AutoCloseable {
 
 	public static BrokerFixture start(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
 		return new BrokerFixture(home, clock, firstByteTimeout, idleTimeout);
+	}
+
+	/** A broker with its own proxy settings: small limits, so that tests of them are quick. */
+	public static BrokerFixture start(Path home, ProxySettings settings) {
+		return new BrokerFixture(home, Clock.systemUTC(), settings);
 	}
 
 	public int port() {
