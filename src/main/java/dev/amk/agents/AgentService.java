@@ -1,6 +1,7 @@
 package dev.amk.agents;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.common.Names;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.db.Database;
@@ -55,7 +56,7 @@ public final class AgentService {
 		String key = AgentKey.generate();
 		commit(c -> {
 			if (agents.byName(c, name).isPresent()) {
-				throw new AmkException("already_exists", "An agent named '" + name + "' already exists. Pick another name,"
+				throw new AmkException(ErrorType.ALREADY_EXISTS, "An agent named '" + name + "' already exists. Pick another name,"
 						+ " or give it a new key with 'amk agent rotate " + name + "'.");
 			}
 			long id = agents.insert(c, name, AgentKey.hash(key), AgentKey.displayPrefix(key), now, expiresAt);

@@ -1,6 +1,7 @@
 package dev.amk.connections;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.common.Names;
 import dev.amk.db.Database;
 import dev.amk.providers.Injection;
@@ -88,7 +89,7 @@ public final class ConnectionService {
 		requireUsableSecret(secret, injection);
 		db.read(c -> {
 			if (repository.byName(c, name).isPresent()) {
-				throw new AmkException("already_exists", "A connection named '" + name + "' already exists. Pick another name,"
+				throw new AmkException(ErrorType.ALREADY_EXISTS, "A connection named '" + name + "' already exists. Pick another name,"
 						+ " or replace its secret with 'amk connection set-secret " + name + "'.");
 			}
 			return null;
@@ -118,7 +119,7 @@ public final class ConnectionService {
 	public void requireNewName(String name) {
 		Names.requireValid("connection", name);
 		if (db.read(c -> repository.byName(c, name)).isPresent()) {
-			throw new AmkException("already_exists", "A connection named '" + name + "' already exists. Pick another name, or sign in"
+			throw new AmkException(ErrorType.ALREADY_EXISTS, "A connection named '" + name + "' already exists. Pick another name, or sign in"
 					+ " again to it with --reconnect (the app: its Reconnect button).");
 		}
 	}
@@ -235,7 +236,7 @@ public final class ConnectionService {
 	/** A UNIQUE failure on insert means the name was taken between the check and the insert. */
 	private static RuntimeException nameTakenOr(String name, RuntimeException e) {
 		if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
-			return new AmkException("already_exists", "A connection named '" + name + "' already exists.", e);
+			return new AmkException(ErrorType.ALREADY_EXISTS, "A connection named '" + name + "' already exists.", e);
 		}
 		return e;
 	}

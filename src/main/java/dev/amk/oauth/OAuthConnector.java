@@ -1,6 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.common.Names;
 import dev.amk.connections.BaseUrls;
@@ -307,7 +308,7 @@ public final class OAuthConnector {
 					throw cancelledError();
 				}
 				if (!clock.instant().isBefore(deadline)) {
-					throw new AmkException("oauth_timeout", "The code was not entered in time. Start again when ready.");
+					throw new AmkException(ErrorType.OAUTH_TIMEOUT, "The code was not entered in time. Start again when ready.");
 				}
 				DevicePoll poll = endpoint.pollDevice(client, d.deviceCode());
 				switch (poll) {
@@ -379,6 +380,6 @@ public final class OAuthConnector {
 	}
 
 	private static AmkException cancelledError() {
-		return new AmkException("oauth_cancelled", "The sign-in was cancelled; nothing was stored.");
+		return new AmkException(ErrorType.OAUTH_CANCELLED, "The sign-in was cancelled; nothing was stored.");
 	}
 }

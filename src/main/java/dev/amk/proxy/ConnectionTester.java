@@ -1,6 +1,7 @@
 package dev.amk.proxy;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.BaseUrls;
 import dev.amk.connections.Connection;
 import dev.amk.connections.CredentialSource;
@@ -134,7 +135,7 @@ public final class ConnectionTester implements AutoCloseable {
 		} catch (AmkException e) {
 			// BaseUrls quotes what was typed; if the key ended up in the wrong field, it must not come back out.
 			String message = redact(e.getMessage(), secret);
-			throw message.equals(e.getMessage()) ? e : new AmkException(e.type(), message);
+			throw message.equals(e.getMessage()) ? e : new AmkException(e.errorType(), message);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.amk.settings;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.proxy.ProxySettings;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 		try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
 			p.load(in);
 		} catch (IOException e) {
-			throw new AmkException("settings_unreadable", "Cannot read " + file + ": " + e.getMessage() + ". Fix or delete the file.", e);
+			throw new AmkException(ErrorType.SETTINGS_UNREADABLE, "Cannot read " + file + ": " + e.getMessage() + ". Fix or delete the file.", e);
 		}
 		try {
 			return new Settings(
@@ -48,7 +49,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 					Boolean.parseBoolean(p.getProperty("launchAtLogin", String.valueOf(DEFAULTS.launchAtLogin())).strip()),
 					Boolean.parseBoolean(p.getProperty("notifyOnDenied", String.valueOf(DEFAULTS.notifyOnDenied())).strip()));
 		} catch (NumberFormatException e) {
-			throw new AmkException("settings_unreadable", "The port in " + file + " is not a number. Fix or delete the file.", e);
+			throw new AmkException(ErrorType.SETTINGS_UNREADABLE, "The port in " + file + " is not a number. Fix or delete the file.", e);
 		}
 	}
 
@@ -69,7 +70,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 				Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
 			}
 		} catch (IOException e) {
-			throw new AmkException("settings_unwritable", "Cannot save settings in " + dataDir + ": " + e.getMessage(), e);
+			throw new AmkException(ErrorType.SETTINGS_UNWRITABLE, "Cannot save settings in " + dataDir + ": " + e.getMessage(), e);
 		}
 	}
 

@@ -5,6 +5,7 @@ import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.agents.PathGlob;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.common.Durations;
 import dev.amk.common.Names;
 import dev.amk.connections.Connection;
@@ -323,7 +324,7 @@ public final class AgentEditor extends BorderPane {
 
 	private void showFailure(Throwable failure) {
 		Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-		if (cause instanceof AmkException e && e.type().equals("already_exists")) {
+		if (cause instanceof AmkException e && e.is(ErrorType.ALREADY_EXISTS)) {
 			show(nameError, "An agent named '" + name.getText().strip() + "' already exists. Pick another name, or close this and use"
 					+ " Rotate key… on it for a new key.");
 			name.requestFocus();
