@@ -2,6 +2,9 @@ package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput.Field;
+import dev.amk.common.InvalidInput.Problem;
+import dev.amk.common.InvalidInput;
 import dev.amk.common.Json;
 import dev.amk.providers.ClientAuth;
 import okhttp3.FormBody;
@@ -96,7 +99,7 @@ public final class TokenEndpoint {
 
 	public DeviceAuthorization startDevice(OAuthClient client, String scope) {
 		if (client.deviceUrl() == null) {
-			throw AmkException.invalid("This provider has no device sign-in; connect without --device.");
+			throw new InvalidInput(Field.DEVICE, Problem.UNSUPPORTED, w -> "This provider has no device sign-in; connect without " + w.name(Field.DEVICE) + ".");
 		}
 		Map<String, String> form = new LinkedHashMap<>();
 		if (scope != null && !scope.isEmpty()) {
@@ -108,7 +111,7 @@ public final class TokenEndpoint {
 		// Google calls it verification_url; RFC 8628 says verification_uri.
 		String uri = string(m, "verification_uri") != null ? string(m, "verification_uri") : string(m, "verification_url");
 		if (deviceCode == null || userCode == null || uri == null) {
-			throw new AmkException(ErrorType.OAUTH_BAD_RESPONSE, "The provider's device sign-in answer was incomplete. Try again, or connect without --device.");
+			throw new AmkException(ErrorType.OAUTH_BAD_RESPONSE, "The provider's device sign-in answer was incomplete. Try again, or sign in with the browser instead.");
 		}
 		long expiresIn = number(m, "expires_in", 900);
 		long interval = number(m, "interval", 5);

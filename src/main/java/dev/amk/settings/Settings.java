@@ -2,6 +2,7 @@ package dev.amk.settings;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput;
 import dev.amk.proxy.ProxySettings;
 
 import java.io.IOException;
@@ -28,7 +29,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 
 	public Settings {
 		if (port < 1 || port > 65535) {
-			throw AmkException.invalid("The port must be between 1 and 65535.");
+			throw new InvalidInput(InvalidInput.Field.PORT, InvalidInput.Problem.MALFORMED, "The port must be between 1 and 65535.");
 		}
 	}
 
