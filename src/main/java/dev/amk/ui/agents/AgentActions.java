@@ -10,6 +10,7 @@ import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.providers.SetupSnippet;
 import dev.amk.proxy.ProxySettings;
+import dev.amk.ui.common.FieldLabels;
 import dev.amk.ui.common.OffFxThread;
 
 import java.time.Clock;
@@ -116,7 +117,7 @@ public final class AgentActions {
 	/** The message of a failure from one of these futures, for a person. */
 	public static String message(Throwable failure) {
 		Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-		return t.getMessage();
+		return FieldLabels.message(t);
 	}
 
 	private <T> CompletableFuture<T> submit(Callable<T> work) {

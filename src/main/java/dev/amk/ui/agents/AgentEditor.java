@@ -1,14 +1,15 @@
 package dev.amk.ui.agents;
 
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.agents.PathGlob;
 import dev.amk.common.AmkException;
-import dev.amk.common.ErrorType;
 import dev.amk.common.Durations;
-import dev.amk.common.Names;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
+import dev.amk.ui.common.FieldLabels;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.geometry.Insets;
@@ -266,9 +267,9 @@ public final class AgentEditor extends BorderPane {
 		String agentName = original != null ? original.name() : name.getText().strip();
 		if (original == null) {
 			try {
-				requireName(agentName);
+				AgentService.requireValidName(agentName);
 			} catch (AmkException e) {
-				show(nameError, e.getMessage());
+				show(nameError, FieldLabels.message(e));
 				firstProblem = name;
 			}
 		}
@@ -280,7 +281,7 @@ public final class AgentEditor extends BorderPane {
 			try {
 				grants.add(row.grant());
 			} catch (AmkException e) {
-				show(row.error, e.getMessage());
+				show(row.error, FieldLabels.message(e));
 				firstProblem = firstProblem != null ? firstProblem : row.preset.getValue() == GrantRule.Preset.CUSTOM ? row.methods : row.preset;
 			}
 		}
@@ -289,7 +290,7 @@ public final class AgentEditor extends BorderPane {
 		try {
 			expiresAt = expiryAt(choice, customExpiry.getText(), actions.clock().instant());
 		} catch (AmkException e) {
-			show(expiryError, e.getMessage());
+			show(expiryError, FieldLabels.message(e));
 			firstProblem = firstProblem != null ? firstProblem : customExpiry;
 		}
 		if (firstProblem != null) {
@@ -335,13 +336,6 @@ public final class AgentEditor extends BorderPane {
 	}
 
 	// --- the pure parts, tested without a window ---
-
-	static void requireName(String name) {
-		if (name == null || name.isBlank()) {
-			throw AmkException.invalid("Give the agent a name, such as research-bot.");
-		}
-		Names.requireValid("agent", name);
-	}
 
 	/**
 	 * The grant one row stands for. Custom takes methods and paths separated by commas or spaces; an empty
