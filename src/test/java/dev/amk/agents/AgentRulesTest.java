@@ -6,7 +6,6 @@ import dev.amk.common.InvalidInput.Problem;
 import dev.amk.db.Database;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -15,22 +14,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import static dev.amk.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rules an agent and its grants meet, each naming its field; the CLI and the app word them. */
 class AgentRulesTest {
 	private static final InvalidInput.Wording FLAGS = field -> "<" + field + ">";
-
-	private static InvalidInput refused(Field field, Problem problem, Executable call) {
-		InvalidInput e = assertThrows(InvalidInput.class, call);
-		assertEquals(field, e.field(), e.getMessage());
-		assertEquals(problem, e.problem(), e.getMessage());
-		assertFalse(e.getMessage().contains("--"), "the service's own message names no command-line flag: " + e.getMessage());
-		return e;
-	}
 
 	@Test
 	@DisplayName("NAME: the agent name rule the app checks as the person types is the one create applies")

@@ -7,13 +7,12 @@ import dev.amk.providers.Injection;
 import dev.amk.providers.Providers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static dev.amk.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,14 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectionRulesTest {
 	private static final Injection.Header BEARER = new Injection.Header("Authorization", "Bearer {secret}");
 	private static final Injection.Query QUERY = new Injection.Query("key");
-
-	private static InvalidInput refused(Field field, Problem problem, Executable call) {
-		InvalidInput e = assertThrows(InvalidInput.class, call);
-		assertEquals(field, e.field(), e.getMessage());
-		assertEquals(problem, e.problem(), e.getMessage());
-		assertFalse(e.getMessage().contains("--"), "the service's own message names no command-line flag: " + e.getMessage());
-		return e;
-	}
 
 	private static ConnectionService.NewConnection draft(dev.amk.providers.ProviderSpec provider, String baseUrl, Injection injection) {
 		return new ConnectionService.NewConnection("api", provider, baseUrl, injection);

@@ -8,6 +8,7 @@ import dev.amk.agents.PathGlob;
 import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
 import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput;
 import dev.amk.connections.Connection;
 import dev.amk.ui.common.FieldLabels;
 import javafx.beans.property.BooleanProperty;
@@ -349,11 +350,12 @@ public final class AgentEditor extends BorderPane {
 				String m = list(methods);
 				String p = list(paths);
 				if (m.isEmpty() && p.isEmpty()) {
-					throw AmkException.invalid("Enter the methods (such as GET,POST) or the paths (such as /v1/chat/**) it may use,"
+					throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MISSING, "Enter the methods (such as GET,POST) or the paths"
+							+ " (such as /v1/chat/**) it may use,"
 							+ " or choose Full access or Read-only.");
 				}
 				if (m.contains(":")) {
-					throw AmkException.invalid("Methods are names such as GET or POST, separated by commas.");
+					throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MALFORMED, "Methods are names such as GET or POST, separated by commas.");
 				}
 				// The CLI's grammar, so that the app accepts and refuses exactly what 'amk agent create --grant' does.
 				yield new Grant(connection, GrantRule.parse((m.isEmpty() ? "*" : m) + ":" + p));
@@ -367,7 +369,8 @@ public final class AgentEditor extends BorderPane {
 			case KEEP, NEVER -> null;
 			case CUSTOM -> {
 				if (custom == null || custom.isBlank()) {
-					throw AmkException.invalid("Type how long the key should work, such as 90m, 12h or 2w, or an instant such as"
+					throw new InvalidInput(InvalidInput.Field.EXPIRY, InvalidInput.Problem.MISSING, "Type how long the key should work, such as 90m, 12h"
+							+ " or 2w, or an instant such as"
 							+ " 2026-12-31T23:00:00Z; or pick one of the choices.");
 				}
 				yield Durations.parseExpiry(custom.strip(), now);
