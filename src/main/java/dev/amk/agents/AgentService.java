@@ -1,6 +1,8 @@
 package dev.amk.agents;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput;
 import dev.amk.common.Names;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.db.Database;
@@ -45,17 +47,22 @@ public final class AgentService {
 	public record Issued(Agent agent, String key) {
 	}
 
+	/** The rule for an agent's name, for the app to check as the person types. */
+	public static String requireValidName(String name) {
+		return Names.requireValid("agent", name);
+	}
+
 	public Issued create(String name, List<Grant> grants, Instant expiresAt) {
-		Names.requireValid("agent", name);
+		requireValidName(name);
 		requireDistinctConnections(grants);
 		Instant now = clock.instant();
 		if (expiresAt != null && !expiresAt.isAfter(now)) {
-			throw AmkException.invalid("The expiry must be in the future.");
+			throw new InvalidInput(InvalidInput.Field.EXPIRY, InvalidInput.Problem.MALFORMED, "The expiry must be in the future.");
 		}
 		String key = AgentKey.generate();
 		commit(c -> {
 			if (agents.byName(c, name).isPresent()) {
-				throw new AmkException("already_exists", "An agent named '" + name + "' already exists. Pick another name,"
+				throw new AmkException(ErrorType.ALREADY_EXISTS, "An agent named '" + name + "' already exists. Pick another name,"
 						+ " or give it a new key with 'amk agent rotate " + name + "'.");
 			}
 			long id = agents.insert(c, name, AgentKey.hash(key), AgentKey.displayPrefix(key), now, expiresAt);
@@ -154,7 +161,8 @@ public final class AgentService {
 		Set<String> seen = new HashSet<>();
 		for (Grant g : grants) {
 			if (!seen.add(g.connection())) {
-				throw AmkException.invalid("Connection '" + g.connection() + "' is granted twice; give one --grant per connection.");
+				throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.CONFLICT, w -> "Connection '" + g.connection()
+						+ "' is granted twice; give one " + w.name(InvalidInput.Field.GRANT) + " per connection.");
 			}
 		}
 	}

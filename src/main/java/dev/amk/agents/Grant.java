@@ -1,6 +1,6 @@
 package dev.amk.agents;
 
-import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 import dev.amk.common.Names;
 
 /** One connection an agent may reach, and how. */
@@ -8,12 +8,13 @@ public record Grant(String connection, GrantRule rule) {
 	/** Parses the CLI's {@code CONN[:PRESET|METHODS[:PATHS]]}. */
 	public static Grant parse(String spec) {
 		if (spec == null || spec.isBlank()) {
-			throw AmkException.invalid("A grant names a connection: --grant CONN, --grant CONN:read or --grant CONN:GET,POST:/v1/**.");
+			throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.MISSING, w -> "A grant names a connection: " + w.name(InvalidInput.Field.GRANT)
+					+ " CONN, " + w.name(InvalidInput.Field.GRANT) + " CONN:read or " + w.name(InvalidInput.Field.GRANT) + " CONN:GET,POST:/v1/**.");
 		}
 		int colon = spec.indexOf(':');
 		String conn = colon < 0 ? spec.trim() : spec.substring(0, colon).trim();
 		String rest = colon < 0 ? null : spec.substring(colon + 1);
-		return new Grant(Names.requireValid("connection", conn), GrantRule.parse(rest));
+		return new Grant(Names.requireValid(InvalidInput.Field.GRANT, "connection", conn), GrantRule.parse(rest));
 	}
 
 	/** "openai" for a full grant, else "github (read)". */

@@ -1,6 +1,6 @@
 package dev.amk.agents;
 
-import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -112,7 +112,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 			} else if (KNOWN_METHODS.contains(m)) {
 				methods.add(m);
 			} else {
-				throw AmkException.invalid("'" + raw.trim() + "' is not a preset or HTTP method. Use read, full, or methods such as GET,POST.");
+				throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MALFORMED, "'" + raw.trim() + "' is not a preset or HTTP method. Use read, full, or methods such as GET,POST.");
 			}
 		}
 		return methods;

@@ -1,6 +1,6 @@
 package dev.amk.agents;
 
-import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 
 import java.util.List;
 
@@ -15,22 +15,22 @@ public record PathGlob(String pattern, List<String> segments) {
 
 	public static PathGlob parse(String pattern) {
 		if (pattern == null || !pattern.startsWith("/")) {
-			throw AmkException.invalid("A path rule must start with '/', for example /v1/chat/** ; got '" + pattern + "'.");
+			throw new InvalidInput(InvalidInput.Field.PATHS, InvalidInput.Problem.MALFORMED, "A path rule must start with '/', for example /v1/chat/** ; got '" + pattern + "'.");
 		}
 		List<String> segs = List.of(pattern.substring(1).split("/", -1));
 		for (int i = 0; i < segs.size(); i++) {
 			String s = segs.get(i);
 			if (s.equals("**") && i != segs.size() - 1) {
-				throw AmkException.invalid("'**' may only end a path rule ('" + pattern + "').");
+				throw new InvalidInput(InvalidInput.Field.PATHS, InvalidInput.Problem.MALFORMED, "'**' may only end a path rule ('" + pattern + "').");
 			}
 			if (s.equals(".") || s.equals("..")) {
-				throw AmkException.invalid("A path rule cannot contain '.' or '..' ('" + pattern + "').");
+				throw new InvalidInput(InvalidInput.Field.PATHS, InvalidInput.Problem.MALFORMED, "A path rule cannot contain '.' or '..' ('" + pattern + "').");
 			}
 			if (s.contains("**") && !s.equals("**")) {
-				throw AmkException.invalid("'**' must be a whole segment ('" + pattern + "').");
+				throw new InvalidInput(InvalidInput.Field.PATHS, InvalidInput.Problem.MALFORMED, "'**' must be a whole segment ('" + pattern + "').");
 			}
 			if (!s.equals("**") && s.indexOf('*') != s.lastIndexOf('*')) {
-				throw AmkException.invalid("A path segment may hold one '*' ('" + pattern + "'); use '*' alone for any segment.");
+				throw new InvalidInput(InvalidInput.Field.PATHS, InvalidInput.Problem.MALFORMED, "A path segment may hold one '*' ('" + pattern + "'); use '*' alone for any segment.");
 			}
 		}
 		return new PathGlob(pattern, segs);

@@ -5,6 +5,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.audit.AuditLog;
 import dev.amk.audit.AuditStore;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.CredentialSource;
@@ -136,7 +137,7 @@ public final class Broker implements AutoCloseable {
 			try {
 				secrets().get(c.secretRef());
 			} catch (AmkException e) {
-				if (e.type().equals("keychain_unavailable") || e.type().equals("keychain_locked")) {
+				if (e.is(ErrorType.KEYCHAIN_UNAVAILABLE) || e.is(ErrorType.KEYCHAIN_LOCKED)) {
 					throw e;
 				}
 				warnings.add("connection '" + c.name() + "': " + e.getMessage());

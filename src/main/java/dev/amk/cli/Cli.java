@@ -2,6 +2,7 @@ package dev.amk.cli;
 
 import dev.amk.broker.Services;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.secrets.SecretStore;
 import picocli.CommandLine;
@@ -17,8 +18,8 @@ import java.util.function.Supplier;
 
 /** Runs one {@code amk} command and maps failures to the contract: a message on stderr and a non-zero exit. */
 public final class Cli {
-	public static final int EXIT_FAILURE = 1;
-	public static final int EXIT_USAGE = 2;
+	public static final int EXIT_FAILURE = ErrorType.EXIT_FAILURE;
+	public static final int EXIT_USAGE = ErrorType.EXIT_USAGE;
 
 	private Cli() {
 	}
@@ -47,14 +48,14 @@ public final class Cli {
 			cl.setErr(err);
 			cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
 				if (e instanceof AmkException amk) {
-					report(err, json, amk.type(), amk.getMessage());
-					return EXIT_FAILURE;
+					report(err, json, amk.type(), CliWording.message(amk));
+					return amk.errorType().exitCode();
 				}
 				throw e;
 			});
 			cl.setParameterExceptionHandler((e, a) -> {
 				if (json) {
-					report(err, true, "usage", e.getMessage());
+					report(err, true, ErrorType.USAGE.type(), e.getMessage());
 				} else {
 					err.println("amk: " + e.getMessage());
 					CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
@@ -65,8 +66,8 @@ public final class Cli {
 			});
 			return cl.execute(args);
 		} catch (AmkException e) {
-			report(err, json, e.type(), e.getMessage());
-			return EXIT_FAILURE;
+			report(err, json, e.type(), CliWording.message(e));
+			return e.errorType().exitCode();
 		}
 	}
 

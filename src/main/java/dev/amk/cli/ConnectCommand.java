@@ -2,6 +2,7 @@ package dev.amk.cli;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
+import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
 import dev.amk.oauth.Browser;
@@ -133,7 +134,7 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 				if (!signalled.get()) {
 					throw e;
 				}
-				ctx.err().println(json() ? Json.error("oauth_cancelled", "The sign-in was cancelled; nothing was stored.")
+				ctx.err().println(json() ? Json.error(ErrorType.OAUTH_CANCELLED.type(), "The sign-in was cancelled; nothing was stored.")
 						: "amk: The sign-in was cancelled; nothing was stored.");
 				ctx.err().flush();
 				return EXIT_CANCELLED;

@@ -37,14 +37,19 @@ public final class Durations {
 			try {
 				Instant at = Instant.parse(text);
 				if (!at.isAfter(now)) {
-					throw AmkException.invalid("The expiry " + text + " is already in the past.");
+					throw new InvalidInput(InvalidInput.Field.EXPIRY, InvalidInput.Problem.MALFORMED, "The expiry " + text + " is already in the past.");
 				}
 				return at;
 			} catch (DateTimeParseException e) {
-				throw AmkException.invalid("'" + text + "' is not an ISO-8601 instant like 2026-12-31T23:00:00Z.");
+				throw new InvalidInput(InvalidInput.Field.EXPIRY, InvalidInput.Problem.MALFORMED,
+						"'" + text + "' is not an ISO-8601 instant like 2026-12-31T23:00:00Z.");
 			}
 		}
-		return now.plus(parse(text));
+		try {
+			return now.plus(parse(text));
+		} catch (AmkException e) {
+			throw new InvalidInput(InvalidInput.Field.EXPIRY, InvalidInput.Problem.MALFORMED, e.getMessage());
+		}
 	}
 
 	/** "4 s ago", "3 min ago", "2 h ago", "5 d ago": short, for tables. */

@@ -68,7 +68,14 @@ public enum ErrorType {
 	OAUTH_BAD_RESPONSE("oauth_bad_response", 502),
 	OAUTH_BAD_TOKEN_RESPONSE("oauth_bad_token_response", 502),
 	OAUTH_LISTENER_FAILED("oauth_listener_failed", 500),
-	OAUTH_TOKENS_UNREADABLE("oauth_tokens_unreadable", 500);
+	OAUTH_TOKENS_UNREADABLE("oauth_tokens_unreadable", 500),
+	// Types that were thrown as bare strings before the catalogue held them (issue 9, typed errors)
+	/** The OS keychain refused this program access to an item (as opposed to being locked). */
+	KEYCHAIN_DENIED("keychain_denied", 503),
+	/** The provider answered {@code invalid_grant}: the grant is revoked or expired. */
+	OAUTH_INVALID_GRANT("oauth_invalid_grant", 502),
+	/** The provider answered {@code invalid_client} or {@code unauthorized_client}: the OAuth app is gone or misconfigured. */
+	OAUTH_INVALID_CLIENT("oauth_invalid_client", 502);
 
 	/** Exit status of a command that failed (docs/contract.md: errors exit non-zero). */
 	public static final int EXIT_FAILURE = 1;

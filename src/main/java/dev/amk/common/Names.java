@@ -13,10 +13,19 @@ public final class Names {
 		return name != null && NAME.matcher(name).matches();
 	}
 
+	/** The name of a connection or agent ({@code kind}), as typed in the name field. */
 	public static String requireValid(String kind, String name) {
+		return requireValid(InvalidInput.Field.NAME, kind, name);
+	}
+
+	/** A name typed as part of another field, such as the connection of a grant. */
+	public static String requireValid(InvalidInput.Field field, String kind, String name) {
 		if (!isValid(name)) {
-			throw AmkException.invalid("'" + name + "' is not a usable " + kind + " name. Use 1-64 letters, digits, '.', '_' or '-',"
-					+ " starting with a letter or digit.");
+			String rule = "Use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.";
+			if (name == null || name.isBlank()) {
+				throw new InvalidInput(field, InvalidInput.Problem.MISSING, "Give the " + kind + " a name. " + rule);
+			}
+			throw new InvalidInput(field, InvalidInput.Problem.MALFORMED, "'" + name + "' is not a usable " + kind + " name. " + rule);
 		}
 		return name;
 	}

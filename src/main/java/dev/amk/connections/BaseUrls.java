@@ -1,6 +1,8 @@
 package dev.amk.connections;
 
-import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput.Field;
+import dev.amk.common.InvalidInput.Problem;
+import dev.amk.common.InvalidInput;
 import okhttp3.HttpUrl;
 
 import java.net.InetAddress;
@@ -14,16 +16,17 @@ public final class BaseUrls {
 	public static HttpUrl parse(String text) {
 		HttpUrl url = HttpUrl.parse(text == null ? "" : text.strip());
 		if (url == null) {
-			throw AmkException.invalid("'" + text + "' is not an http(s) URL. Give the API's root, for example https://api.example.com/v1.");
+			throw new InvalidInput(Field.BASE_URL, Problem.MALFORMED, "'" + text + "' is not an http(s) URL. Give the API's root, for example https://api.example.com/v1.");
 		}
 		if (!url.username().isEmpty() || !url.password().isEmpty()) {
-			throw AmkException.invalid("The base URL must not contain a user or password; the secret is read from stdin.");
+			throw new InvalidInput(Field.BASE_URL, Problem.UNSAFE, w -> "The base URL must not contain a user or password; the secret is read from "
+					+ w.name(Field.SECRET) + ".");
 		}
 		if (url.query() != null || url.fragment() != null) {
-			throw AmkException.invalid("The base URL must not contain a query or fragment; give only scheme, host, port and path.");
+			throw new InvalidInput(Field.BASE_URL, Problem.MALFORMED, "The base URL must not contain a query or fragment; give only scheme, host, port and path.");
 		}
 		if (url.scheme().equals("http") && !isLoopback(url.host())) {
-			throw AmkException.invalid("Refusing to send a real credential over plain http to " + url.host()
+			throw new InvalidInput(Field.BASE_URL, Problem.UNSAFE, "Refusing to send a real credential over plain http to " + url.host()
 					+ ". Use https, or http only for a service on this machine (127.0.0.1, localhost).");
 		}
 		// Normalise away the trailing slash so that base + "/rest" never doubles it.
@@ -38,16 +41,16 @@ public final class BaseUrls {
 	 * An OAuth endpoint (authorize, token, device, revoke): https, or http on this machine only, because a client
 	 * secret, an authorization code and refresh tokens travel to it. {@code what} names it in the error.
 	 */
-	public static HttpUrl endpoint(String what, String text) {
+	public static HttpUrl endpoint(Field field, String what, String text) {
 		HttpUrl url = HttpUrl.parse(text == null ? "" : text.strip());
 		if (url == null) {
-			throw AmkException.invalid("The " + what + " '" + text + "' is not an http(s) URL. Copy it from the provider's OAuth documentation.");
+			throw new InvalidInput(field, Problem.MALFORMED, "The " + what + " '" + text + "' is not an http(s) URL. Copy it from the provider's OAuth documentation.");
 		}
 		if (!url.username().isEmpty() || !url.password().isEmpty() || url.fragment() != null) {
-			throw AmkException.invalid("The " + what + " must not contain a user, a password or a #fragment.");
+			throw new InvalidInput(field, Problem.UNSAFE, "The " + what + " must not contain a user, a password or a #fragment.");
 		}
 		if (url.scheme().equals("http") && !isLoopback(url.host())) {
-			throw AmkException.invalid("The " + what + " must use https (plain http only for a server on this machine): codes and"
+			throw new InvalidInput(field, Problem.UNSAFE, "The " + what + " must use https (plain http only for a server on this machine): codes and"
 					+ " tokens travel to it.");
 		}
 		return url;

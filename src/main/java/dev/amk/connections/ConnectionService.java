@@ -1,11 +1,16 @@
 package dev.amk.connections;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput.Field;
+import dev.amk.common.InvalidInput.Problem;
+import dev.amk.common.InvalidInput;
 import dev.amk.common.Names;
 import dev.amk.db.Database;
 import dev.amk.providers.Injection;
 import dev.amk.providers.ProviderSpec;
 import dev.amk.secrets.SecretStore;
+import okhttp3.HttpUrl;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -68,27 +73,47 @@ public final class ConnectionService {
 	public record Removed(Connection connection, List<String> agents, TokenRevoker.Outcome revocation) {
 	}
 
+	/** Where a pasted-key connection's secret goes: its upstream root and how the secret is put into requests. */
+	public record Upstream(HttpUrl baseUrl, Injection injection) {
+	}
+
+	/**
+	 * The upstream a new connection would have, with the provider's defaults for empty fields; the rules
+	 * {@link #add} applies, for a caller that tries a key before saving it (the Test button).
+	 *
+	 * @throws InvalidInput for a provider that signs in instead, a custom API without a base URL or injection, or an unusable URL
+	 */
+	public static Upstream upstreamOf(NewConnection request) {
+		ProviderSpec provider = request.provider();
+		if (!provider.takesApiKey()) {
+			throw new InvalidInput(Field.PROVIDER, Problem.CONFLICT, provider.displayName() + " connects by signing in, not with a pasted key:"
+					+ " amk connection connect " + request.name() + " --provider " + provider.id() + " --client-id ID (in the app: its Connect button).");
+		}
+		boolean given = request.baseUrl() != null && !request.baseUrl().isBlank();
+		String baseUrlText = given ? request.baseUrl() : provider.defaultBaseUrl();
+		if (baseUrlText == null) {
+			throw new InvalidInput(Field.BASE_URL, Problem.MISSING, w -> "A custom connection needs " + w.name(Field.BASE_URL)
+					+ ", the root of the API, for example https://api.example.com/v1.");
+		}
+		HttpUrl baseUrl = BaseUrls.parse(baseUrlText);
+		Injection injection = request.injection() != null ? request.injection() : provider.defaultInjection();
+		if (injection == null) {
+			throw new InvalidInput(Field.HEADER, Problem.MISSING, w -> "Say how the custom API takes its key: " + w.name(Field.HEADER)
+					+ ", " + w.name(Field.QUERY_PARAMETER) + ", or " + w.name(Field.BASIC_USER) + ".");
+		}
+		return new Upstream(baseUrl, injection);
+	}
+
 	public Connection add(NewConnection request, String secret) {
 		String name = Names.requireValid("connection", request.name());
 		ProviderSpec provider = request.provider();
-		if (!provider.takesApiKey()) {
-			throw AmkException.invalid(provider.displayName() + " connects by signing in, not with a pasted key: amk connection connect "
-					+ name + " --provider " + provider.id() + " --client-id ID (in the app: its Connect button).");
-		}
-		String baseUrlText = request.baseUrl() != null ? request.baseUrl() : provider.defaultBaseUrl();
-		if (baseUrlText == null) {
-			throw AmkException.invalid("A custom connection needs --base-url, the root of the API, for example https://api.example.com/v1.");
-		}
-		var baseUrl = BaseUrls.parse(baseUrlText);
-		Injection injection = request.injection() != null ? request.injection() : provider.defaultInjection();
-		if (injection == null) {
-			throw AmkException.invalid("Say how the custom API takes its key: --header NAME [--format 'Bearer {secret}'],"
-					+ " --query-param NAME, or --basic-user USER.");
-		}
+		Upstream upstream = upstreamOf(request);
+		HttpUrl baseUrl = upstream.baseUrl();
+		Injection injection = upstream.injection();
 		requireUsableSecret(secret, injection);
 		db.read(c -> {
 			if (repository.byName(c, name).isPresent()) {
-				throw new AmkException("already_exists", "A connection named '" + name + "' already exists. Pick another name,"
+				throw new AmkException(ErrorType.ALREADY_EXISTS, "A connection named '" + name + "' already exists. Pick another name,"
 						+ " or replace its secret with 'amk connection set-secret " + name + "'.");
 			}
 			return null;
@@ -118,7 +143,7 @@ public final class ConnectionService {
 	public void requireNewName(String name) {
 		Names.requireValid("connection", name);
 		if (db.read(c -> repository.byName(c, name)).isPresent()) {
-			throw new AmkException("already_exists", "A connection named '" + name + "' already exists. Pick another name, or sign in"
+			throw new AmkException(ErrorType.ALREADY_EXISTS, "A connection named '" + name + "' already exists. Pick another name, or sign in"
 					+ " again to it with --reconnect (the app: its Reconnect button).");
 		}
 	}
@@ -132,8 +157,8 @@ public final class ConnectionService {
 		ProviderSpec provider = request.provider();
 		String baseUrlText = request.baseUrl() != null ? request.baseUrl() : provider.defaultBaseUrl();
 		if (baseUrlText == null) {
-			throw AmkException.invalid("A generic OAuth connection needs --base-url, the root of the API the tokens are for,"
-					+ " for example https://api.example.com.");
+			throw new InvalidInput(Field.BASE_URL, Problem.MISSING, w -> "A generic OAuth connection needs " + w.name(Field.BASE_URL)
+					+ ", the root of the API the tokens are for, for example https://api.example.com.");
 		}
 		var baseUrl = BaseUrls.parse(baseUrlText);
 		Injection injection = provider.defaultInjection();
@@ -161,7 +186,7 @@ public final class ConnectionService {
 	public Connection reconnectOAuth(String name, OAuthDetails oauth, String tokenSetJson, String clientSecret) {
 		Connection existing = get(name);
 		if (!existing.isOAuth()) {
-			throw AmkException.invalid("'" + name + "' is connected with an API key; replace it with 'amk connection set-secret " + name + "'.");
+			throw new InvalidInput(Field.NAME, Problem.CONFLICT, "'" + name + "' is connected with an API key; replace it with 'amk connection set-secret " + name + "'.");
 		}
 		String ref = newSecretRef();
 		String clientRef = clientSecret == null ? null : newSecretRef();
@@ -235,7 +260,7 @@ public final class ConnectionService {
 	/** A UNIQUE failure on insert means the name was taken between the check and the insert. */
 	private static RuntimeException nameTakenOr(String name, RuntimeException e) {
 		if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
-			return new AmkException("already_exists", "A connection named '" + name + "' already exists.", e);
+			return new AmkException(ErrorType.ALREADY_EXISTS, "A connection named '" + name + "' already exists.", e);
 		}
 		return e;
 	}
@@ -291,18 +316,25 @@ public final class ConnectionService {
 		}
 	}
 
-	private static void requireUsableSecret(String secret, Injection injection) {
+	/**
+	 * The secret a connection can hold: not empty, on one line, and sendable the way {@code injection} sends it.
+	 * Saving and the Test button apply this same rule, so a key that tests is a key that saves.
+	 */
+	public static void requireUsableSecret(String secret, Injection injection) {
 		if (secret == null || secret.isEmpty()) {
-			throw AmkException.invalid("The secret is empty. Pipe it on stdin, for example: printf %s \"$KEY\" | amk connection add …");
+			throw new InvalidInput(Field.SECRET, Problem.MISSING, w -> "The secret is empty. Give the key in " + w.name(Field.SECRET) + ".");
 		}
 		if (secret.chars().anyMatch(ch -> ch == '\r' || ch == '\n' || ch == 0)) {
-			throw AmkException.invalid("The secret contains a line break or NUL; only one trailing newline is removed."
-					+ " Check that stdin holds just the key.");
+			throw new InvalidInput(Field.SECRET, Problem.MALFORMED, w -> "The secret contains a line break or NUL."
+					+ " Check that " + w.name(Field.SECRET) + " holds just the key.");
 		}
-		// Header values are ASCII on the wire: catch a mis-pasted key now rather than fail every request later.
-		if (!(injection instanceof Injection.Query) && secret.chars().anyMatch(ch -> ch < 0x20 || ch > 0x7e)) {
-			throw AmkException.invalid("The secret contains characters that cannot be sent in an HTTP header (control or non-ASCII)."
-					+ " Check that stdin holds just the key.");
+		// Header values are ASCII on the wire: catch a mis-pasted key now rather than fail every request later. A query
+		// parameter is percent-encoded, but a control character (DEL included) there is still a mis-paste.
+		boolean header = !(injection instanceof Injection.Query);
+		if (secret.chars().anyMatch(ch -> Injection.isControl(ch) || (header && ch > 0x7e))) {
+			throw new InvalidInput(Field.SECRET, Problem.UNSAFE, w -> "The secret contains characters that cannot be sent "
+					+ (header ? "in an HTTP header (control or non-ASCII)." : "to the API (control characters).")
+					+ " Check that " + w.name(Field.SECRET) + " holds just the key.");
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.amk.db;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class Database {
 		try {
 			createPrivateDirectory(dataDir);
 		} catch (IOException e) {
-			throw new AmkException("data_folder_unusable", "Cannot create the data folder " + dataDir + ": " + e.getMessage()
+			throw new AmkException(ErrorType.DATA_FOLDER_UNUSABLE, "Cannot create the data folder " + dataDir + ": " + e.getMessage()
 					+ ". Check its permissions, or point AMK_HOME at a folder you can write.", e);
 		}
 		Database db = new Database(dataDir.resolve(fileName), migrationFolder, migrations);
@@ -80,7 +81,7 @@ public final class Database {
 			restrictToOwner(file);
 			return c;
 		} catch (SQLException e) {
-			throw new AmkException("database_unusable", "Cannot open the database " + file + ": " + e.getMessage()
+			throw new AmkException(ErrorType.DATABASE_UNUSABLE, "Cannot open the database " + file + ": " + e.getMessage()
 					+ ". If another program holds it, close that program; if it is damaged, move it aside and start again.", e);
 		}
 	}
@@ -98,7 +99,7 @@ public final class Database {
 				throw e;
 			}
 		} catch (SQLException e) {
-			throw new AmkException("database_error", "The database refused the change: " + e.getMessage(), e);
+			throw new AmkException(ErrorType.DATABASE_ERROR, "The database refused the change: " + e.getMessage(), e);
 		}
 	}
 
@@ -107,7 +108,7 @@ public final class Database {
 		try (Connection c = connect(Durability.FULL)) {
 			return work.apply(c);
 		} catch (SQLException e) {
-			throw new AmkException("database_error", "Reading the database failed: " + e.getMessage(), e);
+			throw new AmkException(ErrorType.DATABASE_ERROR, "Reading the database failed: " + e.getMessage(), e);
 		}
 	}
 
@@ -123,7 +124,7 @@ public final class Database {
 				current = rs.getInt(1);
 			}
 			if (current > migrations.size()) {
-				throw new AmkException("database_too_new", "The database " + file + " was written by a newer Agent Master Key (schema "
+				throw new AmkException(ErrorType.DATABASE_TOO_NEW, "The database " + file + " was written by a newer Agent Master Key (schema "
 						+ current + "). Update this installation to use it.");
 			}
 			for (int v = current; v < migrations.size(); v++) {

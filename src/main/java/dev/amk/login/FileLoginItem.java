@@ -1,6 +1,7 @@
 package dev.amk.login;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ abstract class FileLoginItem implements LoginItem {
 			Files.createDirectories(file.getParent());
 			Files.writeString(file, content(command));
 		} catch (IOException e) {
-			throw new AmkException("login_item_failed", "Could not write " + file + ": " + e.getMessage()
+			throw new AmkException(ErrorType.LOGIN_ITEM_FAILED, "Could not write " + file + ": " + e.getMessage()
 					+ ". Check that the folder is writable.", e);
 		}
 	}
@@ -34,7 +35,7 @@ abstract class FileLoginItem implements LoginItem {
 		try {
 			Files.deleteIfExists(file);
 		} catch (IOException e) {
-			throw new AmkException("login_item_failed", "Could not remove " + file + ": " + e.getMessage() + ". Remove it by hand.", e);
+			throw new AmkException(ErrorType.LOGIN_ITEM_FAILED, "Could not remove " + file + ": " + e.getMessage() + ". Remove it by hand.", e);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.amk.login;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ final class MacLaunchAgent extends FileLoginItem {
 	@Override
 	public void enable(List<String> command) {
 		if (inBundle(command) && !installed(command)) {
-			throw new AmkException("login_item_failed", "Agent Master Key is running from " + bundleOf(command) + ", which does not last"
+			throw new AmkException(ErrorType.LOGIN_ITEM_FAILED, "Agent Master Key is running from " + bundleOf(command) + ", which does not last"
 					+ " (a disk image, or a copy macOS made to run a download). Drag Agent Master Key into Applications, open it from there,"
 					+ " then switch launch at login on.");
 		}

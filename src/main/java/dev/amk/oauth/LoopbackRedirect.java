@@ -1,6 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.providers.RedirectAddress;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -64,7 +65,7 @@ public final class LoopbackRedirect implements AutoCloseable {
 			String why = redirect.port() != 0 && e instanceof java.io.IOException
 					? "port " + redirect.port() + " is in use. Close the program using it (or a sign-in still waiting), then try again."
 					: e.getMessage();
-			throw new AmkException("oauth_listener_failed", "Could not listen on 127.0.0.1 for the sign-in redirect: " + why, e);
+			throw new AmkException(ErrorType.OAUTH_LISTENER_FAILED, "Could not listen on 127.0.0.1 for the sign-in redirect: " + why, e);
 		}
 	}
 
@@ -96,7 +97,7 @@ public final class LoopbackRedirect implements AutoCloseable {
 		String value = query.getValue("code");
 		if (error != null || value == null || value.isBlank()) {
 			String why = error == null ? "no authorization code" : error.replaceAll("[^A-Za-z0-9_.-]", "");
-			AmkException denied = new AmkException("oauth_denied", "The provider did not authorize the connection (" + why
+			AmkException denied = new AmkException(ErrorType.OAUTH_DENIED, "The provider did not authorize the connection (" + why
 					+ "). Start again, and approve the request in the browser.");
 			page(response, settleAfter(callback, () -> code.completeExceptionally(denied)), 400, "Not connected",
 					"The provider said: " + why + ". Return to Agent Master Key and try again.");
@@ -131,15 +132,15 @@ public final class LoopbackRedirect implements AutoCloseable {
 		try {
 			return code.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		} catch (TimeoutException e) {
-			throw new AmkException("oauth_timeout", "No sign-in arrived within " + (timeout.toSeconds() < 120 ? timeout.toSeconds()
+			throw new AmkException(ErrorType.OAUTH_TIMEOUT, "No sign-in arrived within " + (timeout.toSeconds() < 120 ? timeout.toSeconds()
 					+ " seconds" : timeout.toMinutes() + " minutes") + ". Start again when ready.", e);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
-			throw new AmkException("oauth_cancelled", "The sign-in was cancelled.", e);
+			throw new AmkException(ErrorType.OAUTH_CANCELLED, "The sign-in was cancelled.", e);
 		} catch (ExecutionException e) {
-			throw e.getCause() instanceof AmkException amk ? amk : new AmkException("oauth_failed", "The sign-in failed.", e.getCause());
+			throw e.getCause() instanceof AmkException amk ? amk : new AmkException(ErrorType.OAUTH_FAILED, "The sign-in failed.", e.getCause());
 		} catch (java.util.concurrent.CancellationException e) {
-			throw new AmkException("oauth_cancelled", "The sign-in was cancelled.", e);
+			throw new AmkException(ErrorType.OAUTH_CANCELLED, "The sign-in was cancelled.", e);
 		}
 	}
 

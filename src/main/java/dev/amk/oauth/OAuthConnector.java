@@ -1,6 +1,10 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput.Field;
+import dev.amk.common.InvalidInput.Problem;
+import dev.amk.common.InvalidInput;
 import dev.amk.common.Json;
 import dev.amk.common.Names;
 import dev.amk.connections.BaseUrls;
@@ -106,7 +110,7 @@ public final class OAuthConnector {
 		if (request.reconnect()) {
 			existing = connections.get(name);
 			if (!existing.isOAuth()) {
-				throw AmkException.invalid("'" + name + "' is connected with an API key, not OAuth. Replace its key with"
+				throw new InvalidInput(Field.NAME, Problem.CONFLICT, "'" + name + "' is connected with an API key, not OAuth. Replace its key with"
 						+ " 'amk connection set-secret " + name + "'.");
 			}
 		} else {
@@ -114,46 +118,75 @@ public final class OAuthConnector {
 		}
 		ProviderSpec provider = existing != null ? existing.provider() : request.provider();
 		if (provider == null) {
-			throw AmkException.invalid("Choose a provider: " + Providers.idsInWords(Providers.withOAuth()) + ".");
+			throw new InvalidInput(Field.PROVIDER, Problem.MISSING, "Choose a provider: " + Providers.idsInWords(Providers.withOAuth()) + ".");
 		}
 		OAuthProfile profile = profiles.apply(provider);
 		OAuthDetails old = existing == null ? null : existing.oauth();
 
 		String clientId = firstNonBlank(request.clientId(), old == null ? null : old.clientId());
 		if (clientId == null) {
-			throw AmkException.invalid("An OAuth client id is needed: register an OAuth app at " + (profile.registerAt() == null
+			throw new InvalidInput(Field.CLIENT_ID, Problem.MISSING, "An OAuth client id is needed: register an OAuth app at " + (profile.registerAt() == null
 					? "the provider" : profile.registerAt()) + " with the redirect URI " + profile.redirectToRegister() + ", then pass its id.");
 		}
 		if (clientId.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-			throw AmkException.invalid("The client id contains spaces or control characters; copy it again from the provider.");
+			throw new InvalidInput(Field.CLIENT_ID, Problem.MALFORMED, "The client id contains spaces or control characters; copy it again from the provider.");
 		}
 		String clientSecret = request.clientSecret() != null && !request.clientSecret().isEmpty() ? request.clientSecret()
 				: old != null && old.clientSecretRef() != null ? secrets.get(old.clientSecretRef()) : null;
 
-		HttpUrl authorizeUrl = optionalEndpoint("authorize URL", request.authorizeUrl(), old == null ? null : old.authorizeUrl(), profile.authorizeUrl());
-		HttpUrl tokenUrl = optionalEndpoint("token URL", request.tokenUrl(), old == null ? null : old.tokenUrl(), profile.tokenUrl());
-		HttpUrl deviceUrl = optionalEndpoint("device authorization URL", request.deviceUrl(), old == null ? null : old.deviceUrl(), profile.deviceUrl());
-		HttpUrl revokeUrl = optionalEndpoint("revocation URL", request.revokeUrl(), old == null ? null : old.revokeUrl(), profile.revokeUrl());
-		if (tokenUrl == null) {
-			throw AmkException.invalid("A generic OAuth connection needs --token-url (and --authorize-url, or --device with --device-url).");
-		}
-		if (request.device() && deviceUrl == null) {
-			throw AmkException.invalid(provider.displayName() + " has no device sign-in. Connect without --device: the browser opens instead.");
-		}
-		if (!request.device() && authorizeUrl == null) {
-			throw AmkException.invalid("A generic OAuth connection needs --authorize-url (the page where the person approves).");
-		}
-		String baseUrl = existing != null && request.baseUrl() == null ? existing.baseUrl().toString() : request.baseUrl();
-		if (baseUrl == null && provider.defaultBaseUrl() == null) {
-			throw AmkException.invalid("A generic OAuth connection needs --base-url: the root of the API the tokens are for.");
-		}
-		HttpUrl apiBase = BaseUrls.parse(baseUrl != null ? baseUrl : provider.defaultBaseUrl());
+		Endpoints endpoints = endpoints(request, provider, old, profile);
+		HttpUrl authorizeUrl = endpoints.authorize();
+		HttpUrl tokenUrl = endpoints.token();
+		HttpUrl deviceUrl = endpoints.device();
+		HttpUrl revokeUrl = endpoints.revoke();
+		HttpUrl apiBase = apiBase(existing != null && request.baseUrl() == null ? existing.baseUrl().toString() : request.baseUrl(), provider);
 
 		List<String> scopes = scopes(request.scopes(), old, profile);
 		OAuthClient client = OAuthClient.of(profile, tokenUrl, deviceUrl, revokeUrl, clientId, clientSecret, profile.clientAuth());
 		OAuthDetails details = new OAuthDetails(authorizeUrl, tokenUrl, deviceUrl, revokeUrl, clientId, null, profile.clientAuth(), scopes,
 				null, null, null, OAuthDetails.Status.CONNECTED, null);
 		return new Attempt(name, provider, profile, client, details, apiBase, request.device(), request.openBrowser(), existing != null);
+	}
+
+	/**
+	 * The rules the fields of a new connection's sign-in must meet (endpoints, base URL) before anything runs. Pure:
+	 * no keychain, no network, so the Connect dialog checks its form with it rather than with a copy of the rules.
+	 */
+	public static void checkNew(Request request, OAuthProfile profile) {
+		endpoints(request, request.provider(), null, profile);
+		apiBase(request.baseUrl(), request.provider());
+	}
+
+	private record Endpoints(HttpUrl authorize, HttpUrl token, HttpUrl device, HttpUrl revoke) {
+	}
+
+	/** What was asked, else what the connection had, else the profile's default; and the ones the chosen flow needs. */
+	private static Endpoints endpoints(Request request, ProviderSpec provider, OAuthDetails old, OAuthProfile profile) {
+		HttpUrl authorizeUrl = optionalEndpoint(Field.AUTHORIZE_URL, "authorize URL", request.authorizeUrl(), old == null ? null : old.authorizeUrl(), profile.authorizeUrl());
+		HttpUrl tokenUrl = optionalEndpoint(Field.TOKEN_URL, "token URL", request.tokenUrl(), old == null ? null : old.tokenUrl(), profile.tokenUrl());
+		HttpUrl deviceUrl = optionalEndpoint(Field.DEVICE_URL, "device authorization URL", request.deviceUrl(), old == null ? null : old.deviceUrl(), profile.deviceUrl());
+		HttpUrl revokeUrl = optionalEndpoint(Field.REVOKE_URL, "revocation URL", request.revokeUrl(), old == null ? null : old.revokeUrl(), profile.revokeUrl());
+		if (tokenUrl == null) {
+			throw new InvalidInput(Field.TOKEN_URL, Problem.MISSING, w -> "A generic OAuth connection needs " + w.name(Field.TOKEN_URL) + " (and "
+					+ w.name(Field.AUTHORIZE_URL) + ", or " + w.name(Field.DEVICE) + " with " + w.name(Field.DEVICE_URL) + ").");
+		}
+		if (request.device() && deviceUrl == null) {
+			throw new InvalidInput(Field.DEVICE, Problem.UNSUPPORTED, w -> provider.displayName() + " has no device sign-in. Connect without "
+					+ w.name(Field.DEVICE) + ": the browser opens instead.");
+		}
+		if (!request.device() && authorizeUrl == null) {
+			throw new InvalidInput(Field.AUTHORIZE_URL, Problem.MISSING, w -> "A generic OAuth connection needs " + w.name(Field.AUTHORIZE_URL)
+					+ " (the page where the person approves).");
+		}
+		return new Endpoints(authorizeUrl, tokenUrl, deviceUrl, revokeUrl);
+	}
+
+	private static HttpUrl apiBase(String baseUrl, ProviderSpec provider) {
+		if ((baseUrl == null || baseUrl.isBlank()) && provider.defaultBaseUrl() == null) {
+			throw new InvalidInput(Field.BASE_URL, Problem.MISSING, w -> "A generic OAuth connection needs " + w.name(Field.BASE_URL)
+					+ ": the root of the API the tokens are for.");
+		}
+		return BaseUrls.parse(baseUrl != null && !baseUrl.isBlank() ? baseUrl : provider.defaultBaseUrl());
 	}
 
 	private static List<String> scopes(List<String> asked, OAuthDetails old, OAuthProfile profile) {
@@ -168,20 +201,20 @@ public final class OAuthConnector {
 		}
 		for (String s : scopes) {
 			if (s.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == '"' || c == '\\')) {
-				throw AmkException.invalid("The scope '" + s + "' contains characters a scope cannot have (RFC 6749 §3.3).");
+				throw new InvalidInput(Field.SCOPES, Problem.MALFORMED, "The scope '" + s + "' contains characters a scope cannot have (RFC 6749 §3.3).");
 			}
 		}
 		return List.copyOf(scopes);
 	}
 
-	private static HttpUrl optionalEndpoint(String what, String asked, HttpUrl previous, String profileDefault) {
+	private static HttpUrl optionalEndpoint(Field field, String what, String asked, HttpUrl previous, String profileDefault) {
 		if (asked != null && !asked.isBlank()) {
-			return BaseUrls.endpoint(what, asked);
+			return BaseUrls.endpoint(field, what, asked);
 		}
 		if (previous != null) {
 			return previous;
 		}
-		return profileDefault == null ? null : BaseUrls.endpoint(what, profileDefault);
+		return profileDefault == null ? null : BaseUrls.endpoint(field, what, profileDefault);
 	}
 
 	private static String firstNonBlank(String a, String b) {
@@ -307,7 +340,7 @@ public final class OAuthConnector {
 					throw cancelledError();
 				}
 				if (!clock.instant().isBefore(deadline)) {
-					throw new AmkException("oauth_timeout", "The code was not entered in time. Start again when ready.");
+					throw new AmkException(ErrorType.OAUTH_TIMEOUT, "The code was not entered in time. Start again when ready.");
 				}
 				DevicePoll poll = endpoint.pollDevice(client, d.deviceCode());
 				switch (poll) {
@@ -379,6 +412,6 @@ public final class OAuthConnector {
 	}
 
 	private static AmkException cancelledError() {
-		return new AmkException("oauth_cancelled", "The sign-in was cancelled; nothing was stored.");
+		return new AmkException(ErrorType.OAUTH_CANCELLED, "The sign-in was cancelled; nothing was stored.");
 	}
 }

@@ -1,6 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 
 /**
  * The authorization server said no (RFC 6749 §5.2): {@link #oauthError} is its error code, such as
@@ -10,7 +11,7 @@ import dev.amk.common.AmkException;
 public final class OAuthException extends AmkException {
 	private final String oauthError;
 
-	public OAuthException(String type, String oauthError, String message) {
+	public OAuthException(ErrorType type, String oauthError, String message) {
 		super(type, message);
 		this.oauthError = oauthError;
 	}

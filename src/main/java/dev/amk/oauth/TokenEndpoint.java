@@ -1,6 +1,10 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput.Field;
+import dev.amk.common.InvalidInput.Problem;
+import dev.amk.common.InvalidInput;
 import dev.amk.common.Json;
 import dev.amk.providers.ClientAuth;
 import okhttp3.FormBody;
@@ -95,7 +99,7 @@ public final class TokenEndpoint {
 
 	public DeviceAuthorization startDevice(OAuthClient client, String scope) {
 		if (client.deviceUrl() == null) {
-			throw AmkException.invalid("This provider has no device sign-in; connect without --device.");
+			throw new InvalidInput(Field.DEVICE, Problem.UNSUPPORTED, w -> "This provider has no device sign-in; connect without " + w.name(Field.DEVICE) + ".");
 		}
 		Map<String, String> form = new LinkedHashMap<>();
 		if (scope != null && !scope.isEmpty()) {
@@ -107,7 +111,7 @@ public final class TokenEndpoint {
 		// Google calls it verification_url; RFC 8628 says verification_uri.
 		String uri = string(m, "verification_uri") != null ? string(m, "verification_uri") : string(m, "verification_url");
 		if (deviceCode == null || userCode == null || uri == null) {
-			throw new AmkException("oauth_bad_response", "The provider's device sign-in answer was incomplete. Try again, or connect without --device.");
+			throw new AmkException(ErrorType.OAUTH_BAD_RESPONSE, "The provider's device sign-in answer was incomplete. Try again, or sign in with the browser instead.");
 		}
 		long expiresIn = number(m, "expires_in", 900);
 		long interval = number(m, "interval", 5);
@@ -125,9 +129,9 @@ public final class TokenEndpoint {
 			return switch (e.oauthError() == null ? "" : e.oauthError()) {
 				case "authorization_pending" -> new DevicePoll.Pending();
 				case "slow_down" -> new DevicePoll.SlowDown();
-				case "access_denied" -> throw new OAuthException("oauth_denied", "access_denied",
+				case "access_denied" -> throw new OAuthException(ErrorType.OAUTH_DENIED, "access_denied",
 						"The sign-in was declined on the provider's page. Start again and approve it.");
-				case "expired_token" -> throw new OAuthException("oauth_timeout", "expired_token",
+				case "expired_token" -> throw new OAuthException(ErrorType.OAUTH_TIMEOUT, "expired_token",
 						"The code expired before it was entered. Start again.");
 				default -> throw e;
 			};
@@ -163,10 +167,10 @@ public final class TokenEndpoint {
 		try (Response response = http.newCall(request).execute()) {
 			// 204: deleted; 404: already gone (revoked by the person on github.com), which is what was wanted.
 			if (response.code() != 204 && response.code() != 404) {
-				throw new OAuthException("oauth_failed", null, "The provider refused to delete the app's grant (HTTP " + response.code() + ").");
+				throw new OAuthException(ErrorType.OAUTH_FAILED, null, "The provider refused to delete the app's grant (HTTP " + response.code() + ").");
 			}
 		} catch (IOException e) {
-			throw new AmkException("oauth_unreachable", "Could not reach " + url.host() + " to revoke the grant.", e);
+			throw new AmkException(ErrorType.OAUTH_UNREACHABLE, "Could not reach " + url.host() + " to revoke the grant.", e);
 		}
 	}
 
@@ -196,11 +200,11 @@ public final class TokenEndpoint {
 						+ (description == null ? "" : " (" + description + ")") + ".");
 			}
 			if (!response.isSuccessful()) {
-				throw new OAuthException("oauth_failed", null, "The provider refused to " + what + " (HTTP " + response.code() + ").");
+				throw new OAuthException(ErrorType.OAUTH_FAILED, null, "The provider refused to " + what + " (HTTP " + response.code() + ").");
 			}
 			return m;
 		} catch (IOException e) {
-			throw new AmkException("oauth_unreachable", "Could not reach " + url.host() + " to " + what + ". Check the network and try again.", e);
+			throw new AmkException(ErrorType.OAUTH_UNREACHABLE, "Could not reach " + url.host() + " to " + what + ". Check the network and try again.", e);
 		}
 	}
 
@@ -225,12 +229,12 @@ public final class TokenEndpoint {
 		return result;
 	}
 
-	private static String typeOf(String oauthError) {
+	private static ErrorType typeOf(String oauthError) {
 		return switch (oauthError) {
-			case "invalid_grant" -> "oauth_invalid_grant";
-			case "invalid_client", "unauthorized_client" -> "oauth_invalid_client";
-			case "access_denied" -> "oauth_denied";
-			default -> "oauth_failed";
+			case "invalid_grant" -> ErrorType.OAUTH_INVALID_GRANT;
+			case "invalid_client", "unauthorized_client" -> ErrorType.OAUTH_INVALID_CLIENT;
+			case "access_denied" -> ErrorType.OAUTH_DENIED;
+			default -> ErrorType.OAUTH_FAILED;
 		};
 	}
 
@@ -245,7 +249,7 @@ public final class TokenEndpoint {
 		}
 		String access = string(source, "access_token");
 		if (access == null) {
-			throw new AmkException("oauth_bad_token_response", "The provider answered without an access token. Check the token URL.");
+			throw new AmkException(ErrorType.OAUTH_BAD_TOKEN_RESPONSE, "The provider answered without an access token. Check the token URL.");
 		}
 		long expiresIn = number(source, "expires_in", -1);
 		Object scope = source.get("scope");

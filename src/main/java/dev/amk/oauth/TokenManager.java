@@ -1,6 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.secrets.SecretStore;
@@ -166,7 +167,7 @@ public final class TokenManager {
 		if (!tokens.expired(clock)) {
 			return tokens;
 		}
-		throw new AmkException("token_refresh_failed", "The access token of connection '" + connection.name() + "' expired and refreshing"
+		throw new AmkException(ErrorType.TOKEN_REFRESH_FAILED, "The access token of connection '" + connection.name() + "' expired and refreshing"
 				+ " it failed: " + e.getMessage(), e);
 	}
 
@@ -181,7 +182,7 @@ public final class TokenManager {
 	}
 
 	static AmkException needsReauth(Connection connection) {
-		return new AmkException("connection_needs_reauth", "The sign-in of connection '" + connection.name() + "' is no longer valid at "
+		return new AmkException(ErrorType.CONNECTION_NEEDS_REAUTH, "The sign-in of connection '" + connection.name() + "' is no longer valid at "
 				+ connection.provider().displayName() + ". Ask the person who runs the broker to reconnect it (the app's Reconnect button,"
 				+ " or 'amk connection connect " + connection.name() + " --reconnect').");
 	}

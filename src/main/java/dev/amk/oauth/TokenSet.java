@@ -1,6 +1,7 @@
 package dev.amk.oauth;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 
 import java.time.Clock;
@@ -22,7 +23,7 @@ public record TokenSet(String accessToken, String refreshToken, Instant expiresA
 
 	public TokenSet {
 		if (accessToken == null || accessToken.isEmpty()) {
-			throw new AmkException("oauth_bad_token_response", "The provider's token response had no access token.");
+			throw new AmkException(ErrorType.OAUTH_BAD_TOKEN_RESPONSE, "The provider's token response had no access token.");
 		}
 		scopes = scopes == null ? null : List.copyOf(scopes);
 	}
@@ -67,7 +68,7 @@ public record TokenSet(String accessToken, String refreshToken, Instant expiresA
 					expires instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null,
 					scope instanceof String s ? splitScopes(s) : null);
 		} catch (RuntimeException e) {
-			throw new AmkException("oauth_tokens_unreadable", "The stored sign-in for this connection is unreadable. Reconnect it.");
+			throw new AmkException(ErrorType.OAUTH_TOKENS_UNREADABLE, "The stored sign-in for this connection is unreadable. Reconnect it.");
 		}
 	}
 

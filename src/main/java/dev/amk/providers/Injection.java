@@ -1,6 +1,8 @@
 package dev.amk.providers;
 
-import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput.Field;
+import dev.amk.common.InvalidInput.Problem;
+import dev.amk.common.InvalidInput;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -15,17 +17,17 @@ public sealed interface Injection {
 
 		public Header {
 			if (name == null || !TOKEN.matcher(name).matches()) {
-				throw AmkException.invalid("'" + name + "' is not a valid header name.");
+				throw new InvalidInput(Field.HEADER, Problem.MALFORMED, "'" + name + "' is not a valid header name.");
 			}
 			if (format == null || !format.contains(SECRET_PLACEHOLDER)) {
-				throw AmkException.invalid("The header format must contain " + SECRET_PLACEHOLDER + ", for example 'Bearer {secret}'.");
+				throw new InvalidInput(Field.FORMAT, Problem.MISSING, "The header format must contain " + SECRET_PLACEHOLDER + ", for example 'Bearer {secret}'.");
 			}
-			if (format.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-				throw AmkException.invalid("The header format must not contain control characters.");
+			if (format.chars().anyMatch(Injection::isControl)) {
+				throw new InvalidInput(Field.FORMAT, Problem.UNSAFE, "The header format must not contain control characters.");
 			}
 			String lower = name.toLowerCase(Locale.ROOT);
 			if (lower.equals("host") || lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("connection")) {
-				throw AmkException.invalid("'" + name + "' carries HTTP framing and cannot hold a credential; choose another header.");
+				throw new InvalidInput(Field.HEADER, Problem.UNSAFE, "'" + name + "' carries HTTP framing and cannot hold a credential; choose another header.");
 			}
 		}
 
@@ -43,7 +45,7 @@ public sealed interface Injection {
 	record Query(String parameter) implements Injection {
 		public Query {
 			if (parameter == null || parameter.isBlank() || !parameter.matches("[A-Za-z0-9._~-]+")) {
-				throw AmkException.invalid("'" + parameter + "' is not a valid query parameter name.");
+				throw new InvalidInput(Field.QUERY_PARAMETER, Problem.MALFORMED, "'" + parameter + "' is not a valid query parameter name.");
 			}
 		}
 
@@ -56,8 +58,8 @@ public sealed interface Injection {
 	/** HTTP Basic with a fixed user and the secret as password. */
 	record Basic(String user) implements Injection {
 		public Basic {
-			if (user == null || user.isEmpty() || user.contains(":") || user.chars().anyMatch(c -> c < 0x20)) {
-				throw AmkException.invalid("The Basic user must not be empty or contain ':' or control characters.");
+			if (user == null || user.isEmpty() || user.contains(":") || user.chars().anyMatch(Injection::isControl)) {
+				throw new InvalidInput(Field.BASIC_USER, Problem.MALFORMED, "The Basic user must not be empty or contain ':' or control characters.");
 			}
 		}
 
@@ -68,6 +70,11 @@ public sealed interface Injection {
 	}
 
 	String describe();
+
+	/** C0 controls and DEL: never allowed in a header, whichever front door the value was typed into. */
+	static boolean isControl(int c) {
+		return c < 0x20 || c == 0x7f;
+	}
 
 	/** The three columns the registry stores: kind, name, format. */
 	default String kind() {

@@ -1,6 +1,6 @@
 package dev.amk.providers;
 
-import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +45,7 @@ public final class Providers {
 
 	/** The provider stored or typed as {@code id} (any case); an unknown one is an error that lists the known ones. */
 	public static ProviderSpec byId(String id) {
-		return find(id).orElseThrow(() -> AmkException.invalid("Unknown provider '" + id + "'. Choose one of: "
+		return find(id).orElseThrow(() -> new InvalidInput(InvalidInput.Field.PROVIDER, InvalidInput.Problem.MALFORMED, "Unknown provider '" + id + "'. Choose one of: "
 				+ String.join(", ", ALL.stream().map(ProviderSpec::id).toList()) + "."));
 	}
 
@@ -56,7 +56,8 @@ public final class Providers {
 
 	/** How {@code provider} signs in; an API-key-only provider is an error that says how to connect it instead. */
 	public static OAuthProfile oauthOf(ProviderSpec provider) {
-		return provider.oauth().orElseThrow(() -> AmkException.invalid(provider.displayName() + " does not connect with OAuth."
+		return provider.oauth().orElseThrow(() -> new InvalidInput(InvalidInput.Field.PROVIDER, InvalidInput.Problem.UNSUPPORTED, provider.displayName()
+				+ " does not connect with OAuth."
 				+ " Connect it with an API key: amk connection add NAME --provider " + provider.id() + " (the key on stdin). OAuth providers: "
 				+ String.join(", ", withOAuth().stream().map(ProviderSpec::id).toList()) + "."));
 	}

@@ -1,10 +1,11 @@
 package dev.amk.proxy;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 import dev.amk.connections.BaseUrls;
 import dev.amk.connections.Connection;
-import dev.amk.connections.CredentialSource;
 import dev.amk.connections.ConnectionService;
+import dev.amk.connections.CredentialSource;
 import dev.amk.providers.Injection;
 import dev.amk.providers.Probe;
 import dev.amk.providers.ProviderSpec;
@@ -114,27 +115,22 @@ public final class ConnectionTester implements AutoCloseable {
 	 * Tests a connection before it is saved, with the key a person typed. Empty fields take the provider's
 	 * defaults, as {@link ConnectionService#add} does.
 	 *
-	 * @throws AmkException {@code invalid_argument} when the draft cannot be tried (no base URL for a custom API,
+	 * @throws InvalidInput when the draft cannot be tried (no base URL for a custom API,
 	 *                      a malformed URL, a key that cannot go in a header); the message says what to fix
 	 */
 	public Result test(ConnectionService.NewConnection draft, String secret) {
 		ProviderSpec provider = Objects.requireNonNull(draft.provider(), "provider");
 		try {
-			String baseText = draft.baseUrl() == null || draft.baseUrl().isBlank() ? provider.defaultBaseUrl() : draft.baseUrl();
-			if (baseText == null) {
-				throw AmkException.invalid("A custom connection needs a base URL: the root of the API, for example https://api.example.com/v1.");
-			}
-			HttpUrl base = BaseUrls.parse(baseText);
-			Injection injection = draft.injection() != null ? draft.injection() : provider.defaultInjection();
-			if (injection == null) {
-				throw AmkException.invalid("Say how the custom API takes its key, for example in the header Authorization as 'Bearer {secret}'.");
-			}
-			requireSendable(secret, injection);
-			return redacted(probe(provider, base, injection, secret), secret);
-		} catch (AmkException e) {
+			// The rules Save applies, so that a key that tests is a key that saves.
+			ConnectionService.Upstream upstream = ConnectionService.upstreamOf(draft);
+			ConnectionService.requireUsableSecret(secret, upstream.injection());
+			return redacted(probe(provider, upstream.baseUrl(), upstream.injection(), secret), secret);
+		} catch (InvalidInput e) {
 			// BaseUrls quotes what was typed; if the key ended up in the wrong field, it must not come back out.
+			throw e.edited(message -> redact(message, secret));
+		} catch (AmkException e) {
 			String message = redact(e.getMessage(), secret);
-			throw message.equals(e.getMessage()) ? e : new AmkException(e.type(), message);
+			throw message.equals(e.getMessage()) ? e : new AmkException(e.errorType(), message);
 		}
 	}
 
@@ -170,16 +166,6 @@ public final class ConnectionTester implements AutoCloseable {
 	}
 
 	/** The secret goes into an HTTP header as it is: catch what would fail there before OkHttp can quote it. */
-	private static void requireSendable(String secret, Injection injection) {
-		if (secret == null || secret.isEmpty()) {
-			throw AmkException.invalid("The key is empty. Paste the key, then test again.");
-		}
-		boolean header = !(injection instanceof Injection.Query);
-		if (secret.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f || (header && ch > 0x7e))) {
-			throw AmkException.invalid("The key contains a line break, a control character or a non-ASCII character,"
-					+ " which cannot be sent to the API. Check that you pasted just the key.");
-		}
-	}
 
 	/** Replaces every occurrence of {@code secret} in {@code text} by '*', for messages built from what a person typed. */
 	public static String redact(String text, String secret) {

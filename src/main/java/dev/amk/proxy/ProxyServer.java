@@ -3,6 +3,7 @@ package dev.amk.proxy;
 import dev.amk.access.AccessRegistry;
 import dev.amk.audit.AuditLog;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.CredentialSource;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -88,10 +89,10 @@ public final class ProxyServer implements AutoCloseable {
 		} catch (Exception e) {
 			closeQuietly();
 			if (e instanceof BindException || e.getCause() instanceof BindException || e instanceof IOException && String.valueOf(e.getMessage()).contains("bind")) {
-				throw new AmkException("port_in_use", "Port " + settings.port() + " on 127.0.0.1 is already in use. Is another Agent Master Key"
+				throw new AmkException(ErrorType.PORT_IN_USE, "Port " + settings.port() + " on 127.0.0.1 is already in use. Is another Agent Master Key"
 						+ " running? Stop it, or choose another port with --port.", e);
 			}
-			throw new AmkException("proxy_start_failed", "The proxy could not start: " + e.getMessage(), e);
+			throw new AmkException(ErrorType.PROXY_START_FAILED, "The proxy could not start: " + e.getMessage(), e);
 		}
 		return this;
 	}

@@ -4,6 +4,7 @@ import com.github.javakeyring.BackendNotSupportedException;
 import com.github.javakeyring.Keyring;
 import com.github.javakeyring.PasswordAccessException;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -132,7 +133,7 @@ public final class KeyringSecretStore implements SecretStore, AutoCloseable {
 			throw SecretStoreErrors.locked("no answer within " + deadline.toSeconds() + " s", e);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
-			throw new AmkException("interrupted", "Interrupted while waiting for the keychain.", e);
+			throw new AmkException(ErrorType.INTERRUPTED, "Interrupted while waiting for the keychain.", e);
 		} catch (ExecutionException e) {
 			Throwable cause = e.getCause();
 			if (cause instanceof AmkException amk) {

@@ -1,6 +1,8 @@
 package dev.amk.settings;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput;
 import dev.amk.proxy.ProxySettings;
 
 import java.io.IOException;
@@ -27,7 +29,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 
 	public Settings {
 		if (port < 1 || port > 65535) {
-			throw AmkException.invalid("The port must be between 1 and 65535.");
+			throw new InvalidInput(InvalidInput.Field.PORT, InvalidInput.Problem.MALFORMED, "The port must be between 1 and 65535.");
 		}
 	}
 
@@ -40,7 +42,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 		try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
 			p.load(in);
 		} catch (IOException e) {
-			throw new AmkException("settings_unreadable", "Cannot read " + file + ": " + e.getMessage() + ". Fix or delete the file.", e);
+			throw new AmkException(ErrorType.SETTINGS_UNREADABLE, "Cannot read " + file + ": " + e.getMessage() + ". Fix or delete the file.", e);
 		}
 		try {
 			return new Settings(
@@ -48,7 +50,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 					Boolean.parseBoolean(p.getProperty("launchAtLogin", String.valueOf(DEFAULTS.launchAtLogin())).strip()),
 					Boolean.parseBoolean(p.getProperty("notifyOnDenied", String.valueOf(DEFAULTS.notifyOnDenied())).strip()));
 		} catch (NumberFormatException e) {
-			throw new AmkException("settings_unreadable", "The port in " + file + " is not a number. Fix or delete the file.", e);
+			throw new AmkException(ErrorType.SETTINGS_UNREADABLE, "The port in " + file + " is not a number. Fix or delete the file.", e);
 		}
 	}
 
@@ -69,7 +71,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 				Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
 			}
 		} catch (IOException e) {
-			throw new AmkException("settings_unwritable", "Cannot save settings in " + dataDir + ": " + e.getMessage(), e);
+			throw new AmkException(ErrorType.SETTINGS_UNWRITABLE, "Cannot save settings in " + dataDir + ": " + e.getMessage(), e);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.amk.providers;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,35 @@ class InjectionTest {
 		@Test
 		void anUnknownKindIsAnError() {
 			assertThrows(IllegalStateException.class, () -> Injection.fromColumns("cookie", "session", null));
+		}
+	}
+
+	@Nested
+	@DisplayName("each refusal names its field")
+	class Fields {
+		private static InvalidInput.Field fieldOf(Runnable construction) {
+			return assertThrows(InvalidInput.class, construction::run).field();
+		}
+
+		@Test
+		void header() {
+			assertEquals(InvalidInput.Field.HEADER, fieldOf(() -> new Injection.Header("X Key", "{secret}")));
+			assertEquals(InvalidInput.Field.HEADER, fieldOf(() -> new Injection.Header("Host", "{secret}")));
+			assertEquals(InvalidInput.Field.FORMAT, fieldOf(() -> new Injection.Header("X-Key", "Bearer")));
+			assertEquals(InvalidInput.Field.FORMAT, fieldOf(() -> new Injection.Header("X-Key", "{secret}\u007f")));
+		}
+
+		@Test
+		void queryAndBasic() {
+			assertEquals(InvalidInput.Field.QUERY_PARAMETER, fieldOf(() -> new Injection.Query("a b")));
+			assertEquals(InvalidInput.Field.BASIC_USER, fieldOf(() -> new Injection.Basic("a:b")));
+		}
+
+		@Test
+		@DisplayName("DEL is a control character for the Basic user too, as it is for the header format")
+		void deleteInBasicUser() {
+			assertEquals(InvalidInput.Field.BASIC_USER, fieldOf(() -> new Injection.Basic("user\u007f")));
+			assertEquals(InvalidInput.Field.BASIC_USER, fieldOf(() -> new Injection.Basic("user\u0009")));
 		}
 	}
 }

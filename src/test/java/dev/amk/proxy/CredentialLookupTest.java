@@ -22,7 +22,7 @@ class CredentialLookupTest {
 
 	private static CredentialLookup failingWith(String type) {
 		return new CredentialLookup(connection -> {
-			throw new AmkException(type, "what happened. What to do.");
+			throw new AmkException(ErrorType.of(type), "what happened. What to do.");
 		});
 	}
 
@@ -37,7 +37,7 @@ class CredentialLookupTest {
 	@ParameterizedTest(name = "{0} -> {1}")
 	@CsvSource({"connection_needs_reauth, CONNECTION_NEEDS_REAUTH, 503", "token_refresh_failed, UPSTREAM_UNREACHABLE, 502",
 			"keychain_locked, CONNECTION_UNAVAILABLE, 503", "keychain_unavailable, CONNECTION_UNAVAILABLE, 503",
-			"secret_missing, CONNECTION_UNAVAILABLE, 503", "something_new, CONNECTION_UNAVAILABLE, 503"})
+			"secret_missing, CONNECTION_UNAVAILABLE, 503", "keychain_denied, CONNECTION_UNAVAILABLE, 503"})
 	@DisplayName("why there is no credential, in the contract's terms")
 	void refusals(String thrown, ErrorType answered, int status) {
 		Refused refused = assertThrows(Refused.class, () -> failingWith(thrown).obtain(OPENAI));

@@ -6,9 +6,11 @@ import dev.amk.agents.Agent;
 import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.providers.SetupSnippet;
 import dev.amk.proxy.ProxySettings;
+import dev.amk.ui.common.FieldLabels;
 import dev.amk.ui.common.OffFxThread;
 
 import java.time.Clock;
@@ -115,7 +117,7 @@ public final class AgentActions {
 	/** The message of a failure from one of these futures, for a person. */
 	public static String message(Throwable failure) {
 		Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-		return t.getMessage();
+		return FieldLabels.message(t);
 	}
 
 	private <T> CompletableFuture<T> submit(Callable<T> work) {
@@ -127,7 +129,7 @@ public final class AgentActions {
 			} catch (Exception e) {
 				// Not a key in sight: keys live only in Issued, which exceptions never carry.
 				LOG.log(System.Logger.Level.ERROR, "An agent change failed", e);
-				throw new AmkException("internal_error", "The change could not be saved (" + e.getClass().getSimpleName()
+				throw new AmkException(ErrorType.INTERNAL_ERROR, "The change could not be saved (" + e.getClass().getSimpleName()
 						+ "). Try again; if it keeps failing, the app's log in the data folder says why.", e);
 			}
 		}, () -> { });

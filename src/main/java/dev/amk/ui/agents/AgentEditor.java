@@ -1,13 +1,16 @@
 package dev.amk.ui.agents;
 
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.agents.PathGlob;
 import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
-import dev.amk.common.Names;
+import dev.amk.common.ErrorType;
+import dev.amk.common.InvalidInput;
 import dev.amk.connections.Connection;
+import dev.amk.ui.common.FieldLabels;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.geometry.Insets;
@@ -265,9 +268,9 @@ public final class AgentEditor extends BorderPane {
 		String agentName = original != null ? original.name() : name.getText().strip();
 		if (original == null) {
 			try {
-				requireName(agentName);
+				AgentService.requireValidName(agentName);
 			} catch (AmkException e) {
-				show(nameError, e.getMessage());
+				show(nameError, FieldLabels.message(e));
 				firstProblem = name;
 			}
 		}
@@ -279,7 +282,7 @@ public final class AgentEditor extends BorderPane {
 			try {
 				grants.add(row.grant());
 			} catch (AmkException e) {
-				show(row.error, e.getMessage());
+				show(row.error, FieldLabels.message(e));
 				firstProblem = firstProblem != null ? firstProblem : row.preset.getValue() == GrantRule.Preset.CUSTOM ? row.methods : row.preset;
 			}
 		}
@@ -288,7 +291,7 @@ public final class AgentEditor extends BorderPane {
 		try {
 			expiresAt = expiryAt(choice, customExpiry.getText(), actions.clock().instant());
 		} catch (AmkException e) {
-			show(expiryError, e.getMessage());
+			show(expiryError, FieldLabels.message(e));
 			firstProblem = firstProblem != null ? firstProblem : customExpiry;
 		}
 		if (firstProblem != null) {
@@ -323,7 +326,7 @@ public final class AgentEditor extends BorderPane {
 
 	private void showFailure(Throwable failure) {
 		Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-		if (cause instanceof AmkException e && e.type().equals("already_exists")) {
+		if (cause instanceof AmkException e && e.is(ErrorType.ALREADY_EXISTS)) {
 			show(nameError, "An agent named '" + name.getText().strip() + "' already exists. Pick another name, or close this and use"
 					+ " Rotate key… on it for a new key.");
 			name.requestFocus();
@@ -334,13 +337,6 @@ public final class AgentEditor extends BorderPane {
 	}
 
 	// --- the pure parts, tested without a window ---
-
-	static void requireName(String name) {
-		if (name == null || name.isBlank()) {
-			throw AmkException.invalid("Give the agent a name, such as research-bot.");
-		}
-		Names.requireValid("agent", name);
-	}
 
 	/**
 	 * The grant one row stands for. Custom takes methods and paths separated by commas or spaces; an empty
@@ -354,11 +350,12 @@ public final class AgentEditor extends BorderPane {
 				String m = list(methods);
 				String p = list(paths);
 				if (m.isEmpty() && p.isEmpty()) {
-					throw AmkException.invalid("Enter the methods (such as GET,POST) or the paths (such as /v1/chat/**) it may use,"
+					throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MISSING, "Enter the methods (such as GET,POST) or the paths"
+							+ " (such as /v1/chat/**) it may use,"
 							+ " or choose Full access or Read-only.");
 				}
 				if (m.contains(":")) {
-					throw AmkException.invalid("Methods are names such as GET or POST, separated by commas.");
+					throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MALFORMED, "Methods are names such as GET or POST, separated by commas.");
 				}
 				// The CLI's grammar, so that the app accepts and refuses exactly what 'amk agent create --grant' does.
 				yield new Grant(connection, GrantRule.parse((m.isEmpty() ? "*" : m) + ":" + p));
@@ -372,7 +369,8 @@ public final class AgentEditor extends BorderPane {
 			case KEEP, NEVER -> null;
 			case CUSTOM -> {
 				if (custom == null || custom.isBlank()) {
-					throw AmkException.invalid("Type how long the key should work, such as 90m, 12h or 2w, or an instant such as"
+					throw new InvalidInput(InvalidInput.Field.EXPIRY, InvalidInput.Problem.MISSING, "Type how long the key should work, such as 90m, 12h"
+							+ " or 2w, or an instant such as"
 							+ " 2026-12-31T23:00:00Z; or pick one of the choices.");
 				}
 				yield Durations.parseExpiry(custom.strip(), now);

@@ -6,6 +6,7 @@ import dev.amk.connections.ConnectionService;
 import dev.amk.providers.Injection;
 import dev.amk.providers.ProviderSpec;
 import dev.amk.providers.Providers;
+import dev.amk.ui.common.FieldLabels;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -203,7 +204,7 @@ public final class AddConnectionDialog {
 		try {
 			draft = draft();
 		} catch (AmkException e) {
-			showTestResult(e.getMessage(), false);
+			showTestResult(FieldLabels.message(e), false);
 			return;
 		}
 		long asked = edits;
@@ -229,7 +230,7 @@ public final class AddConnectionDialog {
 		try {
 			request = draft();
 		} catch (AmkException e) {
-			error.setText(e.getMessage());
+			error.setText(FieldLabels.message(e));
 			return;
 		}
 		error.setText("");
@@ -248,18 +249,13 @@ public final class AddConnectionDialog {
 	}
 
 	/**
-	 * The connection as the fields describe it. The checks here are the ones whose service message speaks of
-	 * command-line flags; everything else is left to the service, whose messages are shown as they are.
+	 * The connection as the fields describe it. Nothing is checked here: Test and Save apply the service's rules
+	 * ({@link ConnectionService#upstreamOf}, {@link ConnectionService#requireUsableSecret}) and their refusals are
+	 * worded with this dialog's labels.
 	 */
 	private ConnectionService.NewConnection draft() {
 		ProviderSpec p = provider.getValue();
-		if (secret.getText().isEmpty()) {
-			throw AmkException.invalid("Paste the API key first.");
-		}
 		String base = baseUrl.getText().strip();
-		if (p.defaultBaseUrl() == null && base.isEmpty()) {
-			throw AmkException.invalid("A custom connection needs a base URL: the root of the API, for example https://api.example.com/v1.");
-		}
 		Injection injection = p.defaultInjection() == null ? new Injection.Header(headerName.getText().strip(), headerFormat.getText().strip()) : null;
 		return new ConnectionService.NewConnection(name.getText().strip(), p, base.isEmpty() ? null : base, injection);
 	}

@@ -1,12 +1,14 @@
 package dev.amk.ui.connections;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 import dev.amk.connections.Connection;
 import dev.amk.connections.OAuthDetails;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
 import dev.amk.providers.OAuthProfile;
 import dev.amk.providers.ProviderSpec;
+import dev.amk.ui.common.FieldLabels;
 import dev.amk.ui.connections.OAuthSignIn.Phase;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -148,9 +150,9 @@ public final class ConnectOAuthDialog {
 						old != null && old.authorizeUrl() != null ? old.authorizeUrl().toString() : profile.authorizeUrl(), generic)),
 				row("Token URL", endpoint(tokenUrl, "oauth-token-url", "Token endpoint URL",
 						old != null ? old.tokenUrl().toString() : profile.tokenUrl(), generic)),
-				row("API base URL", endpoint(baseUrl, "oauth-base-url", "Base URL of the API the tokens are for",
+				row("Base URL", endpoint(baseUrl, "oauth-base-url", "Base URL of the API the tokens are for",
 						existing != null ? existing.baseUrl().toString() : provider.defaultBaseUrl(), generic)),
-				indented(hint(generic ? "Agents reach the API through the broker at /NAME/…, which forwards to the API base URL."
+				indented(hint(generic ? "Agents reach the API through the broker at /NAME/…, which forwards to the base URL."
 						: "Leave empty for " + provider.displayName() + " itself; fill in for an enterprise or self-hosted server.")));
 		Node endpointArea;
 		javafx.beans.Observable endpointsShown = javafx.beans.binding.Bindings.createBooleanBinding(() -> true);
@@ -422,8 +424,11 @@ public final class ConnectOAuthDialog {
 		OAuthConnector.Request request;
 		try {
 			request = request();
+			if (existing == null) {
+				OAuthConnector.checkNew(request, profile); // the connector's own rules, before a sign-in starts
+			}
 		} catch (AmkException e) {
-			formError.setText(e.getMessage());
+			formError.setText(FieldLabels.message(e));
 			return;
 		}
 		formError.setText("");
@@ -432,18 +437,10 @@ public final class ConnectOAuthDialog {
 
 	/**
 	 * The request as the fields describe it; empty fields leave the choice to the connector (defaults, or what the
-	 * connection had). The checks here are the ones whose connector message speaks of command-line flags; everything
-	 * else is left to {@link OAuthConnector#prepare}, whose messages are shown as they are.
+	 * connection had). The one check here is the checkboxes', which only this dialog has; the rest are the
+	 * connector's ({@link OAuthConnector#checkNew}, {@link OAuthConnector#prepare}), worded with this dialog's labels.
 	 */
 	private OAuthConnector.Request request() {
-		if (generic && existing == null) {
-			if (authorizeUrl.getText().isBlank() || tokenUrl.getText().isBlank()) {
-				throw AmkException.invalid("Fill in the authorize URL and the token URL: the API's OAuth documentation lists both.");
-			}
-			if (baseUrl.getText().isBlank()) {
-				throw AmkException.invalid("Fill in the API base URL: the root of the API the tokens are for, such as https://api.example.com.");
-			}
-		}
 		List<String> asked = null;
 		if (!scopeBoxes.isEmpty()) {
 			LinkedHashSet<String> chosen = new LinkedHashSet<>();
@@ -453,7 +450,7 @@ public final class ConnectOAuthDialog {
 				}
 			});
 			if (chosen.isEmpty()) {
-				throw AmkException.invalid("Choose at least one permission.");
+				throw new InvalidInput(InvalidInput.Field.SCOPES, InvalidInput.Problem.MISSING, "Choose at least one permission.");
 			}
 			if (existing != null) { // scopes the connection had that no checkbox stands for (given on the command line) stay
 				List<String> offered = profile.scopeChoices().stream().flatMap(c -> c.scopes().stream()).toList();

@@ -10,6 +10,7 @@ import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.providers.ProviderSpec;
 import dev.amk.proxy.ConnectionTester;
+import dev.amk.ui.common.FieldLabels;
 import dev.amk.ui.common.FxBatcher;
 import dev.amk.ui.common.OffFxThread;
 import dev.amk.ui.common.RowLists;
@@ -214,7 +215,7 @@ public final class ConnectionsModel {
 	public static String describe(Throwable failure, String secret) {
 		Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
 		if (e instanceof AmkException amk) {
-			return ConnectionTester.redact(amk.getMessage(), secret);
+			return ConnectionTester.redact(FieldLabels.message(amk), secret);
 		}
 		StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
 		LOG.log(System.Logger.Level.ERROR, "Connections action failed: " + e.getClass().getName() + " at " + at);

@@ -1,6 +1,7 @@
 package dev.amk.ui.connections;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
 import javafx.application.Platform;
@@ -154,7 +155,7 @@ public final class OAuthSignIn {
 				attempt = a;
 				if (cancelled) { // Cancel came while the request was being checked: no browser, no provider call
 					a.cancel();
-					throw new AmkException("oauth_cancelled", "The sign-in was cancelled; nothing was stored.");
+					throw new AmkException(ErrorType.OAUTH_CANCELLED, "The sign-in was cancelled; nothing was stored.");
 				}
 				OAuthConnector.Connected done = a.run(this); // stored, and served by the proxy, when it returns
 				fx(() -> succeeded(done));
@@ -206,7 +207,7 @@ public final class OAuthSignIn {
 		private void failed(Throwable t) {
 			Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
 			step.set("");
-			if (e instanceof AmkException amk && amk.type().equals("oauth_cancelled")) {
+			if (e instanceof AmkException amk && amk.is(ErrorType.OAUTH_CANCELLED)) {
 				notice.set("Cancelled. Nothing was stored.");
 			} else {
 				error.set(ConnectionsModel.describe(e, secret == null || secret.isEmpty() ? null : secret));

@@ -82,14 +82,4 @@ class AgentEditorTest {
 		AmkException past = assertThrows(AmkException.class, () -> AgentEditor.expiryAt(AgentEditor.Expiry.CUSTOM, "2020-01-01T00:00:00Z", NOW));
 		assertTrue(past.getMessage().contains("already in the past"), past.getMessage());
 	}
-
-	@Test
-	@DisplayName("a missing or unusable name is refused with what a name may be")
-	void names() {
-		AgentEditor.requireName("research-bot");
-		assertEquals("Give the agent a name, such as research-bot.",
-				assertThrows(AmkException.class, () -> AgentEditor.requireName(" ")).getMessage());
-		assertTrue(assertThrows(AmkException.class, () -> AgentEditor.requireName("bad name")).getMessage()
-				.contains("is not a usable agent name"));
-	}
 }

@@ -409,7 +409,8 @@ class ConnectionsOAuthTest {
 		typeInto(robot, "#oauth-authorize-url", fake.authorizeUrl());
 		typeInto(robot, "#oauth-token-url", fake.tokenUrl());
 		robot.clickOn("#oauth-connect");
-		assertTrue(text(robot, "#oauth-form-error").startsWith("Fill in the API base URL"));
+		assertEquals("A generic OAuth connection needs a Base URL: the root of the API the tokens are for.", text(robot, "#oauth-form-error"),
+				"the connector's rule, in the dialog's words");
 		robot.clickOn("#oauth-cancel");
 		waitUntil("the dialog has closed", () -> !other.isShowing());
 

@@ -331,8 +331,10 @@ class ConnectionsViewTest {
 
 		robot.clickOn("#connection-secret").write(RIGHT_KEY);
 		robot.clickOn("#save-connection");
-		Label error = find(robot, "#add-error", Label.class);
-		assertEquals("A custom connection needs a base URL: the root of the API, for example https://api.example.com/v1.", error.getText());
+		Label error = robot.lookup("#add-error").queryAs(Label.class);
+		waitUntil("the service's refusal is shown", () -> !error.getText().isEmpty());
+		assertEquals("A custom connection needs a Base URL, the root of the API, for example https://api.example.com/v1.", error.getText(),
+				"the service's rule, naming the dialog's field rather than a command-line flag");
 
 		typeInto(robot, "#base-url", upstream.url("/api").toString());
 		typeInto(robot, "#connection-name", "my api");
@@ -346,6 +348,38 @@ class ConnectionsViewTest {
 		waitUntil("the connection is listed", () -> row("myapi") != null);
 		assertEquals("header X-Api-Token: Token {secret}", row("myapi").authProperty().get());
 		assertEquals("Custom HTTP API", row("myapi").providerProperty().get());
+	}
+
+	@Test
+	@DisplayName("the key's rule is the service's: Test and Save refuse alike, naming the API key field; DEL never reaches them")
+	void testAndSaveAgree(FxRobot robot) {
+		openAddDialog(robot);
+		PasswordField secret = find(robot, "#connection-secret", PasswordField.class);
+		Label error = robot.lookup("#add-error").queryAs(Label.class);
+
+		robot.clickOn("#save-connection");
+		waitUntil("the empty key is refused", () -> !error.getText().isEmpty());
+		assertEquals("Paste the API key first.", error.getText());
+
+		robot.interact(() -> secret.setText("sk-ключ-0123456789"));
+		robot.clickOn("#test-connection");
+		waitUntil("the test has answered", () -> !testResult(robot).getText().isEmpty() && !testResult(robot).getText().equals("Testing…"));
+		robot.interact(() -> error.setText(""));
+		robot.clickOn("#save-connection");
+		waitUntil("the save's refusal is shown", () -> !error.getText().isEmpty());
+		assertEquals("The secret contains characters that cannot be sent in an HTTP header (control or non-ASCII). Check that the API key"
+				+ " field holds just the key.", error.getText());
+		assertEquals(error.getText(), testResult(robot).getText(), "Test and Save apply one rule, in the same words");
+
+		// JavaFX text fields drop C0 controls and DEL as they are typed or pasted, so the app cannot hand one to the
+		// service: what Test tries and Save stores is exactly what the field holds.
+		robot.interact(() -> secret.setText(RIGHT_KEY + "\u007f"));
+		robot.interact(() -> find(robot, "#connection-name", TextField.class).setText("openai\u007f"));
+		assertEquals(RIGHT_KEY, secret.getText());
+		assertEquals("openai", find(robot, "#connection-name", TextField.class).getText());
+		robot.clickOn("#save-connection");
+		waitUntil("the connection is listed", () -> row("openai") != null);
+		assertEquals(RIGHT_KEY, keychain.get(broker.broker.connections().get("openai").secretRef()));
 	}
 
 	// --- testing and removing a saved connection ---------------------------------------------------------------------
