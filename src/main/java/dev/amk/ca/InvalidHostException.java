@@ -1,6 +1,7 @@
 package dev.amk.ca;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 
 /**
  * The local CA refused to issue a certificate for a name: it signs only plain DNS host names, so that a
@@ -16,7 +17,7 @@ public final class InvalidHostException extends AmkException {
 	private final Reason reason;
 
 	InvalidHostException(Reason reason, String message) {
-		super("invalid_host", message);
+		super(ErrorType.INVALID_HOST, message);
 		this.reason = reason;
 	}
 

@@ -1,6 +1,7 @@
 package dev.amk.ca;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.secrets.CachingSecretStore;
 import dev.amk.secrets.SecretStore;
 
@@ -208,10 +209,10 @@ public final class LocalCa {
 		try {
 			return secrets.get(KEY_ITEM);
 		} catch (AmkException e) {
-			if ("secret_missing".equals(e.type())) {
+			if (e.is(ErrorType.SECRET_MISSING)) {
 				return null;
 			}
-			throw new AmkException(e.type(), "The local CA's key is kept in the keychain, which did not give it: " + e.getMessage(), e);
+			throw new AmkException(e.errorType(), "The local CA's key is kept in the keychain, which did not give it: " + e.getMessage(), e);
 		}
 	}
 
@@ -294,7 +295,7 @@ public final class LocalCa {
 	}
 
 	private static AmkException cannotWrite(Path file, Exception e) {
-		return new AmkException("ca_unwritable", "Could not write " + file + " (" + Objects.toString(e.getMessage(), e.getClass().getSimpleName())
+		return new AmkException(ErrorType.CA_UNWRITABLE, "Could not write " + file + " (" + Objects.toString(e.getMessage(), e.getClass().getSimpleName())
 				+ "). Check that the data folder is writable, or point AMK_HOME at one that is.", e);
 	}
 }

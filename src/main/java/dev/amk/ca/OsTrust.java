@@ -1,6 +1,7 @@
 package dev.amk.ca;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,10 +131,10 @@ public interface OsTrust {
 				// No deadline worth the name: macOS waits for the person to type their password.
 				r = commands.run(argv, Duration.ofMinutes(5));
 			} catch (IOException e) {
-				throw new AmkException("trust_failed", "Could not run macOS's security tool (" + e.getMessage() + "). Run this yourself: " + printable);
+				throw new AmkException(ErrorType.TRUST_FAILED, "Could not run macOS's security tool (" + e.getMessage() + "). Run this yourself: " + printable);
 			}
 			if (r.exit() != 0) {
-				throw new AmkException("trust_failed", "macOS did not add the trust setting (" + r.output().strip() + "). If you cancelled the"
+				throw new AmkException(ErrorType.TRUST_FAILED, "macOS did not add the trust setting (" + r.output().strip() + "). If you cancelled the"
 						+ " password prompt, run 'amk ca trust' again; or run this yourself: " + printable);
 			}
 			return new Outcome(true, List.of(printable), "macOS now trusts the local CA for your user (login keychain).");

@@ -4,6 +4,7 @@ import dev.amk.ca.CaStatus;
 import dev.amk.ca.LocalCa;
 import dev.amk.ca.OsTrust;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -116,7 +117,7 @@ final class CaCommand extends AmkCommand.Group {
 				return 0;
 			}
 			if (os.changesSystem() && !yes && !confirmed(ready.authority().fingerprint())) {
-				throw new AmkException("not_confirmed", "Nothing changed. Run 'amk ca trust --yes' to trust the local CA without the question.");
+				throw new AmkException(ErrorType.NOT_CONFIRMED, "Nothing changed. Run 'amk ca trust --yes' to trust the local CA without the question.");
 			}
 			OsTrust.Outcome outcome = os.trust(ca.certificatePath());
 			json.put("trusted", outcome.done() ? OsTrust.State.TRUSTED.json() : OsTrust.State.NOT_TRUSTED.json());
@@ -129,7 +130,7 @@ final class CaCommand extends AmkCommand.Group {
 
 		private boolean confirmed(String fingerprint) {
 			if (!ctx().interactive()) {
-				throw new AmkException("not_confirmed", "Trusting the local CA changes your trust settings, and there is no terminal to ask on."
+				throw new AmkException(ErrorType.NOT_CONFIRMED, "Trusting the local CA changes your trust settings, and there is no terminal to ask on."
 						+ " Run 'amk ca trust --yes' to confirm.");
 			}
 			ctx().err().print("Trust Agent Master Key's local CA (SHA-256 " + fingerprint + ") for your user? macOS then asks for your password. [y/N] ");

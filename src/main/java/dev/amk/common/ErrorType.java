@@ -75,7 +75,18 @@ public enum ErrorType {
 	/** The provider answered {@code invalid_grant}: the grant is revoked or expired. */
 	OAUTH_INVALID_GRANT("oauth_invalid_grant", 502),
 	/** The provider answered {@code invalid_client} or {@code unauthorized_client}: the OAuth app is gone or misconfigured. */
-	OAUTH_INVALID_CLIENT("oauth_invalid_client", 502);
+	OAUTH_INVALID_CLIENT("oauth_invalid_client", 502),
+	// The local CA (amk ca) and amk doctor
+	/** A host name no certificate may be issued for: an IP literal, a wildcard, empty, too long or not a DNS name. */
+	INVALID_HOST("invalid_host", 400),
+	/** The CA's certificate or bundle could not be written under the data folder. */
+	CA_UNWRITABLE("ca_unwritable", 500),
+	/** The OS did not take the CA's trust setting (macOS's security tool failed or was cancelled). */
+	TRUST_FAILED("trust_failed", 500),
+	/** A change that needs the person's yes did not get it (no terminal to ask on, or the answer was no). */
+	NOT_CONFIRMED("not_confirmed", 400),
+	/** amk doctor's record of its last fix (for --undo) could not be written or read. */
+	UNDO_RECORD_UNUSABLE("undo_record_unusable", 500);
 
 	/** Exit status of a command that failed (docs/contract.md: errors exit non-zero). */
 	public static final int EXIT_FAILURE = 1;

@@ -4,6 +4,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.providers.ProviderSpec;
@@ -314,7 +315,7 @@ public final class DoctorFix {
 			try {
 				new FixManifest(clock.instant().toString(), records, keptConnections, createdAgents).save(dataDir);
 			} catch (IOException e) {
-				throw new AmkException("io", "The files were fixed, but the record for 'amk doctor --undo' could not be written to "
+				throw new AmkException(ErrorType.UNDO_RECORD_UNUSABLE, "The files were fixed, but the record for 'amk doctor --undo' could not be written to "
 						+ FixManifest.path(dataDir) + " (" + e.getClass().getSimpleName() + "). The backups are beside each file.");
 			}
 		}
@@ -352,9 +353,9 @@ public final class DoctorFix {
 		try {
 			manifest = FixManifest.load(dataDir);
 		} catch (NoSuchFileException e) {
-			throw new AmkException("not_found", "There is no fix to undo: 'amk doctor --fix' has not changed any file since the last undo.");
+			throw new AmkException(ErrorType.NOT_FOUND, "There is no fix to undo: 'amk doctor --fix' has not changed any file since the last undo.");
 		} catch (IOException | RuntimeException e) {
-			throw new AmkException("io", "The record of the last fix (" + FixManifest.path(dataDir) + ") could not be read. The backups are"
+			throw new AmkException(ErrorType.UNDO_RECORD_UNUSABLE, "The record of the last fix (" + FixManifest.path(dataDir) + ") could not be read. The backups are"
 					+ " beside each file, named FILE.amk-backup-TIME: copy them back by hand.");
 		}
 		List<Path> restored = new ArrayList<>();
