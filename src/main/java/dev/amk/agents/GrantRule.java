@@ -115,6 +115,10 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 				throw AmkException.invalid("'" + raw.trim() + "' is not a preset or HTTP method. Use read, full, or methods such as GET,POST.");
 			}
 		}
+		if (methods.isEmpty()) {
+			// An empty set means "every method" in a rule: a list of commas must not quietly grant that.
+			throw AmkException.invalid("'" + text + "' names no HTTP method. Use read, full, or methods such as GET,POST.");
+		}
 		return methods;
 	}
 }
