@@ -46,6 +46,8 @@ public class SoakLoad {
 	static final LongAdder brokenInCrash = new LongAdder();
 	static final LongAdder servedWhileRevoked = new LongAdder();
 	static final LongAdder errors = new LongAdder();
+	/** Errors with no answer (refused or cut outside the restart window): with {@link #answered} they add up to TOTAL. */
+	static final LongAdder unanswered = new LongAdder();
 	static final LongAdder answered = new LongAdder();
 	static final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
 	static final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
@@ -121,6 +123,7 @@ public class SoakLoad {
 		result("broken_by_kill", brokenInCrash.toString());
 		result("served_while_revoked", servedWhileRevoked.toString());
 		result("errors", errors.toString());
+		result("unanswered_errors", unanswered.toString());
 		result("statuses", new TreeMap<>(statuses).toString());
 		result("error_kinds", new TreeMap<>(errorKinds).toString());
 		acks.interrupt();
@@ -136,6 +139,7 @@ public class SoakLoad {
 				refusedInCrash.increment();
 				pause();
 			} else {
+				unanswered.increment();
 				error("connection refused outside the restart window");
 			}
 			return;
@@ -143,6 +147,7 @@ public class SoakLoad {
 			if (inCrashWindow(sent)) {
 				brokenInCrash.increment();
 			} else {
+				unanswered.increment();
 				error(broken.getClass().getSimpleName() + ": " + broken.getMessage());
 			}
 			return;

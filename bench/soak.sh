@@ -234,7 +234,7 @@ kill -TERM "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; 
 
 echo
 echo "== Results"
-for k in seconds requests requests_per_second answered served revoked_refusals refused_during_restart broken_by_kill served_while_revoked errors statuses error_kinds; do
+for k in seconds requests requests_per_second answered served revoked_refusals refused_during_restart broken_by_kill served_while_revoked errors unanswered_errors statuses error_kinds; do
   printf '  %-24s %s\n' "$k" "${result[$k]:-?}"
 done
 rows="$(sqlite3 "$AMK_HOME/audit.db" 'SELECT count(*) FROM audit;')"
@@ -257,9 +257,9 @@ check "no request of a revoked agent served" "$([ "${result[served_while_revoked
 check "revocation refused requests" "$([ "${result[revoked_refusals]:-0}" -gt 0 ] && echo 0 || echo 1)" \
   "${result[revoked_refusals]:-?} 401 revoked_key for B during its revoked windows"
 check "revoke/enable commands succeeded" "$([ "$toggle_failures" = 0 ] && echo 0 || echo 1)" "$toggles run, $toggle_failures failed"
-total=$(( ${result[answered]:-0} + ${result[refused_during_restart]:-0} + ${result[broken_by_kill]:-0} + ${errors/missing/0} ))
+total=$(( ${result[answered]:-0} + ${result[refused_during_restart]:-0} + ${result[broken_by_kill]:-0} + ${result[unanswered_errors]:-0} ))
 check "every request accounted for" "$([ "$total" = "$REQUESTS" ] && echo 0 || echo 1)" \
-  "answered ${result[answered]:-?} + refused ${result[refused_during_restart]:-?} + cut ${result[broken_by_kill]:-?} + errors $errors = $total of $REQUESTS"
+  "answered ${result[answered]:-?} + refused ${result[refused_during_restart]:-?} + cut ${result[broken_by_kill]:-?} + unanswered errors ${result[unanswered_errors]:-?} = $total of $REQUESTS"
 check "audit rows = requests answered" "$([ "$rows" = "${result[answered]:-x}" ] && echo 0 || echo 1)" \
   "$rows rows for ${result[answered]:-?} answered ($(( rows - ${result[answered]:-0} )); a kill -9 may lose rows still queued on today's code, and a request cut by the kill may have its row)"
 check "databases intact after the kill" "$([ "$crash_integrity" = "amk.db ok, audit.db ok" ] && echo 0 || echo 1)" "$crash_integrity"
