@@ -69,6 +69,8 @@ class UpstreamRequestFuzzTest {
 			return;
 		}
 		String rawQuery = visible(data.consumeRemainingAsString()).replace(" ", "").replace("#", "");
+		// An agent that sends the real secret itself (it cannot know it) would make the secret checks meaningless.
+		boolean agentSentTheSecret = headers.toString().contains(SECRET) || rawQuery.contains(SECRET) || target.rawRestPath().contains(SECRET);
 		var upstream = new UpstreamRequest(headers, connection, target.rawSegments(), QueryParameter.parse(rawQuery), KEY, "GET", null, false);
 		Request request = upstream.withCredential(SECRET);
 
@@ -88,7 +90,7 @@ class UpstreamRequestFuzzTest {
 		}
 		if (injection instanceof Injection.Query(String parameter)) {
 			assertEquals(List.of(SECRET), url.queryParameterValues(parameter));
-		} else {
+		} else if (!agentSentTheSecret) {
 			assertFalse(url.toString().contains(SECRET));
 		}
 
@@ -112,7 +114,7 @@ class UpstreamRequestFuzzTest {
 			}
 			for (String value : request.headers(name)) {
 				assertFalse(value.contains(KEY) || value.contains(OTHER_KEY), () -> "an agent key went upstream in " + name);
-				assertTrue(!value.contains(SECRET) || lower.equals(injectedHeader), () -> "the secret went upstream in " + name);
+				assertTrue(agentSentTheSecret || !value.contains(SECRET) || lower.equals(injectedHeader), () -> "the secret went upstream in " + name);
 			}
 		}
 	}
