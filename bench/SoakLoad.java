@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  * Ends with {@code RESULT name value} lines and exit status 0; the script judges. JDK only.
  *
- * <p>Run: {@code java bench/SoakLoad.java URL KEY_A KEY_B TOTAL CONCURRENCY TOGGLE_EVERY CRASH_AT}
+ * <p>Run: {@code java bench/SoakLoad.java URL KEY_A KEY_B TOTAL CONCURRENCY TOGGLE_EVERY CRASH_AT [MAX_SECONDS]}; past
+ * MAX_SECONDS no new request is started, and {@code RESULT requests} says how many were sent.
  */
 public class SoakLoad {
 	static final long GRACE_MS = 2_000;
@@ -71,6 +72,8 @@ public class SoakLoad {
 		int concurrency = Integer.parseInt(args[4]);
 		long toggleEvery = Long.parseLong(args[5]);
 		long crashAt = Long.parseLong(args[6]);
+		long deadline = System.nanoTime() + (args.length > 7 ? Long.parseLong(args[7]) : 3600) * 1_000_000_000L;
+		AtomicLong sent = new AtomicLong();
 
 		Thread acks = Thread.ofPlatform().daemon().start(SoakLoad::readAcknowledgements);
 		AtomicLong issued = new AtomicLong();
@@ -84,7 +87,8 @@ public class SoakLoad {
 				Thread.ofVirtual().start(() -> {
 					try {
 						long n;
-						while ((n = issued.getAndIncrement()) < total) {
+						while (System.nanoTime() < deadline && (n = issued.getAndIncrement()) < total) {
+							sent.incrementAndGet();
 							if (n > 0 && n % toggleEvery == 0) {
 								boolean revoke = (n / toggleEvery) % 2 == 1;
 								if (revoke) {
@@ -114,8 +118,9 @@ public class SoakLoad {
 		double seconds = (System.nanoTime() - started) / 1e9;
 		event("DONE");
 		result("seconds", String.format("%.1f", seconds));
-		result("requests", Long.toString(total));
-		result("requests_per_second", String.format("%.0f", total / seconds));
+		result("requests", Long.toString(sent.get()));
+		result("stopped_by_deadline", Boolean.toString(sent.get() < total));
+		result("requests_per_second", String.format("%.0f", sent.get() / seconds));
 		result("answered", answered.toString());
 		result("served", served.toString());
 		result("revoked_refusals", revokedRefusals.toString());

@@ -15,12 +15,13 @@
 # Setup as bench/proxy-overhead.sh: builds target/amk.jar if missing, installs nginx, sqlite3 and a private
 # keyring if missing (apt-get), an nginx upstream on 127.0.0.1 answering a small JSON body, the broker in a
 # private data folder. The load is bench/SoakLoad.java (java.net.http, virtual threads), which counts every
-# outcome by what it means. Loopback only; bounded by AMK_SOAK_TIMEOUT; all child processes stopped on exit.
+# outcome by what it means. Loopback only; bounded by AMK_SOAK_MAX_SECONDS; all child processes stopped on exit.
 #
 # Knobs (environment): AMK_SOAK_REQUESTS (1000000), AMK_SOAK_CONCURRENCY (connections per agent, 4),
 # AMK_SOAK_TOGGLE_EVERY (10000), AMK_SOAK_CRASH_AT (request number of the kill -9; half of the requests),
 # AMK_SOAK_SAMPLE (seconds between heap/RSS samples, 10), AMK_SOAK_HEAP (broker -Xmx, 256m: a leak shows as
-# growth against a fixed ceiling), AMK_SOAK_TIMEOUT (seconds for the whole load, 3600), AMK_JAR (target/amk.jar),
+# growth against a fixed ceiling), AMK_SOAK_MAX_SECONDS (no new request after this, 3600: the run stops by itself
+# and says how many it sent), AMK_JAR (target/amk.jar),
 # AMK_SOAK_KEEP=1 keeps the data folder and logs (kept anyway when a check failed).
 # Exit status 1 when a check failed; every check prints one PASS or FAIL line.
 set -euo pipefail
@@ -34,7 +35,7 @@ TOGGLE_EVERY="${AMK_SOAK_TOGGLE_EVERY:-10000}"
 CRASH_AT="${AMK_SOAK_CRASH_AT:-$((REQUESTS / 2))}"
 SAMPLE="${AMK_SOAK_SAMPLE:-10}"
 HEAP="${AMK_SOAK_HEAP:-256m}"
-TIMEOUT="${AMK_SOAK_TIMEOUT:-3600}"
+MAX_SECONDS="${AMK_SOAK_MAX_SECONDS:-3600}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 
 # --- outside the private keyring: build and install what is missing, then re-enter through it ---
@@ -192,8 +193,8 @@ sampler_pid=$!
 
 echo "== Load ($(date -u +%H:%M:%S))"
 started=$(date +%s)
-coproc LOAD { exec timeout -k 10 "$TIMEOUT" "$JAVA_HOME/bin/java" -Xmx512m "$root/bench/SoakLoad.java" "http://127.0.0.1:$port/soak/anything" \
-  "$key_a" "$key_b" "$REQUESTS" "$CONCURRENCY" "$TOGGLE_EVERY" "$CRASH_AT" 2>"$work/load.err"; }
+coproc LOAD { exec timeout -k 10 "$((MAX_SECONDS + 120))" "$JAVA_HOME/bin/java" -Xmx512m "$root/bench/SoakLoad.java" "http://127.0.0.1:$port/soak/anything" \
+  "$key_a" "$key_b" "$REQUESTS" "$CONCURRENCY" "$TOGGLE_EVERY" "$CRASH_AT" "$MAX_SECONDS" 2>"$work/load.err"; }
 load_pid=$LOAD_PID
 # Own copies of the pipes: bash drops the coproc's variables as soon as it exits, before its last lines are read.
 exec {from_load}<&"${LOAD[0]}" {to_load}>&"${LOAD[1]}"
@@ -234,7 +235,7 @@ kill -TERM "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; 
 
 echo
 echo "== Results"
-for k in seconds requests requests_per_second answered served revoked_refusals refused_during_restart broken_by_kill served_while_revoked errors unanswered_errors statuses error_kinds; do
+for k in seconds requests stopped_by_deadline requests_per_second answered served revoked_refusals refused_during_restart broken_by_kill served_while_revoked errors unanswered_errors statuses error_kinds; do
   printf '  %-24s %s\n' "$k" "${result[$k]:-?}"
 done
 rows="$(sqlite3 "$AMK_HOME/audit.db" 'SELECT count(*) FROM audit;')"
@@ -258,10 +259,11 @@ check "revocation refused requests" "$([ "${result[revoked_refusals]:-0}" -gt 0 
   "${result[revoked_refusals]:-?} 401 revoked_key for B during its revoked windows"
 check "revoke/enable commands succeeded" "$([ "$toggle_failures" = 0 ] && echo 0 || echo 1)" "$toggles run, $toggle_failures failed"
 total=$(( ${result[answered]:-0} + ${result[refused_during_restart]:-0} + ${result[broken_by_kill]:-0} + ${result[unanswered_errors]:-0} ))
-check "every request accounted for" "$([ "$total" = "$REQUESTS" ] && echo 0 || echo 1)" \
-  "answered ${result[answered]:-?} + refused ${result[refused_during_restart]:-?} + cut ${result[broken_by_kill]:-?} + unanswered errors ${result[unanswered_errors]:-?} = $total of $REQUESTS"
+check "every request accounted for" "$([ "$total" = "${result[requests]:-x}" ] && echo 0 || echo 1)" \
+  "answered ${result[answered]:-?} + refused ${result[refused_during_restart]:-?} + cut ${result[broken_by_kill]:-?} + unanswered errors ${result[unanswered_errors]:-?} = $total of ${result[requests]:-?} sent ($REQUESTS planned)"
 check "audit rows = requests answered" "$([ "$rows" = "${result[answered]:-x}" ] && echo 0 || echo 1)" \
   "$rows rows for ${result[answered]:-?} answered ($(( rows - ${result[answered]:-0} )); a kill -9 may lose rows still queued on today's code, and a request cut by the kill may have its row)"
+check "kill -9 and restart" "$([ -n "$restart_seconds" ] && echo 0 || echo 1)" "${restart_seconds:+restarted on the same port in $restart_seconds s}${restart_seconds:-the load ended before request $CRASH_AT}"
 check "databases intact after the kill" "$([ "$crash_integrity" = "amk.db ok, audit.db ok" ] && echo 0 || echo 1)" "$crash_integrity"
 final_integrity="amk.db $(integrity amk.db), audit.db $(integrity audit.db)"
 check "databases intact at the end" "$([ "$final_integrity" = "amk.db ok, audit.db ok" ] && echo 0 || echo 1)" "$final_integrity"
