@@ -263,17 +263,27 @@ check "every request accounted for" "$([ "$total" = "${result[requests]:-x}" ] &
   "answered ${result[answered]:-?} + refused ${result[refused_during_restart]:-?} + cut ${result[broken_by_kill]:-?} + unanswered errors ${result[unanswered_errors]:-?} = $total of ${result[requests]:-?} sent ($REQUESTS planned)"
 check "audit rows = requests answered" "$([ "$rows" = "${result[answered]:-x}" ] && echo 0 || echo 1)" \
   "$rows rows for ${result[answered]:-?} answered ($(( rows - ${result[answered]:-0} )); a kill -9 may lose rows still queued on today's code, and a request cut by the kill may have its row)"
-check "kill -9 and restart" "$([ -n "$restart_seconds" ] && echo 0 || echo 1)" "${restart_seconds:+restarted on the same port in $restart_seconds s}${restart_seconds:-the load ended before request $CRASH_AT}"
+if [ -n "$restart_seconds" ]; then
+  check "kill -9 and restart" 0 "restarted on the same port in $restart_seconds s"
+else
+  check "kill -9 and restart" 1 "the load ended before request $CRASH_AT"
+fi
 check "databases intact after the kill" "$([ "$crash_integrity" = "amk.db ok, audit.db ok" ] && echo 0 || echo 1)" "$crash_integrity"
 final_integrity="amk.db $(integrity amk.db), audit.db $(integrity audit.db)"
 check "databases intact at the end" "$([ "$final_integrity" = "amk.db ok, audit.db ok" ] && echo 0 || echo 1)" "$final_integrity"
-# Flat: in the restarted broker's life, the last third's highest sample is within 20 % (+16 MiB) of the first third's.
-flat="$(awk -F'\t' -v pid="$(tail -1 "$work/samples.tsv" | cut -f2)" '$2 == pid {r[++n] = $3; h[n] = $4}
-  END { if (n < 6) {print "too few samples (" n ")"; exit}
-    for (i = 1; i <= int(n / 3); i++) { if (r[i] > r1) r1 = r[i]; if (h[i] > h1) h1 = h[i] }
-    for (i = n - int(n / 3) + 1; i <= n; i++) { if (r[i] > r3) r3 = r[i]; if (h[i] > h3) h3 = h[i] }
-    ok = (r3 <= r1 * 1.2 + 16384 && h3 <= h1 * 1.2 + 16384)
-    printf "%s: RSS max %d → %d KiB, heap max %d → %d KiB (first third → last third of the restarted broker, %d samples)\n", ok ? "flat" : "GROWING", r1, r3, h1, h3, n }' "$work/samples.tsv")"
+# Flat: for each broker process, leaving out its first 60 s (JIT and heap warm-up), the highest sample of the last
+# third is within 20 % (+16 MiB) of the highest of the first third.
+flat="$(awk -F'\t' '{ if (!($2 in t0)) {t0[$2] = $1; order[++p] = $2} if ($1 - t0[$2] >= 60) {k = $2 SUBSEP (++n[$2]); r[k] = $3; h[k] = $4} }
+  END { verdict = "flat"; text = ""
+    for (i = 1; i <= p; i++) { pid = order[i]; c = n[pid]
+      if (c < 6) { text = text sprintf("; pid %s: %d samples after warm-up, too few to judge", pid, c); continue }
+      r1 = h1 = r3 = h3 = 0; third = int(c / 3); judged++
+      for (j = 1; j <= third; j++) { k = pid SUBSEP j; if (r[k] > r1) r1 = r[k]; if (h[k] > h1) h1 = h[k] }
+      for (j = c - third + 1; j <= c; j++) { k = pid SUBSEP j; if (r[k] > r3) r3 = r[k]; if (h[k] > h3) h3 = h[k] }
+      ok = (r3 <= r1 * 1.2 + 16384 && h3 <= h1 * 1.2 + 16384); if (!ok) verdict = "GROWING"
+      text = text sprintf("; pid %s: RSS max %d → %d KiB, heap max %d → %d KiB (%d samples)", pid, r1, r3, h1, h3, c) }
+    if (!judged) verdict = "too few samples"
+    print verdict text }' "$work/samples.tsv")"
 check "heap and RSS flat" "$(case "$flat" in flat*) echo 0 ;; *) echo 1 ;; esac)" "$flat"
 grep -hiE 'WARN|ERROR|Exception' "$work"/broker-*.err "$AMK_HOME"/logs/* 2>/dev/null | sort | uniq -c | sort -rn | head -10 | sed 's/^/  broker log: /' || true
 
