@@ -54,6 +54,9 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		List<PathGlob> paths = parts.length > 1 && !parts[1].isBlank()
 				? Arrays.stream(parts[1].split(",")).map(String::trim).map(PathGlob::parse).toList()
 				: List.of(PathGlob.EVERYTHING);
+		if (paths.isEmpty()) {
+			throw AmkException.invalid("'" + parts[1].trim() + "' names no path rule. Use paths such as /v1/chat/** , separated by commas.");
+		}
 		boolean customPaths = parts.length > 1 && !(paths.size() == 1 && paths.getFirst().equals(PathGlob.EVERYTHING));
 		return switch (methodPart.toLowerCase(Locale.ROOT)) {
 			case "full", "*", "" -> customPaths ? new GrantRule(Preset.CUSTOM, Set.of(), paths) : FULL;
