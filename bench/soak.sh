@@ -261,8 +261,11 @@ check "revoke/enable commands succeeded" "$([ "$toggle_failures" = 0 ] && echo 0
 total=$(( ${result[answered]:-0} + ${result[refused_during_restart]:-0} + ${result[broken_by_kill]:-0} + ${result[unanswered_errors]:-0} ))
 check "every request accounted for" "$([ "$total" = "${result[requests]:-x}" ] && echo 0 || echo 1)" \
   "answered ${result[answered]:-?} + refused ${result[refused_during_restart]:-?} + cut ${result[broken_by_kill]:-?} + unanswered errors ${result[unanswered_errors]:-?} = $total of ${result[requests]:-?} sent ($REQUESTS planned)"
-check "audit rows = requests answered" "$([ "$rows" = "${result[answered]:-x}" ] && echo 0 || echo 1)" \
-  "$rows rows for ${result[answered]:-?} answered ($(( rows - ${result[answered]:-0} )); a kill -9 may lose rows still queued on today's code, and a request cut by the kill may have its row)"
+# Every answered request must have its row. A row may also exist for a request cut by the kill after the broker
+# answered it (java.net.http retries such a GET, which then meets the closed port): at most one per connection.
+surplus=$(( rows - ${result[answered]:-0} ))
+check "audit rows = requests answered" "$([ "$surplus" -ge 0 ] && [ "$surplus" -le $((2 * CONCURRENCY)) ] && echo 0 || echo 1)" \
+  "$rows rows for ${result[answered]:-?} answered ($([ "$surplus" -lt 0 ] && echo "$((-surplus)) answered requests have no row: lost in the kill -9" || echo "$surplus more rows: requests the broker answered as it was killed, at most $((2 * CONCURRENCY))"))"
 if [ -n "$restart_seconds" ]; then
   check "kill -9 and restart" 0 "restarted on the same port in $restart_seconds s"
 else
