@@ -69,3 +69,20 @@ case "$(uname -s)" in
     amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu."
     ;;
 esac
+
+# --- Fuzzing (issue 10, item 8) -------------------------------------------------------------------------------
+# The run above replayed every fuzz target's committed corpus (src/test/resources/<package>/<Test>Inputs/<method>/).
+# Here each @FuzzTest method that is not @Disabled is fuzzed for AMK_FUZZ_SECONDS (default 20; 0 skips), one JVM
+# at a time. A finding fails the run and leaves its input in that Inputs folder: fix the bug, commit the input.
+fuzz_seconds="${AMK_FUZZ_SECONDS:-20}"
+if [ "$fuzz_seconds" != 0 ]; then
+  for source in $(find src/test/java -name '*FuzzTest.java' | sort); do
+    for target in $(awk -v class="$(basename "$source" .java)" '/@FuzzTest/ {pending = 1; disabled = 0}
+        pending && /Disabled\(/ {disabled = 1}
+        pending && match($0, /void [A-Za-z0-9_]+\(/) {if (!disabled) print class "#" substr($0, RSTART + 5, RLENGTH - 6); pending = 0}' "$source"); do
+      echo "Fuzzing $target for ${fuzz_seconds}s" >&2
+      JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${fuzz_seconds}s" mvn -B -q surefire:test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false
+    done
+  done
+fi
+# --- end of fuzzing ---------------------------------------------------------------------------------------------

@@ -54,6 +54,10 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		List<PathGlob> paths = parts.length > 1 && !parts[1].isBlank()
 				? Arrays.stream(parts[1].split(",")).map(String::trim).map(PathGlob::parse).toList()
 				: List.of(PathGlob.EVERYTHING);
+		if (paths.isEmpty()) {
+			throw new InvalidInput(InvalidInput.Field.PATHS, InvalidInput.Problem.MALFORMED, "'" + parts[1].trim()
+					+ "' names no path rule. Use paths such as /v1/chat/** , separated by commas.");
+		}
 		boolean customPaths = parts.length > 1 && !(paths.size() == 1 && paths.getFirst().equals(PathGlob.EVERYTHING));
 		return switch (methodPart.toLowerCase(Locale.ROOT)) {
 			case "full", "*", "" -> customPaths ? new GrantRule(Preset.CUSTOM, Set.of(), paths) : FULL;
@@ -114,6 +118,11 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 			} else {
 				throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MALFORMED, "'" + raw.trim() + "' is not a preset or HTTP method. Use read, full, or methods such as GET,POST.");
 			}
+		}
+		if (methods.isEmpty()) {
+			// An empty set means "every method" in a rule: a list of commas must not quietly grant that.
+			throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MISSING, "'" + text
+					+ "' names no HTTP method. Use read, full, or methods such as GET,POST.");
 		}
 		return methods;
 	}
