@@ -22,6 +22,11 @@ public enum ErrorType {
 	UNKNOWN_CONNECTION("unknown_connection", 404),
 	BAD_HOST("bad_host", 421),
 	RATE_LIMITED("rate_limited", 429),
+	// The forward proxy (HTTPS_PROXY mode); a bad proxy key is answered with the 401 types above, as 407
+	/** A CONNECT or absolute-form request without {@code Proxy-Authorization}. */
+	PROXY_AUTH_REQUIRED("proxy_auth_required", 407),
+	/** A CONNECT or absolute-form request for a host none of the agent's granted connections owns. */
+	HOST_NOT_ALLOWED("host_not_allowed", 403),
 	// The broker or the upstream failed
 	INTERNAL_ERROR("internal_error", 500),
 	UPSTREAM_UNREACHABLE("upstream_unreachable", 502),

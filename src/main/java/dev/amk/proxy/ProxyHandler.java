@@ -92,7 +92,8 @@ final class ProxyHandler extends Handler.Abstract {
 		return true;
 	}
 
-	private static void refuse(Response response, Callback callback, AuditDraft audit, Refused refused) {
+	/** Also the forward proxy's way to answer a refusal that is not about its proxy credentials. */
+	static void refuse(Response response, Callback callback, AuditDraft audit, Refused refused) {
 		Refusal refusal = refused.refusal();
 		audit.status(refusal.status());
 		audit.finish(Decision.refusing(refusal.type()), refusal.type());

@@ -2,6 +2,9 @@ package dev.amk.proxy;
 
 import dev.amk.access.AccessRegistry;
 import dev.amk.audit.AuditLog;
+import dev.amk.ca.LeafCertificates;
+import dev.amk.ca.LocalCa;
+import dev.amk.ca.SniKeyManager;
 import dev.amk.common.AmkException;
 import dev.amk.connections.CredentialSource;
 import okhttp3.OkHttpClient;
@@ -31,8 +34,14 @@ public final class ProxyServer implements AutoCloseable {
 	private final ServerConnector connector;
 	private final InFlightRequests inFlight;
 	private final OkHttpClient client;
+	private final Tunnels tunnels;
 
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit) {
+		this(settings, registry, clock, credentials, audit, null);
+	}
+
+	/** @param ca the local CA that intercepted tunnels' certificates come from; null: CONNECT is never intercepted */
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca) {
 		this.settings = settings;
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("amk-proxy");
@@ -65,7 +74,14 @@ public final class ProxyServer implements AutoCloseable {
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		ProxyHandler handler = new ProxyHandler(registry, clock, credentialLookup, new Forwarder(client, inFlight, credentialLookup), audit);
-		server.setHandler(new GracefulHandler(handler));
+		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
+		this.tunnels = new Tunnels(clock);
+		registry.addListener(tunnels::onSnapshot);
+		javax.net.ssl.SSLContext tls = ca == null ? null : new SniKeyManager(new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals()),
+				host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
+		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, credentialLookup,
+				new Forwarder(client, inFlight, credentialLookup), audit, tls, http, tunnels);
+		server.setHandler(new GracefulHandler(forwardProxy));
 		server.setErrorHandler(new JsonErrorHandler());
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());
 	}
@@ -89,6 +105,11 @@ public final class ProxyServer implements AutoCloseable {
 		return connector.getLocalPort();
 	}
 
+	/** Intercepted tunnels open now. */
+	public int tunnelCount() {
+		return tunnels.size();
+	}
+
 	public int inFlightCount() {
 		return inFlight.size();
 	}
@@ -103,6 +124,7 @@ public final class ProxyServer implements AutoCloseable {
 		}
 		inFlight.cutAll();
 		inFlight.close();
+		tunnels.closeAll();
 		client.dispatcher().executorService().shutdown();
 		client.connectionPool().evictAll();
 	}
