@@ -191,6 +191,9 @@ final class ForwardProxy extends Handler.Wrapper {
 		AuditDraft audit = new AuditDraft(auditLog, clock.instant(), request.getMethod());
 		audit.target(null, rawPath);
 		try {
+			if (HttpMethod.CONNECT.is(request.getMethod())) {
+				throw Refused.closingConnection(ErrorType.BAD_REQUEST, "A CONNECT inside an intercepted tunnel is not served.");
+			}
 			RequestValidation.checkFraming(request.getHeaders().getValuesList(HttpHeader.TRANSFER_ENCODING));
 			AccessSnapshot snapshot = registry.current();
 			Caller caller;

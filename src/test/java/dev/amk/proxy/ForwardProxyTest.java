@@ -224,8 +224,17 @@ class ForwardProxyTest {
 	@Test
 	@DisplayName("inside a tunnel for a granted host: an SNI for another host gets no certificate, a Host for another host is refused")
 	void tunnelCannotBeRedirected() throws Exception {
-		try (Tunnel wrongSni = Tunnel.open(broker.port(), HOST, key, "api.other.test", caPem())) {
+		// api.second.test is granted too, so only the tunnel's own host binding refuses its certificate here.
+		broker.addConnection("second", "custom", "https://api.second.test:" + upstream.getPort(), SECRET, "--header", "Authorization",
+				"--format", "Bearer {secret}");
+		assertEquals(0, broker.cli("agent", "set-grants", "coder", "--grant", "example", "--grant", "second").exit());
+		broker.awaitRegistry(s -> SnapshotGrants.has(s, "coder", "second"));
+		try (Tunnel wrongSni = Tunnel.open(broker.port(), HOST, key, "api.second.test", caPem())) {
 			assertThrows(SSLHandshakeException.class, wrongSni.tls::startHandshake);
+		}
+		try (Tunnel tunnel = Tunnel.open(broker.port(), HOST, key, HOST, caPem())) {
+			RawResponse r = tunnel.send("GET /v1/things HTTP/1.1\r\nHost: api.second.test\r\n\r\n");
+			assertEquals(403, r.status());
 		}
 		try (Tunnel tunnel = Tunnel.open(broker.port(), HOST, key, HOST, caPem())) {
 			RawResponse r = tunnel.send("GET /v1/things HTTP/1.1\r\nHost: api.other.test\r\n\r\n");
@@ -298,6 +307,13 @@ class ForwardProxyTest {
 		var response = broker.get("/example/v1/things", "Authorization", "Bearer " + key);
 		assertEquals(200, response.statusCode());
 		assertEquals("routed", response.body());
+	}
+
+	/** Grants as the running broker sees them. */
+	static final class SnapshotGrants {
+		static boolean has(dev.amk.access.AccessSnapshot s, String agent, String connection) {
+			return s.agents().stream().anyMatch(a -> a.agent().name().equals(agent) && a.grants().containsKey(connection));
+		}
 	}
 
 	// ---- raw clients ----
