@@ -222,6 +222,7 @@ final class ForwardProxy extends Handler.Wrapper {
 			List<QueryParameter> query = QueryParameter.parse(request.getHttpURI().getQuery());
 			refuseOtherAgentKey(request, query, proxyKey);
 			Target target = new Target(name, request.getMethod(), segments);
+			// From here on the stages are ProxyHandler's, in its order: keep the two in step (or share them).
 			Authorisation.Verdict verdict = Authorisation.authorise(snapshot, caller, target, clock.instant());
 			if (inTunnel && verdict instanceof Refusal refusal && refusal.status() == 401) {
 				throw Refused.closingConnection(refusal.type(), refusal.message()); // the agent is gone: so is its tunnel
