@@ -279,6 +279,29 @@ class ForwardProxyTest {
 	}
 
 	@Test
+	@DisplayName("HTTP/1.1 pipelining inside a tunnel: two requests in one write, two answers in order, each with the real key")
+	void pipelining() throws Exception {
+		upstream.enqueue(new MockResponse.Builder().body("first").build());
+		upstream.enqueue(new MockResponse.Builder().body("second").build());
+		try (Tunnel tunnel = Tunnel.open(broker.port(), HOST, key, HOST, caPem())) {
+			OutputStream out = tunnel.tls.getOutputStream();
+			out.write(("GET /p1 HTTP/1.1\r\nHost: " + HOST + "\r\nx-api-key: " + key + "\r\n\r\n"
+					+ "POST /p2 HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 2\r\n\r\nhi").getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			assertEquals("first", readResponse(tunnel.tls.getInputStream(), true).body());
+			assertEquals("second", readResponse(tunnel.tls.getInputStream(), true).body());
+		}
+		RecordedRequest p1 = upstream.takeRequest(5, TimeUnit.SECONDS);
+		RecordedRequest p2 = upstream.takeRequest(5, TimeUnit.SECONDS);
+		assertEquals("/p1", p1.getTarget());
+		assertNull(p1.getHeaders().get("x-api-key"), "the tool's own copy of the proxy key is dropped");
+		assertNoAgentKey(p1);
+		assertEquals("/p2", p2.getTarget());
+		assertEquals("hi", p2.getBody().utf8());
+		assertEquals("Bearer " + SECRET, p2.getHeaders().get("Authorization"));
+	}
+
+	@Test
 	@DisplayName("absolute-form http://: a granted host is forwarded with the real key; an ungranted one 403; without proxy credentials refused as before")
 	void absoluteForm() throws Exception {
 		upstream.enqueue(new MockResponse.Builder().body("plain").build());
