@@ -10,6 +10,7 @@ import dev.amk.agents.AgentKey;
 import dev.amk.audit.AuditDraft;
 import dev.amk.audit.AuditLog;
 import dev.amk.audit.Decision;
+import dev.amk.ca.LeafCertificates;
 import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import org.eclipse.jetty.http.HttpHeader;
@@ -66,12 +67,17 @@ final class ForwardProxy extends Handler.Wrapper {
 	private final Forwarder forwarder;
 	private final AuditLog auditLog;
 	private final SSLContext tls;
+	private final LeafCertificates leaves;
 	private final HttpConnectionFactory innerHttp;
 	private final Tunnels tunnels;
 
-	/** @param tls the server side of intercepted tunnels ({@link dev.amk.ca.SniKeyManager}); null when there is no local CA */
+	/**
+	 * @param tls    the server side of intercepted tunnels ({@link dev.amk.ca.SniKeyManager} over {@code leaves}); null when
+	 *               there is no local CA
+	 * @param leaves the leaves {@code tls} presents, issued before the {@code 200} so that a CA that cannot sign is a clear answer
+	 */
 	ForwardProxy(Handler routes, AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, AuditLog auditLog,
-			SSLContext tls, HttpConfiguration http, Tunnels tunnels) {
+			SSLContext tls, LeafCertificates leaves, HttpConfiguration http, Tunnels tunnels) {
 		super(routes);
 		this.registry = registry;
 		this.clock = clock;
@@ -79,6 +85,7 @@ final class ForwardProxy extends Handler.Wrapper {
 		this.forwarder = forwarder;
 		this.auditLog = auditLog;
 		this.tls = tls;
+		this.leaves = leaves;
 		this.innerHttp = new HttpConnectionFactory(new HttpConfiguration(http));
 		this.tunnels = tunnels;
 	}
@@ -120,6 +127,12 @@ final class ForwardProxy extends Handler.Wrapper {
 			}
 			if (tls == null) {
 				throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "The broker has no local CA, so it cannot intercept " + host + ".");
+			}
+			try {
+				leaves.leaf(host); // cached for the handshake; signed here, so that a failure is an answer rather than a broken handshake
+			} catch (RuntimeException e) {
+				throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "The broker's local CA cannot issue a certificate for " + host
+						+ " now (is the keychain unlocked?). 'amk ca status' says more.");
 			}
 			TunnelSupport support = request.getTunnelSupport();
 			if (support == null || support.getProtocol() != null) {

@@ -77,10 +77,11 @@ public final class ProxyServer implements AutoCloseable {
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);
 		registry.addListener(tunnels::onSnapshot);
-		javax.net.ssl.SSLContext tls = ca == null ? null : new SniKeyManager(new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals()),
-				host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
+		LeafCertificates leaves = ca == null ? null : new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals());
+		javax.net.ssl.SSLContext tls = leaves == null ? null
+				: new SniKeyManager(leaves, host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
 		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, credentialLookup,
-				new Forwarder(client, inFlight, credentialLookup), audit, tls, http, tunnels);
+				new Forwarder(client, inFlight, credentialLookup), audit, tls, leaves, http, tunnels);
 		server.setHandler(new GracefulHandler(forwardProxy));
 		server.setErrorHandler(new JsonErrorHandler());
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());

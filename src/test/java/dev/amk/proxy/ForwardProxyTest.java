@@ -211,6 +211,15 @@ class ForwardProxyTest {
 	}
 
 	@Test
+	@DisplayName("a local CA that cannot sign (keychain locked) is a clear 503 to the CONNECT, not a broken handshake")
+	void caUnavailable() throws Exception {
+		broker.secrets.locked = true;
+		RawResponse r = rawConnect(HOST + ":443", key);
+		assertEquals(503, r.status());
+		assertTrue(r.body().contains("connection_unavailable") && r.body().contains("amk ca status"), r.body());
+	}
+
+	@Test
 	@DisplayName("CONNECT to IP literals, loopback and link-local addresses is refused before any connection is made")
 	void addressesRefused() throws Exception {
 		for (String target : List.of("127.0.0.1:443", "169.254.169.254:80", "[::1]:443", "localhost:443", "10.0.0.1:443")) {
