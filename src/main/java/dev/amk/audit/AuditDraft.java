@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * The audit row of one request, filled in as the request passes each stage and finished exactly once, with
- * its decision and error type. Finishing records the row, so a front door finishes it just before the agent
- * gets the end of its answer (never after): a client that has its answer can rely on the row existing.
+ * its decision and error type. A front door finishes it, then {@linkplain #awaitRecorded waits until it is
+ * committed}, before the agent gets the last byte of its answer: a client that has its answer can rely on
+ * the row existing, even if the broker is killed right after.
  *
  * <p>Confined to the request's thread, except the byte counts, which the upload's writer may move too; a
  * request body is written by the thread that forwards it, so plain fields suffice.
@@ -25,6 +26,7 @@ public final class AuditDraft {
 	private long bytesIn;
 	private long bytesOut;
 	private boolean finished;
+	private long ticket;
 
 	public AuditDraft(AuditLog log, Instant time, String method) {
 		this.log = log;
@@ -75,7 +77,12 @@ public final class AuditDraft {
 		}
 		finished = true;
 		long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
-		log.record(new AuditEvent(0, time, agentId, agent, connection, method, path, status, decision, reason == null ? null : reason.type(),
+		ticket = log.record(new AuditEvent(0, time, agentId, agent, connection, method, path, status, decision, reason == null ? null : reason.type(),
 				latencyMs, bytesIn, bytesOut));
+	}
+
+	/** Waits until the finished row is committed to the audit database (see {@link AuditLog#awaitWritten}). */
+	public void awaitRecorded() {
+		log.awaitWritten(ticket);
 	}
 }

@@ -25,15 +25,21 @@ public record AuditEvent(long id, Instant time, Long agentId, String agent, Stri
 	/** An agent key pasted into a URL path must not be preserved by the log meant to catch misuse. */
 	private static final java.util.regex.Pattern AGENT_KEY = java.util.regex.Pattern.compile("amk_[0-9A-Za-z]{20,}");
 
+	/** Every text field is redacted, not only the path: a key sent as the connection segment or the method is still a key. */
 	public AuditEvent {
-		if (path != null) {
-			if (path.length() > MAX_PATH) {
-				path = path.substring(0, MAX_PATH) + "…";
-			}
-			if (path.contains("amk_")) {
-				path = AGENT_KEY.matcher(path).replaceAll("amk_[redacted]");
-			}
+		if (path != null && path.length() > MAX_PATH) {
+			path = path.substring(0, MAX_PATH) + "…";
 		}
+		agent = redact(agent);
+		connection = redact(connection);
+		method = redact(method);
+		path = redact(path);
+		reason = redact(reason);
+	}
+
+	/** {@code text} with every agent-key-shaped token replaced; the same string when there is none (the usual case). */
+	public static String redact(String text) {
+		return text == null || !text.contains("amk_") ? text : AGENT_KEY.matcher(text).replaceAll("amk_[redacted]");
 	}
 
 	AuditEvent withId(long newId) {

@@ -1,9 +1,13 @@
 package dev.amk.broker;
 
+import dev.amk.audit.AuditEvent;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
 import java.util.logging.Formatter;
@@ -14,11 +18,23 @@ import java.util.logging.Logger;
 
 /**
  * java.util.logging set up once for the whole process (Jetty and the keyring arrive through SLF4J's JUL
- * bridge). Nothing logged anywhere carries a header, a body, a secret or a key: log calls pass only
- * names, paths and error types.
+ * bridge). The broker's own log calls pass only names, paths and error types; a library's warning may quote
+ * what a client sent (a Host header holding an agent key), so every line is also redacted where it is written.
  */
 public final class Logging {
+	/**
+	 * java.util.logging holds loggers weakly: a level set on a logger nobody else references is lost at the next
+	 * garbage collection, and the library's chatter comes back. Holding them here keeps the silencing in force.
+	 */
+	private static final List<Logger> SILENCED = new CopyOnWriteArrayList<>();
+
 	private Logging() {
+	}
+
+	private static void silence(String name) {
+		Logger logger = Logger.getLogger(name);
+		logger.setLevel(Level.SEVERE);
+		SILENCED.add(logger);
 	}
 
 	/** Warnings and errors to stderr, one line each; library chatter silenced. */
@@ -30,11 +46,12 @@ public final class Logging {
 		console.setLevel(Level.WARNING);
 		console.setFormatter(new OneLine());
 		root.addHandler(console);
-		Logger.getLogger("org.eclipse.jetty").setLevel(Level.SEVERE);
-		Logger.getLogger("org.freedesktop.dbus").setLevel(Level.SEVERE);
-		Logger.getLogger("de.swiesend").setLevel(Level.SEVERE);
+		SILENCED.clear();
+		silence("org.eclipse.jetty");
+		silence("org.freedesktop.dbus");
+		silence("de.swiesend");
 		// JavaFX on the class path (how jpackage and java -jar run it) warns on every start; nothing to act on.
-		Logger.getLogger("javafx").setLevel(Level.SEVERE);
+		silence("javafx");
 	}
 
 	/** Adds a rotating log file under {@code dir} (5 × 2 MB) at INFO, for the long-running broker. */
@@ -61,7 +78,8 @@ public final class Logging {
 		@Override
 		public String format(LogRecord r) {
 			String thrown = r.getThrown() == null ? "" : " (" + r.getThrown().getClass().getSimpleName() + ")";
-			return Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " " + r.getLoggerName() + ": " + formatMessage(r) + thrown + "\n";
+			String line = Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " " + r.getLoggerName() + ": " + formatMessage(r) + thrown + "\n";
+			return AuditEvent.redact(line);
 		}
 	}
 }

@@ -24,7 +24,7 @@ import java.util.Map;
 final class ConnectionCommand extends AmkCommand.Group {
 
 	@Command(name = "add", description = {"Connect an account. The secret is read from stdin (a hidden prompt on a terminal), never from arguments.",
-			"Example: printf %s \"$OPENAI_API_KEY\" | amk connection add openai --provider openai"})
+			"Example: printf %%s \"$OPENAI_API_KEY\" | amk connection add openai --provider openai"})
 	static final class Add extends AmkCommand.NamedLeaf {
 		@Option(names = "--provider", required = true, paramLabel = "PROVIDER", completionCandidates = ProviderIds.WithApiKeys.class,
 				description = "One of: ${COMPLETION-CANDIDATES}.")

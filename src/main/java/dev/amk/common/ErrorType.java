@@ -20,7 +20,10 @@ public enum ErrorType {
 	EXPIRED_KEY("expired_key", 401),
 	SCOPE_DENIED("scope_denied", 403),
 	UNKNOWN_CONNECTION("unknown_connection", 404),
+	/** The agent's request body arrived slower than the broker's minimum upload rate. */
+	REQUEST_TIMEOUT("request_timeout", 408),
 	BAD_HOST("bad_host", 421),
+	/** Too many requests running at once, for the agent or the whole broker; answered with Retry-After. */
 	RATE_LIMITED("rate_limited", 429),
 	// The forward proxy (HTTPS_PROXY mode); a bad proxy key is answered with the 401 types above, as 407
 	/** A CONNECT or absolute-form request without {@code Proxy-Authorization}. */

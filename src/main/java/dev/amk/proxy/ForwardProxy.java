@@ -28,7 +28,6 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.TunnelSupport;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 import javax.net.ssl.SSLContext;
@@ -143,7 +142,7 @@ final class ForwardProxy extends Handler.Wrapper {
 			response.setStatus(200);
 			callback.succeeded();
 		} catch (Refused refused) {
-			refuseAsProxy(response, callback, audit, refused);
+			refuseAsProxy(request, response, callback, audit, refused);
 		}
 	}
 
@@ -178,7 +177,7 @@ final class ForwardProxy extends Handler.Wrapper {
 		if (!"http".equalsIgnoreCase(uri.getScheme())) {
 			AuditDraft audit = new AuditDraft(auditLog, clock.instant(), request.getMethod());
 			audit.target(null, uri.getPath());
-			refuseAsProxy(response, callback, audit, Refused.of(ErrorType.BAD_REQUEST, "Send https:// requests through CONNECT"
+			refuseAsProxy(request, response, callback, audit, Refused.of(ErrorType.BAD_REQUEST, "Send https:// requests through CONNECT"
 					+ " (HTTPS_PROXY); absolute-form is for http:// only."));
 			return;
 		}
@@ -188,7 +187,7 @@ final class ForwardProxy extends Handler.Wrapper {
 		} catch (Refused refused) {
 			AuditDraft audit = new AuditDraft(auditLog, clock.instant(), request.getMethod());
 			audit.target(null, uri.getPath());
-			refuseAsProxy(response, callback, audit, refused);
+			refuseAsProxy(request, response, callback, audit, refused);
 			return;
 		}
 		exchange(request, response, callback, key, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, false);
@@ -241,28 +240,36 @@ final class ForwardProxy extends Handler.Wrapper {
 				throw Refused.closingConnection(refusal.type(), refusal.message()); // the agent is gone: so is its tunnel
 			}
 			Authorisation.Allowed allowed = Refused.unlessAllowed(verdict);
-			String credential = credentials.obtain(allowed.connection());
-			UpstreamRequest upstream = UpstreamRequest.prepare(request, rawSegments, query, proxyKey, route.upstream(), audit);
-			request.addIdleTimeoutListener(t -> false);
-			try (Forwarder.Forwarded answer = forwarder.forward(upstream, credential, caller, target)) {
-				Relay.relay(answer, response, audit);
-				audit.finish(Decision.ALLOWED, null);
-				response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+			NarrowGrant.check(allowed.rule(), request.getHeaders(), query, segments);
+			InFlightRequests.Entry entry = forwarder.track(caller, target);
+			try {
+				String credential = credentials.obtain(allowed.connection());
+				UpstreamRequest upstream = UpstreamRequest.prepare(request, rawSegments, query, proxyKey, route.upstream(), audit, entry);
+				request.addIdleTimeoutListener(t -> false);
+				try (Forwarder.Forwarded answer = forwarder.forward(entry, upstream, credential)) {
+					ByteBuffer last = Relay.relay(answer, response, audit);
+					audit.finish(Decision.ALLOWED, null);
+					audit.awaitRecorded();
+					response.write(true, last, callback);
+				}
+			} finally {
+				forwarder.untrack(entry);
 			}
 		} catch (Refused refused) {
 			if (inTunnel) {
-				ProxyHandler.refuse(response, callback, audit, refused);
+				ProxyHandler.refuse(request, response, callback, audit, refused);
 			} else {
-				refuseAsProxy(response, callback, audit, refused);
+				refuseAsProxy(request, response, callback, audit, refused);
 			}
 		} catch (ExchangeBroken broken) {
 			audit.finish(broken.decision(), broken.reason());
+			request.setAttribute(JsonErrorHandler.AUDITED, Boolean.TRUE);
 			callback.failed(broken.getCause());
 		} catch (RuntimeException e) {
 			StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
 			System.getLogger(ForwardProxy.class.getName()).log(System.Logger.Level.ERROR,
 					"Forward proxy failure: " + e.getClass().getName() + " at " + at + " (connection " + audit.connection() + ")");
-			ProxyHandler.refuse(response, callback, audit, Refused.of(ErrorType.INTERNAL_ERROR,
+			ProxyHandler.refuse(request, response, callback, audit, Refused.of(ErrorType.INTERNAL_ERROR,
 					"The broker failed to handle this request; see its log."));
 		}
 	}
@@ -324,14 +331,15 @@ final class ForwardProxy extends Handler.Wrapper {
 	 * A refusal of the proxy itself: the 401 cases (no, bad, unknown, revoked key) are answered 407 with the
 	 * challenge, with the same JSON error types; everything else as on base-URL routes.
 	 */
-	private static void refuseAsProxy(Response response, Callback callback, AuditDraft audit, Refused refused) {
+	private static void refuseAsProxy(Request request, Response response, Callback callback, AuditDraft audit, Refused refused) {
 		Refusal refusal = refused.refusal();
-		if (refusal.status() != 401 && refusal.type() != ErrorType.PROXY_AUTH_REQUIRED) {
-			ProxyHandler.refuse(response, callback, audit, refused);
+		if (refusal.status() != 401 && refusal.type() != ErrorType.PROXY_AUTH_REQUIRED || response.isCommitted()) {
+			ProxyHandler.refuse(request, response, callback, audit, refused);
 			return;
 		}
 		audit.status(407);
 		audit.finish(Decision.refusing(refusal.type()), refusal.type());
+		audit.awaitRecorded();
 		response.setStatus(407);
 		response.getHeaders().put(HttpHeader.PROXY_AUTHENTICATE, ProxyCredentials.CHALLENGE);
 		response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

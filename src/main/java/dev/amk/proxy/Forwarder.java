@@ -3,6 +3,7 @@ package dev.amk.proxy;
 import dev.amk.access.Caller;
 import dev.amk.access.Target;
 import dev.amk.common.ErrorType;
+import dev.amk.connections.Connection;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 
@@ -13,6 +14,8 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends the prepared request upstream with the real credential and waits for the answer's headers. While it
@@ -24,6 +27,7 @@ final class Forwarder {
 	private final OkHttpClient client;
 	private final InFlightRequests inFlight;
 	private final CredentialLookup credentials;
+	private final Map<String, SecretMask> masks = new ConcurrentHashMap<>();
 
 	Forwarder(OkHttpClient client, InFlightRequests inFlight, CredentialLookup credentials) {
 		this.client = client;
@@ -40,12 +44,44 @@ final class Forwarder {
 		}
 	}
 
+	/**
+	 * Tracks an allowed request from now on, before its body is read or its credential fetched: revocation, the upload
+	 * deadline and the caps on concurrent requests apply to that work too. Stop tracking with {@link #untrack}, or by
+	 * closing the {@link Forwarded} answer.
+	 *
+	 * @throws Refused {@code rate_limited} when the agent, or the broker as a whole, already has as many requests running as allowed
+	 */
+	InFlightRequests.Entry track(Caller caller, Target target) throws Refused {
+		InFlightRequests.Entry entry = new InFlightRequests.Entry(caller, target);
+		if (!inFlight.tryAdd(entry)) {
+			throw Refused.of(ErrorType.RATE_LIMITED, "Too many requests are running at once for this agent or this broker. Wait for some to"
+					+ " finish and try again (see Retry-After).");
+		}
+		return entry;
+	}
+
+	void untrack(InFlightRequests.Entry entry) {
+		inFlight.remove(entry);
+	}
+
+	/** Tracks and forwards in one step: for callers with no work between the two. */
 	Forwarded forward(UpstreamRequest upstream, String credential, Caller caller, Target target) throws Refused {
-		InFlightRequests.Entry entry = track(upstream.withCredential(credential), caller, target);
+		InFlightRequests.Entry entry = track(caller, target);
+		try {
+			return forward(entry, upstream, credential);
+		} catch (Refused | RuntimeException e) {
+			inFlight.remove(entry);
+			throw e;
+		}
+	}
+
+	/** Sends {@code upstream} for the tracked {@code entry}; on a refusal the entry is still tracked, for the caller to untrack. */
+	Forwarded forward(InFlightRequests.Entry entry, UpstreamRequest upstream, String credential) throws Refused {
 		if (upstream.body() instanceof StreamingBody streaming) {
 			streaming.entry = entry; // an upload in progress is activity, not silence
 		}
-		okhttp3.Response answer = execute(entry);
+		entry.attach(client.newCall(upstream.withCredential(credential)));
+		okhttp3.Response answer = execute(entry, upstream);
 		if (answer.code() == 401 && upstream.replayable()) {
 			String better;
 			okhttp3.Request retry;
@@ -54,33 +90,39 @@ final class Forwarder {
 				retry = better == null || better.equals(credential) ? null : upstream.withCredential(better);
 			} catch (Refused | RuntimeException e) {
 				answer.close();
-				inFlight.remove(entry);
 				throw e;
 			}
 			if (retry != null) {
 				answer.close();
-				inFlight.remove(entry);
 				credential = better;
-				entry = track(retry, caller, target);
-				answer = execute(entry);
+				entry.attach(client.newCall(retry));
+				answer = execute(entry, upstream);
 			}
 		}
-		return new Forwarded(answer, entry, SecretMask.of(credential), inFlight);
+		return new Forwarded(answer, entry, mask(upstream.connection(), credential), inFlight);
 	}
 
-	private InFlightRequests.Entry track(okhttp3.Request request, Caller caller, Target target) {
-		InFlightRequests.Entry entry = new InFlightRequests.Entry(client.newCall(request), caller, target);
-		inFlight.add(entry);
-		return entry;
+	/** The mask for {@code credential}, built once per connection and secret: building one encodes the secret several ways. */
+	private SecretMask mask(Connection connection, String credential) {
+		SecretMask mask = masks.get(connection.name());
+		if (mask == null || !mask.isFor(credential, connection.injection())) {
+			mask = SecretMask.of(credential, connection.injection());
+			if (mask != null) {
+				masks.put(connection.name(), mask);
+			}
+		}
+		return mask;
 	}
 
-	/** Sends the request; a failure before any answer stops tracking it and becomes the refusal the agent is sent. */
-	private okhttp3.Response execute(InFlightRequests.Entry entry) throws Refused {
+	/** Sends the request; a failure before any answer becomes the refusal the agent is sent. */
+	private okhttp3.Response execute(InFlightRequests.Entry entry, UpstreamRequest upstream) throws Refused {
 		Call call = entry.call;
 		try {
 			return call.execute();
 		} catch (IOException e) {
-			inFlight.remove(entry);
+			if (upstream.body() instanceof StreamingBody body && body.agentFailure() != null) {
+				throw UpstreamRequest.agentBodyFailure(entry, body.agentFailure());
+			}
 			throw failureBeforeHeaders(entry, e);
 		}
 	}
@@ -91,6 +133,7 @@ final class Forwarder {
 				case ACCESS_ENDED -> new Refused(entry.refusal);
 				case FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT -> Refused.of(ErrorType.UPSTREAM_TIMEOUT, "The upstream sent no response in time."
 						+ " Try again later, or check the provider's status.");
+				case UPLOAD_TOO_SLOW -> UpstreamRequest.uploadTooSlow();
 				case SHUTDOWN -> Refused.of(ErrorType.UPSTREAM_UNREACHABLE, "The broker is shutting down.");
 			};
 		}

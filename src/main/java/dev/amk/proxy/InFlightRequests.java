@@ -9,16 +9,19 @@ import okhttp3.Call;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Every request currently being forwarded, so that it can be cut the moment its permission ends (revoke,
- * rotate, delete, expiry, grant removed) and so that silent upstreams are timed out.
+ * rotate, delete, expiry, grant removed), so that silent upstreams and too slow uploads are timed out, and so
+ * that no agent (nor all of them together) runs more requests at once than {@link ProxySettings.Limits} allows.
  *
  * <p>Timeouts are enforced here, by one sweeper thread reading a timestamp per request, instead of by
  * OkHttp's per-call read timeouts: those cost about 30 µs of CPU per request (measured on this machine),
@@ -27,35 +30,79 @@ import java.util.function.Supplier;
 final class InFlightRequests implements AutoCloseable {
 	/** What cut a request; the handler turns it into the answer or the audit reason. */
 	enum Cut {
-		ACCESS_ENDED, FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, SHUTDOWN
+		ACCESS_ENDED, FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, UPLOAD_TOO_SLOW, SHUTDOWN
 	}
 
-	/** One running request: the call to cancel, and who asked for what, to authorise again. */
+	/**
+	 * One running request: who asked for what, to authorise again, and the call to cancel. Tracked from the
+	 * moment it is allowed, before its body is read or a token refreshed: revocation and the limits must see that
+	 * work too. The upstream call is attached once it exists.
+	 */
 	static final class Entry {
-		final Call call;
 		final Caller caller;
 		final Target target;
+		volatile Call call;
 		volatile long lastActivityNanos = System.nanoTime();
 		volatile boolean streaming;
 		volatile Cut cut;
 		/** Why access ended, when {@link #cut} is {@link Cut#ACCESS_ENDED}. */
 		volatile Refusal refusal;
+		/** When the agent's body began to arrive (System.nanoTime), or 0 when no upload is in progress. */
+		volatile long uploadStartNanos;
+		/** Bytes of the body read so far; written by the request's thread only. */
+		volatile long uploadedBytes;
+		/** Fails the blocked read of the agent's body, when the upload is cut. */
+		volatile Runnable abortUpload;
 
-		Entry(Call call, Caller caller, Target target) {
-			this.call = call;
+		Entry(Caller caller, Target target) {
 			this.caller = caller;
 			this.target = target;
+		}
+
+		/** Sends the request with {@code c}; a request cut before it had a call is cancelled at once. */
+		void attach(Call c) {
+			call = c;
+			touch(); // the upstream's time to answer starts now, also for the retry after a refresh
+			if (cut != null) {
+				c.cancel();
+			}
 		}
 
 		void touch() {
 			lastActivityNanos = System.nanoTime();
 		}
 
+		void uploadStarted(Runnable abort) {
+			abortUpload = abort;
+			uploadedBytes = 0;
+			uploadStartNanos = System.nanoTime();
+		}
+
+		void uploaded(long n) {
+			uploadedBytes += n;
+			touch();
+		}
+
+		void uploadEnded() {
+			uploadStartNanos = 0;
+		}
+
+		void cancel() {
+			Call c = call;
+			if (c != null) {
+				c.cancel();
+			}
+		}
+
 		void cut(Cut why) {
 			if (cut == null) {
 				cut = why;
 			}
-			call.cancel();
+			cancel();
+			Runnable abort = abortUpload;
+			if (why == Cut.UPLOAD_TOO_SLOW && abort != null) {
+				abort.run();
+			}
 		}
 	}
 
@@ -64,6 +111,10 @@ final class InFlightRequests implements AutoCloseable {
 	private final Supplier<AccessSnapshot> snapshots;
 	private final long firstByteNanos;
 	private final long idleNanos;
+	private final ProxySettings.Limits limits;
+	private final long uploadGraceNanos;
+	private final AtomicInteger running = new AtomicInteger();
+	private final Map<Long, AtomicInteger> runningByAgent = new ConcurrentHashMap<>();
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread t = new Thread(r, "amk-inflight-sweeper");
 		t.setDaemon(true);
@@ -71,19 +122,48 @@ final class InFlightRequests implements AutoCloseable {
 	});
 
 	InFlightRequests(Clock clock, Supplier<AccessSnapshot> snapshots, Duration firstByteTimeout, Duration idleTimeout, Duration sweepInterval) {
+		this(clock, snapshots, firstByteTimeout, idleTimeout, sweepInterval, ProxySettings.Limits.DEFAULTS);
+	}
+
+	InFlightRequests(Clock clock, Supplier<AccessSnapshot> snapshots, Duration firstByteTimeout, Duration idleTimeout, Duration sweepInterval,
+			ProxySettings.Limits limits) {
 		this.clock = clock;
 		this.snapshots = snapshots;
 		this.firstByteNanos = firstByteTimeout.toNanos();
 		this.idleNanos = idleTimeout.toNanos();
+		this.limits = limits;
+		this.uploadGraceNanos = limits.uploadGrace().toNanos();
 		sweeper.scheduleWithFixedDelay(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/** Tracks {@code e}, unless that would pass the global or the agent's cap on concurrent requests. */
+	boolean tryAdd(Entry e) {
+		if (running.incrementAndGet() > limits.maxConcurrentUpstream()) {
+			running.decrementAndGet();
+			return false;
+		}
+		AtomicInteger agent = runningByAgent.computeIfAbsent(e.caller.agentId(), id -> new AtomicInteger());
+		if (agent.incrementAndGet() > limits.maxConcurrentPerAgent()) {
+			agent.decrementAndGet();
+			running.decrementAndGet();
+			return false;
+		}
+		entries.add(e);
+		return true;
+	}
+
+	/** Tracks {@code e} whatever the caps (tests of the sweeper). */
 	void add(Entry e) {
+		running.incrementAndGet();
+		runningByAgent.computeIfAbsent(e.caller.agentId(), id -> new AtomicInteger()).incrementAndGet();
 		entries.add(e);
 	}
 
 	void remove(Entry e) {
-		entries.remove(e);
+		if (entries.remove(e)) {
+			running.decrementAndGet();
+			runningByAgent.get(e.caller.agentId()).decrementAndGet();
+		}
 	}
 
 	int size() {
@@ -112,7 +192,10 @@ final class InFlightRequests implements AutoCloseable {
 		long now = System.nanoTime();
 		for (Entry e : entries) {
 			long silent = now - e.lastActivityNanos;
-			if (!e.streaming && silent > firstByteNanos) {
+			long uploadStart = e.uploadStartNanos;
+			if (uploadStart != 0 && uploadTooSlow(now - uploadStart, e.uploadedBytes)) {
+				e.cut(Cut.UPLOAD_TOO_SLOW);
+			} else if (!e.streaming && silent > firstByteNanos) {
 				e.cut(Cut.FIRST_BYTE_TIMEOUT);
 			} else if (e.streaming && silent > idleNanos) {
 				e.cut(Cut.IDLE_TIMEOUT);
@@ -120,6 +203,10 @@ final class InFlightRequests implements AutoCloseable {
 				recheck(e, snapshots.get()); // catches expiry, which no registry change announces
 			}
 		}
+	}
+
+	private boolean uploadTooSlow(long elapsedNanos, long bytes) {
+		return elapsedNanos > uploadGraceNanos && bytes * 1_000_000_000.0 / elapsedNanos < limits.minUploadBytesPerSecond();
 	}
 
 	/** Cuts everything still running (after the graceful stop period). */

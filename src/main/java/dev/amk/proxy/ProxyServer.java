@@ -11,7 +11,6 @@ import okhttp3.OkHttpClient;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -22,6 +21,8 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The local proxy: Jetty 12 core on 127.0.0.1 only, one virtual thread per request, strict HTTP parsing.
@@ -35,6 +36,11 @@ public final class ProxyServer implements AutoCloseable {
 	private final InFlightRequests inFlight;
 	private final OkHttpClient client;
 	private final Tunnels tunnels;
+	private final ScheduledExecutorService headDeadline = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "amk-header-deadline");
+		t.setDaemon(true);
+		return t;
+	});
 
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit) {
 		this(settings, registry, clock, credentials, audit, null);
@@ -61,29 +67,36 @@ public final class ProxyServer implements AutoCloseable {
 		// Parse leniently enough that our own checks (RequestTarget) decide and explain; they are stricter
 		// than Jetty's about anything that could change which upstream path is reached.
 		http.setUriCompliance(UriCompliance.LEGACY);
-		this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+		StrictHttp strictHttp = new StrictHttp(http, settings.limits().headerReadTimeout());
+		this.connector = new ServerConnector(server, strictHttp);
 		connector.setHost("127.0.0.1");
 		connector.setPort(settings.port());
 		connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
 		server.addConnector(connector);
 
 		this.client = UpstreamClient.create(settings);
-		this.inFlight = new InFlightRequests(clock, registry::current, settings.firstByteTimeout(), settings.idleTimeout(),
-				Duration.ofMillis(250));
+		Duration headerTimeout = settings.limits().headerReadTimeout();
+		long headSweepMillis = Math.max(10, Math.min(1000, headerTimeout.toMillis() / 4));
+		headDeadline.scheduleWithFixedDelay(() -> strictHttp.cutSlowHeads(connector.getConnectedEndPoints()), headSweepMillis, headSweepMillis,
+				TimeUnit.MILLISECONDS);
+		Duration sweep = Duration.ofMillis(Math.min(250, Math.max(10, settings.limits().uploadGrace().toMillis() / 4)));
+		this.inFlight = new InFlightRequests(clock, registry::current, settings.firstByteTimeout(), settings.idleTimeout(), sweep,
+				settings.limits());
 		registry.addListener(inFlight::onSnapshot);
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
-		ProxyHandler handler = new ProxyHandler(registry, clock, credentialLookup, new Forwarder(client, inFlight, credentialLookup), audit);
+		// One forwarder for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
+		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
+		ProxyHandler handler = new ProxyHandler(registry, clock, credentialLookup, forwarder, audit);
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);
 		registry.addListener(tunnels::onSnapshot);
 		LeafCertificates leaves = ca == null ? null : new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals());
 		javax.net.ssl.SSLContext tls = leaves == null ? null
 				: new SniKeyManager(leaves, host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
-		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, credentialLookup,
-				new Forwarder(client, inFlight, credentialLookup), audit, tls, leaves, http, tunnels);
+		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, credentialLookup, forwarder, audit, tls, leaves, http, tunnels);
 		server.setHandler(new GracefulHandler(forwardProxy));
-		server.setErrorHandler(new JsonErrorHandler());
+		server.setErrorHandler(new JsonErrorHandler(audit, clock));
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());
 	}
 
@@ -123,6 +136,7 @@ public final class ProxyServer implements AutoCloseable {
 		} catch (Exception e) {
 			System.getLogger(ProxyServer.class.getName()).log(System.Logger.Level.WARNING, "Stopping the proxy: " + e.getMessage());
 		}
+		headDeadline.shutdownNow();
 		inFlight.cutAll();
 		inFlight.close();
 		tunnels.closeAll();
@@ -136,6 +150,7 @@ public final class ProxyServer implements AutoCloseable {
 		} catch (Exception ignored) {
 			// start failed; nothing more to release
 		}
+		headDeadline.shutdownNow();
 		inFlight.close();
 	}
 }

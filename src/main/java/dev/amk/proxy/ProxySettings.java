@@ -13,15 +13,47 @@ import java.util.function.UnaryOperator;
  * @param firstByteTimeout how long an upstream may think before its response headers; long, because a
  *                         reasoning model answering without streaming can be silent for minutes
  * @param idleTimeout      the longest silence allowed inside a streamed response
+ * @param limits           what one client may hold of the broker (docs/contract.md, "Limits")
  * @param upstreamTuning   last changes to the upstream client; identity in production. Tests use it to let a
  *                         loopback server stand for a public host (DNS and trust), which no setting can do.
  */
-public record ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+public record ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
 		UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
 	public static final int DEFAULT_PORT = 9323;
+	/**
+	 * Bounds on what a slow or greedy client can hold. An agent on the same machine sends its headers in
+	 * microseconds and its body at memory speed, so the deadlines only ever catch a stuck or hostile client.
+	 *
+	 * @param headerReadTimeout        from a connection's first byte of a request (or its opening) to the end of that request's
+	 *                                 headers; a client trickling header bytes is cut after this
+	 * @param minUploadBytesPerSecond  the slowest average rate a request body may arrive at, once {@code uploadGrace} has passed
+	 * @param uploadGrace              how long an upload may be slower than that before the rate counts
+	 * @param maxConcurrentUpstream    requests forwarded at once, all agents together; more get 429 {@code rate_limited}
+	 * @param maxConcurrentPerAgent    requests forwarded at once for one agent; more get 429 {@code rate_limited}
+	 */
+	public record Limits(Duration headerReadTimeout, long minUploadBytesPerSecond, Duration uploadGrace, int maxConcurrentUpstream,
+			int maxConcurrentPerAgent) {
+		public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 256, 64);
+
+		public Limits {
+			if (headerReadTimeout.isNegative() || headerReadTimeout.isZero() || uploadGrace.isNegative() || minUploadBytesPerSecond < 0
+					|| maxConcurrentUpstream < 1 || maxConcurrentPerAgent < 1) {
+				throw new IllegalArgumentException("proxy limits must be positive (the upload grace and minimum rate may be 0)");
+			}
+		}
+	}
 
 	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
-		this(port, connectTimeout, firstByteTimeout, idleTimeout, UnaryOperator.identity());
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, Limits.DEFAULTS);
+	}
+
+	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits) {
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, limits, UnaryOperator.identity());
+	}
+
+	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+			UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, Limits.DEFAULTS, upstreamTuning);
 	}
 
 	public static ProxySettings defaults(int port) {
@@ -29,10 +61,14 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 	}
 
 	public ProxySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-		return new ProxySettings(port, connect, firstByte, idle, upstreamTuning);
+		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning);
+	}
+
+	public ProxySettings withLimits(Limits newLimits) {
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning);
 	}
 
 	public ProxySettings withUpstreamTuning(UnaryOperator<OkHttpClient.Builder> tuning) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, tuning);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning);
 	}
 }

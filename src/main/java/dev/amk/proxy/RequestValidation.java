@@ -1,6 +1,9 @@
 package dev.amk.proxy;
 
 import dev.amk.common.ErrorType;
+import dev.amk.agents.AgentKey;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
@@ -17,6 +20,7 @@ final class RequestValidation {
 
 	static RequestTarget validate(Request request) throws Refused {
 		checkFraming(request.getHeaders().getValuesList(HttpHeader.TRANSFER_ENCODING));
+		checkHeaderNames(request.getHeaders());
 		checkHost(request);
 		try {
 			return RequestTarget.parse(request.getHttpURI().getPath());
@@ -35,6 +39,46 @@ final class RequestValidation {
 			throw Refused.closingConnection(ErrorType.BAD_REQUEST,
 					"Only 'Transfer-Encoding: chunked' is accepted; send the body plainly or with Content-Length.");
 		}
+	}
+
+	/**
+	 * Some servers (and CGI-style gateways) read an underscore in a header name as a hyphen: {@code Transfer_Encoding}
+	 * would frame the body for them, {@code X_Api_Key} would carry a credential past the broker's stripping. Refused where
+	 * the name, so read, is one the broker treats specially; other names with underscores pass.
+	 */
+	static void checkHeaderNames(HttpFields headers) throws Refused {
+		for (HttpField field : headers) {
+			String name = field.getLowerCaseName();
+			if (name.indexOf('_') >= 0 && !HopByHop.keptUpstream(name.replace('_', '-'), List.of())) {
+				throw Refused.closingConnection(ErrorType.BAD_REQUEST, "The header name '" + field.getName() + "' uses '_' where a"
+						+ " framing or credential header has '-'; some servers would read it as that header. Use the real header name.");
+			}
+		}
+	}
+
+	/**
+	 * An agent key anywhere but where keys go (a path segment, a query value other than {@code key}) would be forwarded
+	 * upstream as part of the URL. Refused rather than stripped: an agent that put it there is misconfigured, and removing
+	 * part of a URL could change what it asks for.
+	 */
+	static void refuseKeysInTarget(List<String> segments, List<QueryParameter> query) throws Refused {
+		for (String segment : segments) {
+			if (segment.contains(AgentKey.PREFIX) && UpstreamRequest.looksLikeKeyInside(segment)) {
+				throw keyInTarget();
+			}
+		}
+		for (QueryParameter p : query) {
+			if (!p.decodedName().equals(AgentKeyLocator.QUERY_PARAMETER) && (p.decodedValue().contains(AgentKey.PREFIX)
+					&& UpstreamRequest.looksLikeKeyInside(p.decodedValue()) || p.decodedName().contains(AgentKey.PREFIX)
+					&& UpstreamRequest.looksLikeKeyInside(p.decodedName()))) {
+				throw keyInTarget();
+			}
+		}
+	}
+
+	private static Refused keyInTarget() {
+		return Refused.of(ErrorType.BAD_REQUEST, "The URL carries an agent key in its path or in a query parameter other than 'key';"
+				+ " it would be sent upstream. Send the key as the API key (Authorization: Bearer, x-api-key, or ?key=).");
 	}
 
 	private static void checkHost(Request request) throws Refused {

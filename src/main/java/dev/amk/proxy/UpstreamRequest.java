@@ -8,12 +8,16 @@ import dev.amk.providers.Injection;
 import okhttp3.HttpUrl;
 import okhttp3.RequestBody;
 import okhttp3.internal.http.HttpMethod;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 
 /**
@@ -35,12 +39,14 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 	static final int REPLAYABLE_BODY_LIMIT = 256 * 1024;
 
 	/**
-	 * Prepares the request for {@code connection}; the credential is added by {@link #withCredential}.
+	 * Prepares the request for {@code connection}; the credential is added by {@link #withCredential}. A body small enough to
+	 * replay is read here, while {@code entry} tracks the request: a revocation meanwhile cuts it, and so does an upload slower
+	 * than the minimum rate.
 	 *
 	 * @throws ExchangeBroken when the agent went away while its body was being read
 	 */
 	static UpstreamRequest prepare(Request agentRequest, List<String> rawSegments, List<QueryParameter> query, String agentKey,
-			Connection connection, AuditDraft audit) throws Refused, ExchangeBroken {
+			Connection connection, AuditDraft audit, InFlightRequests.Entry entry) throws Refused, ExchangeBroken {
 		String method = agentRequest.getMethod();
 		long contentLength = agentRequest.getLength();
 		boolean hasBody = contentLength > 0 || (contentLength < 0 && agentRequest.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
@@ -52,20 +58,63 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 		boolean replayable = connection.isOAuth() && (!hasBody || (contentLength > 0 && contentLength <= REPLAYABLE_BODY_LIMIT));
 		RequestBody body;
 		if (hasBody && replayable) {
-			byte[] bytes;
-			try {
-				bytes = Request.asInputStream(agentRequest).readNBytes((int) contentLength);
-			} catch (IOException e) {
-				throw ExchangeBroken.clientClosed(e);
-			}
-			audit.addBytesIn(bytes.length);
-			body = RequestBody.create(bytes);
+			body = RequestBody.create(readWhole(agentRequest, (int) contentLength, audit, entry));
 		} else if (hasBody) {
-			body = new StreamingBody(Request.asInputStream(agentRequest), contentLength, audit);
+			body = new StreamingBody(Request.asInputStream(agentRequest), contentLength, audit, abortUpload(agentRequest));
 		} else {
 			body = HttpMethod.requiresRequestBody(method) ? RequestBody.EMPTY : null;
 		}
 		return new UpstreamRequest(agentRequest.getHeaders(), connection, rawSegments, query, agentKey, method, body, replayable);
+	}
+
+	private static byte[] readWhole(Request agentRequest, int length, AuditDraft audit, InFlightRequests.Entry entry) throws Refused,
+			ExchangeBroken {
+		byte[] bytes = new byte[length];
+		InputStream in = Request.asInputStream(agentRequest);
+		entry.uploadStarted(abortUpload(agentRequest));
+		try {
+			int read = 0;
+			while (read < length) {
+				int n = in.read(bytes, read, Math.min(StreamingBody.CHUNK, length - read));
+				if (n == -1) {
+					throw ExchangeBroken.clientClosed(new EOFException("the agent's body ended early"));
+				}
+				read += n;
+				entry.uploaded(n);
+			}
+		} catch (IOException | RuntimeException e) {
+			throw agentBodyFailure(entry, e);
+		} finally {
+			entry.uploadEnded();
+		}
+		audit.addBytesIn(length);
+		return bytes;
+	}
+
+	private static Runnable abortUpload(Request agentRequest) {
+		return () -> agentRequest.fail(new TimeoutException("upload below the minimum rate"));
+	}
+
+	/** The refusal for a failed read of the agent's body: its own fault (bad framing, too slow), never the upstream's. */
+	static Refused agentBodyFailure(InFlightRequests.Entry entry, Exception failure) {
+		if (entry.cut == InFlightRequests.Cut.UPLOAD_TOO_SLOW) {
+			return uploadTooSlow();
+		}
+		if (entry.cut == InFlightRequests.Cut.ACCESS_ENDED) {
+			return new Refused(entry.refusal);
+		}
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof HttpException) {
+				return Refused.closingConnection(ErrorType.BAD_REQUEST, "The request body is malformed (its chunked framing or length is"
+						+ " broken). Use a standard HTTP client.");
+			}
+		}
+		return Refused.closingConnection(ErrorType.CLIENT_CLOSED, "The agent stopped sending its request body.");
+	}
+
+	static Refused uploadTooSlow() {
+		return Refused.closingConnection(ErrorType.REQUEST_TIMEOUT, "The request body arrived too slowly; the broker stops uploads below"
+				+ " its minimum rate. Send the body at once, or check the network.");
 	}
 
 	/** The request with {@code credential} in it, as the connection defines. */
@@ -76,7 +125,13 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 			throw Refused.of(ErrorType.BAD_REQUEST, "The request would leave the connection's host.");
 		}
 		okhttp3.Request.Builder upstream = new okhttp3.Request.Builder().url(url);
-		copyHeaders(upstream);
+		try {
+			copyHeaders(upstream);
+		} catch (IllegalArgumentException nonAscii) {
+			// OkHttp's message quotes the value; the refusal names only what the agent must fix.
+			throw Refused.of(ErrorType.BAD_REQUEST, "A request header has a non-ASCII value, which HTTP does not allow. Encode it"
+					+ " (percent-encoding or RFC 8187) or leave it out.");
+		}
 		SecretInjection.intoHeaders(upstream, connection.injection(), credential);
 		return upstream.method(method, body).build();
 	}
@@ -98,26 +153,24 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 	private void copyHeaders(okhttp3.Request.Builder to) {
 		String injectedHeader = connection.injection() instanceof Injection.Header h ? h.name() : null;
 		List<String> connectionListed = agentHeaders.getCSV(HttpHeader.CONNECTION, false);
-		boolean acceptEncoding = false;
 		for (HttpField field : agentHeaders) {
 			String name = field.getLowerCaseName();
 			String value = field.getValue();
 			if (!HopByHop.keptUpstream(name, connectionListed) || name.equalsIgnoreCase(injectedHeader) || value == null
+					|| name.equals("accept-encoding")
 					|| (agentKey != null && value.contains(agentKey))
 					|| value.contains(AgentKey.PREFIX) && looksLikeKeyInside(value)) {
 				continue;
 			}
-			acceptEncoding |= name.equals("accept-encoding");
 			to.addHeader(field.getName(), value);
 		}
-		if (!acceptEncoding) {
-			// Without this OkHttp would ask for gzip and transparently unzip; the broker passes bytes through as they are.
-			to.header("Accept-Encoding", "identity");
-		}
+		// Whatever the agent accepts: an answer compressed upstream would hide an echoed secret from the mask (Relay).
+		// Without this header OkHttp would ask for gzip itself and unzip transparently.
+		to.header("Accept-Encoding", "identity");
 	}
 
 	/** Any agent-key-shaped token, even one that is not this request's key, never goes upstream. */
-	private static boolean looksLikeKeyInside(String value) {
+	static boolean looksLikeKeyInside(String value) {
 		int i = value.indexOf(AgentKey.PREFIX);
 		while (i >= 0) {
 			int end = i + AgentKey.LENGTH;

@@ -76,6 +76,27 @@ class AuditLogTest {
 		}
 
 		@Test
+		@DisplayName("group commit: many threads each wait for their own row, and find it committed when the wait returns")
+		void awaitWrittenMeansCommitted() throws Exception {
+			try (AuditLog log = new AuditLog(db, 10_000, java.time.Clock.systemUTC(), null).start();
+					var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+				List<java.util.concurrent.Future<Long>> seen = new ArrayList<>();
+				for (int i = 0; i < 200; i++) {
+					int n = i;
+					seen.add(threads.submit(() -> {
+						long ticket = log.record(event(n));
+						log.awaitWritten(ticket);
+						return store.latestId() - ticket; // rows get ids in the order their tickets were given
+					}));
+				}
+				for (var f : seen) {
+					assertTrue(f.get() >= 0, "a wait returned before its row was committed");
+				}
+				assertTrue(store.latestId() == 200, "every row committed once every wait returned");
+			}
+		}
+
+		@Test
 		void closeWithNothingRecordedWritesNothing() {
 			new AuditLog(db, 10, java.time.Clock.systemUTC(), null).start().close();
 			assertEquals(0, store.latestId());

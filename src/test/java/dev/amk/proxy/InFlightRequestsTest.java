@@ -48,8 +48,9 @@ class InFlightRequestsTest {
 	}
 
 	private InFlightRequests.Entry running(AccessSnapshot snapshot, String key, String connection, String method, String... segments) {
-		InFlightRequests.Entry entry = new InFlightRequests.Entry(client.newCall(new Request.Builder().url("http://127.0.0.1:9/").build()),
-				SnapshotBuilder.callerOf(snapshot, key), new Target(connection, method, List.of(segments)));
+		InFlightRequests.Entry entry = new InFlightRequests.Entry(SnapshotBuilder.callerOf(snapshot, key), new Target(connection, method,
+				List.of(segments)));
+		entry.attach(client.newCall(new Request.Builder().url("http://127.0.0.1:9/").build()));
 		inFlight.add(entry);
 		return entry;
 	}

@@ -73,6 +73,11 @@ public final class BrokerFixture implements AutoCloseable {
 				Duration.ofSeconds(30), Duration.ofSeconds(30))));
 	}
 
+	/** A broker with its own proxy settings: small limits, so that tests of them are quick. */
+	public static BrokerFixture start(Path home, ProxySettings settings) {
+		return new BrokerFixture(home, Clock.systemUTC(), settings);
+	}
+
 	public int port() {
 		return broker.port();
 	}

@@ -8,6 +8,7 @@ import atlantafx.base.theme.Theme;
 import javafx.application.Application;
 import javafx.application.ColorScheme;
 import javafx.application.Platform;
+import javafx.beans.value.ObservableValue;
 
 import java.util.Locale;
 
@@ -23,11 +24,17 @@ public final class AppTheme {
 	/** Call once, on the FX thread, before the first window is shown. */
 	public static void followSystem() {
 		boolean mac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
+		dark().subscribe(dark -> Application.setUserAgentStylesheet(theme(mac, dark).getUserAgentStylesheet()));
+	}
+
+	/**
+	 * Whether the app is dark now: the system's appearance, live, unless {@code -Damk.appearance} forces one. The theme
+	 * and the app's own dark style sheet both follow this one value, so they never disagree. FX thread only.
+	 */
+	public static ObservableValue<Boolean> dark() {
 		String forced = System.getProperty("amk.appearance", "system");
-		Platform.getPreferences().colorSchemeProperty().subscribe(scheme -> {
-			boolean dark = forced.equals("dark") || forced.equals("system") && scheme == ColorScheme.DARK;
-			Application.setUserAgentStylesheet(theme(mac, dark).getUserAgentStylesheet());
-		});
+		return Platform.getPreferences().colorSchemeProperty()
+				.map(scheme -> forced.equals("dark") || forced.equals("system") && scheme == ColorScheme.DARK);
 	}
 
 	/** The theme for a platform and appearance; the screenshots render each. */

@@ -4,6 +4,7 @@ import dev.amk.activity.ActivityTracker;
 import dev.amk.ui.activity.ActivityView;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.agents.AgentsView;
+import dev.amk.ui.common.AppTheme;
 import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.connections.ConnectionsView;
 import javafx.beans.binding.Bindings;
@@ -50,15 +51,13 @@ public final class MainWindow {
 	}
 
 	/**
-	 * Light or dark with the system, switching live when the user changes it; {@code -Damk.appearance=dark}
-	 * or {@code light} overrides the system (and lets the screenshots show both).
+	 * The app's own dark colours (the activity dot, denied rows) on top of the theme's, whenever {@link AppTheme#dark()}
+	 * says the app is dark.
 	 */
 	static void followAppearance(Scene scene) {
 		String dark = MainWindow.class.getResource("/dev/amk/ui/amk-dark.css").toExternalForm();
-		String forced = System.getProperty("amk.appearance", "system");
-		javafx.application.Platform.getPreferences().colorSchemeProperty().subscribe(scheme -> {
+		AppTheme.dark().subscribe(useDark -> {
 			scene.getStylesheets().remove(dark);
-			boolean useDark = forced.equals("dark") || (forced.equals("system") && scheme == javafx.application.ColorScheme.DARK);
 			if (useDark) {
 				scene.getStylesheets().add(dark);
 			}

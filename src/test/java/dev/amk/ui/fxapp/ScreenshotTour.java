@@ -3,6 +3,8 @@ package dev.amk.ui.fxapp;
 import dev.amk.providers.Providers;
 import dev.amk.launcher.DesktopLauncher;
 import dev.amk.oauth.OAuthConnector;
+import dev.amk.ui.common.AppTheme;
+import javafx.application.Application;
 import dev.amk.providers.Providers;
 import dev.amk.testing.BrokerFixture;
 import dev.amk.testing.EmptyJsonUpstream;
@@ -157,10 +159,14 @@ class ScreenshotTour {
 
 		robot.interact(() -> {
 			tabs.getSelectionModel().selectFirst();
+			Application.setUserAgentStylesheet(AppTheme.theme(false, true).getUserAgentStylesheet());
 			stage.getScene().getStylesheets().add(MainWindow.class.getResource("/dev/amk/ui/amk-dark.css").toExternalForm());
 		});
 		save(stage.getScene(), out.resolve("agents-dark.png"));
-		robot.interact(() -> stage.getScene().getStylesheets().removeIf(css -> css.endsWith("amk-dark.css")));
+		robot.interact(() -> {
+			Application.setUserAgentStylesheet(AppTheme.theme(false, false).getUserAgentStylesheet());
+			stage.getScene().getStylesheets().removeIf(css -> css.endsWith("amk-dark.css"));
+		});
 
 		// The New agent flow: the form, then the result screen with the key shown once and the setup blocks.
 		robot.clickOn("#new-agent");
