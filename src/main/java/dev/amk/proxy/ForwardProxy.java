@@ -12,7 +12,6 @@ import dev.amk.audit.AuditLog;
 import dev.amk.audit.Decision;
 import dev.amk.ca.LeafCertificates;
 import dev.amk.common.ErrorType;
-import dev.amk.common.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpURI;
@@ -33,8 +32,6 @@ import org.eclipse.jetty.util.Callback;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +47,7 @@ import java.util.Locale;
  * <li>each request inside such a tunnel, found by the tunnel's mark on its connection;</li>
  * <li>absolute-form {@code http://host/…} with {@code Proxy-Authorization}.</li>
  * </ul>
- * Requests of the last two kinds go through the pipeline's stages exactly as {@code /CONN/…} does
+ * Requests of the last two kinds go through the same {@link PipelineTail} as {@code /CONN/…} does
  * ({@link ProxyHandler}), with the host choosing the connection ({@link InterceptedHosts}) and the proxy key
  * choosing the caller. Whatever credential the tool put in the request is dropped ({@link UpstreamRequest}); an
  * agent key inside that is not the proxy key is refused rather than ignored, since two agents' keys in one
@@ -62,8 +59,7 @@ final class ForwardProxy extends Handler.Wrapper {
 
 	private final AccessRegistry registry;
 	private final Clock clock;
-	private final CredentialLookup credentials;
-	private final Forwarder forwarder;
+	private final PipelineTail tail;
 	private final AuditLog auditLog;
 	private final SSLContext tls;
 	private final LeafCertificates leaves;
@@ -75,13 +71,12 @@ final class ForwardProxy extends Handler.Wrapper {
 	 *               there is no local CA
 	 * @param leaves the leaves {@code tls} presents, issued before the {@code 200} so that a CA that cannot sign is a clear answer
 	 */
-	ForwardProxy(Handler routes, AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, AuditLog auditLog,
-			SSLContext tls, LeafCertificates leaves, HttpConfiguration http, Tunnels tunnels) {
+	ForwardProxy(Handler routes, AccessRegistry registry, Clock clock, PipelineTail tail, AuditLog auditLog, SSLContext tls,
+			LeafCertificates leaves, HttpConfiguration http, Tunnels tunnels) {
 		super(routes);
 		this.registry = registry;
 		this.clock = clock;
-		this.credentials = credentials;
-		this.forwarder = forwarder;
+		this.tail = tail;
 		this.auditLog = auditLog;
 		this.tls = tls;
 		this.leaves = leaves;
@@ -208,12 +203,7 @@ final class ForwardProxy extends Handler.Wrapper {
 			}
 			RequestValidation.checkFraming(request.getHeaders().getValuesList(HttpHeader.TRANSFER_ENCODING));
 			AccessSnapshot snapshot = registry.current();
-			Caller caller;
-			try {
-				caller = CallerIdentification.identify(proxyKey, snapshot);
-			} catch (Refused refused) {
-				throw inTunnel ? Refused.closingConnection(refused.refusal().type(), refused.refusal().message()) : refused;
-			}
+			Caller caller = CallerIdentification.identify(proxyKey, snapshot);
 			audit.caller(caller.agentId(), caller.agentName());
 			String host = InterceptedHosts.requireInterceptable(expectedHost);
 			if (inTunnel) {
@@ -234,44 +224,25 @@ final class ForwardProxy extends Handler.Wrapper {
 			List<QueryParameter> query = QueryParameter.parse(request.getHttpURI().getQuery());
 			refuseOtherAgentKey(request, query, proxyKey);
 			Target target = new Target(name, request.getMethod(), segments);
-			// From here on the stages are ProxyHandler's, in its order: keep the two in step (or share them).
-			Authorisation.Verdict verdict = Authorisation.authorise(snapshot, caller, target, clock.instant());
-			if (inTunnel && verdict instanceof Refusal refusal && refusal.status() == 401) {
-				throw Refused.closingConnection(refusal.type(), refusal.message()); // the agent is gone: so is its tunnel
-			}
-			Authorisation.Allowed allowed = Refused.unlessAllowed(verdict);
-			NarrowGrant.check(allowed.rule(), request.getHeaders(), query, segments);
-			InFlightRequests.Entry entry = forwarder.track(caller, target);
-			try {
-				String credential = credentials.obtain(allowed.connection());
-				UpstreamRequest upstream = UpstreamRequest.prepare(request, rawSegments, query, proxyKey, route.upstream(), audit, entry);
-				request.addIdleTimeoutListener(t -> false);
-				try (Forwarder.Forwarded answer = forwarder.forward(entry, upstream, credential)) {
-					ByteBuffer last = Relay.relay(answer, response, audit);
-					audit.finish(Decision.ALLOWED, null);
-					audit.awaitRecorded();
-					response.write(true, last, callback);
-				}
-			} finally {
-				forwarder.untrack(entry);
-			}
+			tail.complete(request, response, callback, audit, new PipelineTail.Routed(snapshot, caller, target, rawSegments, query, proxyKey,
+					route.upstream()));
 		} catch (Refused refused) {
 			if (inTunnel) {
-				ProxyHandler.refuse(request, response, callback, audit, refused);
+				PipelineTail.refuse(request, response, callback, audit, closingIfAgentRefused(refused));
 			} else {
 				refuseAsProxy(request, response, callback, audit, refused);
 			}
 		} catch (ExchangeBroken broken) {
-			audit.finish(broken.decision(), broken.reason());
-			request.setAttribute(JsonErrorHandler.AUDITED, Boolean.TRUE);
-			callback.failed(broken.getCause());
+			PipelineTail.broken(request, callback, audit, broken);
 		} catch (RuntimeException e) {
-			StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-			System.getLogger(ForwardProxy.class.getName()).log(System.Logger.Level.ERROR,
-					"Forward proxy failure: " + e.getClass().getName() + " at " + at + " (connection " + audit.connection() + ")");
-			ProxyHandler.refuse(request, response, callback, audit, Refused.of(ErrorType.INTERNAL_ERROR,
-					"The broker failed to handle this request; see its log."));
+			PipelineTail.failed(request, response, callback, audit, e);
 		}
+	}
+
+	/** Inside a tunnel, an agent refused as such (unknown, revoked, expired) is gone: so is its tunnel. */
+	private static Refused closingIfAgentRefused(Refused refused) {
+		Refusal refusal = refused.refusal();
+		return refusal.status() == 401 && !refused.closesConnection() ? Refused.closingConnection(refusal.type(), refusal.message()) : refused;
 	}
 
 	/**
@@ -333,18 +304,16 @@ final class ForwardProxy extends Handler.Wrapper {
 	 */
 	private static void refuseAsProxy(Request request, Response response, Callback callback, AuditDraft audit, Refused refused) {
 		Refusal refusal = refused.refusal();
-		if (refusal.status() != 401 && refusal.type() != ErrorType.PROXY_AUTH_REQUIRED || response.isCommitted()) {
-			ProxyHandler.refuse(request, response, callback, audit, refused);
+		boolean aboutProxyCredentials = refusal.status() == 401 || refusal.type() == ErrorType.PROXY_AUTH_REQUIRED;
+		if (!aboutProxyCredentials || response.isCommitted()) {
+			PipelineTail.refuse(request, response, callback, audit, refused);
 			return;
 		}
 		audit.status(407);
 		audit.finish(Decision.refusing(refusal.type()), refusal.type());
 		audit.awaitRecorded();
-		response.setStatus(407);
 		response.getHeaders().put(HttpHeader.PROXY_AUTHENTICATE, ProxyCredentials.CHALLENGE);
-		response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-		response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-		response.write(true, ByteBuffer.wrap(Json.error(refusal.type().type(), refusal.message()).getBytes(StandardCharsets.UTF_8)), callback);
+		PipelineTail.writeError(response, callback, 407, refusal);
 	}
 
 	/** A CONNECT host as the audit row shows it: request text, so bounded. */

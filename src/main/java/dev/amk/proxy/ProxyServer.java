@@ -85,16 +85,17 @@ public final class ProxyServer implements AutoCloseable {
 		registry.addListener(inFlight::onSnapshot);
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
-		// One forwarder for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
+		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
 		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
-		ProxyHandler handler = new ProxyHandler(registry, clock, credentialLookup, forwarder, audit);
+		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder);
+		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);
 		registry.addListener(tunnels::onSnapshot);
 		LeafCertificates leaves = ca == null ? null : new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals());
 		javax.net.ssl.SSLContext tls = leaves == null ? null
 				: new SniKeyManager(leaves, host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
-		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, credentialLookup, forwarder, audit, tls, leaves, http, tunnels);
+		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, http, tunnels);
 		server.setHandler(new GracefulHandler(forwardProxy));
 		server.setErrorHandler(new JsonErrorHandler(audit, clock));
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());
