@@ -21,8 +21,6 @@ import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -63,16 +61,17 @@ final class ForwardProxy extends Handler.Wrapper {
 	private final AuditLog auditLog;
 	private final SSLContext tls;
 	private final LeafCertificates leaves;
-	private final HttpConnectionFactory innerHttp;
+	private final StrictHttp innerHttp;
 	private final Tunnels tunnels;
 
 	/**
 	 * @param tls    the server side of intercepted tunnels ({@link dev.amk.ca.SniKeyManager} over {@code leaves}); null when
 	 *               there is no local CA
 	 * @param leaves the leaves {@code tls} presents, issued before the {@code 200} so that a CA that cannot sign is a clear answer
+	 * @param http   the main connector's HTTP: a tunnel's inner requests get the same strict parsing and header-read deadline
 	 */
 	ForwardProxy(Handler routes, AccessRegistry registry, Clock clock, PipelineTail tail, AuditLog auditLog, SSLContext tls,
-			LeafCertificates leaves, HttpConfiguration http, Tunnels tunnels) {
+			LeafCertificates leaves, StrictHttp http, Tunnels tunnels) {
 		super(routes);
 		this.registry = registry;
 		this.clock = clock;
@@ -80,7 +79,7 @@ final class ForwardProxy extends Handler.Wrapper {
 		this.auditLog = auditLog;
 		this.tls = tls;
 		this.leaves = leaves;
-		this.innerHttp = new HttpConnectionFactory(new HttpConfiguration(http));
+		this.innerHttp = http;
 		this.tunnels = tunnels;
 	}
 

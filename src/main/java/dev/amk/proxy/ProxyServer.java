@@ -95,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
 		LeafCertificates leaves = ca == null ? null : new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals());
 		javax.net.ssl.SSLContext tls = leaves == null ? null
 				: new SniKeyManager(leaves, host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
-		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, http, tunnels);
+		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, strictHttp, tunnels);
 		server.setHandler(new GracefulHandler(forwardProxy));
 		server.setErrorHandler(new JsonErrorHandler(audit, clock));
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -36,10 +38,12 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +62,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ForwardProxyTest {
 	private static final String HOST = "api.example.test";
 	private static final String SECRET = "sk-live-UPSTREAMSECRET0123456789";
+	/** A header-read deadline short enough that the slow-head test is quick; well-behaved requests send their heads at once. */
+	private static final ProxySettings.Limits SHORT_HEADER_DEADLINE = new ProxySettings.Limits(Duration.ofSeconds(1),
+			ProxySettings.Limits.DEFAULTS.minUploadBytesPerSecond(), ProxySettings.Limits.DEFAULTS.uploadGrace(),
+			ProxySettings.Limits.DEFAULTS.maxConcurrentUpstream(), ProxySettings.Limits.DEFAULTS.maxConcurrentPerAgent());
 
 	@TempDir
 	Path home;
@@ -81,7 +89,7 @@ class ForwardProxyTest {
 		clientTls.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
 		broker = BrokerFixture.start(home, settings -> settings.withUpstreamTuning(b -> b
 				.dns(host -> host.endsWith(".test") ? List.of(InetAddress.getLoopbackAddress()) : Dns.SYSTEM.lookup(host))
-				.sslSocketFactory(clientTls.getSocketFactory(), trust)));
+				.sslSocketFactory(clientTls.getSocketFactory(), trust)).withLimits(SHORT_HEADER_DEADLINE));
 		broker.addConnection("example", "custom", "https://" + HOST + ":" + upstream.getPort(), SECRET, "--header", "Authorization",
 				"--format", "Bearer {secret}");
 		key = broker.createAgent("coder", "example");
@@ -330,6 +338,52 @@ class ForwardProxyTest {
 		RawResponse noCredentials = raw("GET http://" + HOST + "/v1/things HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
 		assertEquals(421, noCredentials.status());
 		assertEquals(1, upstream.getRequestCount());
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = {"bare LF", "lower-case version"})
+	@DisplayName("inside a tunnel, sloppy HTTP is refused with 400 and never forwarded, as on the main connector")
+	void sloppyHttpInsideTunnel(String kind) throws Exception {
+		upstream.enqueue(new MockResponse.Builder().body("reached").build());
+		String request = switch (kind) {
+			case "bare LF" -> "GET /v1/things HTTP/1.1\nHost: " + HOST + "\nConnection: close\n\n";
+			default -> "GET /v1/things http/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n";
+		};
+		try (Tunnel tunnel = Tunnel.open(broker.port(), HOST, key, HOST, caPem())) {
+			assertEquals(400, tunnel.send(request).status());
+		}
+		assertEquals(0, upstream.getRequestCount());
+	}
+
+	@Test
+	@DisplayName("inside a tunnel, a client trickling header bytes is cut at the header-read deadline")
+	void slowHeadInsideTunnel() throws Exception {
+		try (Tunnel tunnel = Tunnel.open(broker.port(), HOST, key, HOST, caPem())) {
+			OutputStream out = tunnel.tls.getOutputStream();
+			out.write(("GET /v1/things HTTP/1.1\r\nHost: " + HOST + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
+				try {
+					for (int i = 0; i < 100; i++) {
+						out.write('X');
+						out.flush();
+						Thread.sleep(50); // the attacker's pace, not a synchronisation
+					}
+				} catch (IOException | InterruptedException ignored) {
+					// cut: what the test expects
+				}
+			});
+			try {
+				byte[] answer = tunnel.tls.getInputStream().readAllBytes();
+				assertTrue(answer.length == 0 || new String(answer, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 408"));
+			} catch (java.net.SocketTimeoutException e) {
+				throw new AssertionError("the trickling tunnel was still open after 10 s");
+			} catch (IOException cut) {
+				// cut under TLS: a reset, or the end of the stream without close_notify
+			}
+			trickle.cancel(true);
+		}
+		assertEquals(0, upstream.getRequestCount());
 	}
 
 	@Test
