@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -359,29 +358,7 @@ class ForwardProxyTest {
 	@DisplayName("inside a tunnel, a client trickling header bytes is cut at the header-read deadline")
 	void slowHeadInsideTunnel() throws Exception {
 		try (Tunnel tunnel = Tunnel.open(broker.port(), HOST, key, HOST, caPem())) {
-			OutputStream out = tunnel.tls.getOutputStream();
-			out.write(("GET /v1/things HTTP/1.1\r\nHost: " + HOST + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-			out.flush();
-			CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
-				try {
-					for (int i = 0; i < 100; i++) {
-						out.write('X');
-						out.flush();
-						Thread.sleep(50); // the attacker's pace, not a synchronisation
-					}
-				} catch (IOException | InterruptedException ignored) {
-					// cut: what the test expects
-				}
-			});
-			try {
-				byte[] answer = tunnel.tls.getInputStream().readAllBytes();
-				assertTrue(answer.length == 0 || new String(answer, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 408"));
-			} catch (java.net.SocketTimeoutException e) {
-				throw new AssertionError("the trickling tunnel was still open after 10 s");
-			} catch (IOException cut) {
-				// cut under TLS: a reset, or the end of the stream without close_notify
-			}
-			trickle.cancel(true);
+			TrickledHead.assertCut(tunnel.tls.getOutputStream(), tunnel.tls.getInputStream(), "GET /v1/things HTTP/1.1\r\nHost: " + HOST + "\r\n");
 		}
 		assertEquals(0, upstream.getRequestCount());
 	}
