@@ -198,7 +198,7 @@ public final class Services implements AutoCloseable {
 
 	public synchronized ProxyServer proxy() {
 		if (proxy == null) {
-			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog());
+			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa());
 		}
 		return proxy;
 	}

@@ -25,6 +25,11 @@ public enum ErrorType {
 	BAD_HOST("bad_host", 421),
 	/** Too many requests running at once, for the agent or the whole broker; answered with Retry-After. */
 	RATE_LIMITED("rate_limited", 429),
+	// The forward proxy (HTTPS_PROXY mode); a bad proxy key is answered with the 401 types above, as 407
+	/** A CONNECT or absolute-form request without {@code Proxy-Authorization}. */
+	PROXY_AUTH_REQUIRED("proxy_auth_required", 407),
+	/** A CONNECT or absolute-form request for a host none of the agent's granted connections owns. */
+	HOST_NOT_ALLOWED("host_not_allowed", 403),
 	// The broker or the upstream failed
 	INTERNAL_ERROR("internal_error", 500),
 	UPSTREAM_UNREACHABLE("upstream_unreachable", 502),

@@ -2,6 +2,9 @@ package dev.amk.proxy;
 
 import dev.amk.access.AccessRegistry;
 import dev.amk.audit.AuditLog;
+import dev.amk.ca.LeafCertificates;
+import dev.amk.ca.LocalCa;
+import dev.amk.ca.SniKeyManager;
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.CredentialSource;
@@ -33,6 +36,7 @@ public final class ProxyServer implements AutoCloseable {
 	private final ServerConnector connector;
 	private final InFlightRequests inFlight;
 	private final OkHttpClient client;
+	private final Tunnels tunnels;
 	private final ScheduledExecutorService headDeadline = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread t = new Thread(r, "amk-header-deadline");
 		t.setDaemon(true);
@@ -40,6 +44,11 @@ public final class ProxyServer implements AutoCloseable {
 	});
 
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit) {
+		this(settings, registry, clock, credentials, audit, null);
+	}
+
+	/** @param ca the local CA that intercepted tunnels' certificates come from; null: CONNECT is never intercepted */
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca) {
 		this.settings = settings;
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("amk-proxy");
@@ -77,8 +86,18 @@ public final class ProxyServer implements AutoCloseable {
 		registry.addListener(inFlight::onSnapshot);
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
-		ProxyHandler handler = new ProxyHandler(registry, clock, credentialLookup, new Forwarder(client, inFlight, credentialLookup), audit);
-		server.setHandler(new GracefulHandler(handler));
+		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
+		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
+		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder);
+		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);
+		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
+		this.tunnels = new Tunnels(clock);
+		registry.addListener(tunnels::onSnapshot);
+		LeafCertificates leaves = ca == null ? null : new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals());
+		javax.net.ssl.SSLContext tls = leaves == null ? null
+				: new SniKeyManager(leaves, host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
+		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, strictHttp, tunnels);
+		server.setHandler(new GracefulHandler(forwardProxy));
 		server.setErrorHandler(new JsonErrorHandler(audit, clock));
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());
 	}
@@ -102,6 +121,11 @@ public final class ProxyServer implements AutoCloseable {
 		return connector.getLocalPort();
 	}
 
+	/** Intercepted tunnels open now. */
+	public int tunnelCount() {
+		return tunnels.size();
+	}
+
 	public int inFlightCount() {
 		return inFlight.size();
 	}
@@ -117,6 +141,7 @@ public final class ProxyServer implements AutoCloseable {
 		headDeadline.shutdownNow();
 		inFlight.cutAll();
 		inFlight.close();
+		tunnels.closeAll();
 		client.dispatcher().executorService().shutdown();
 		client.connectionPool().evictAll();
 	}

@@ -1,6 +1,9 @@
 package dev.amk.proxy;
 
+import okhttp3.OkHttpClient;
+
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * Tunables of the proxy.
@@ -11,10 +14,12 @@ import java.time.Duration;
  *                         reasoning model answering without streaming can be silent for minutes
  * @param idleTimeout      the longest silence allowed inside a streamed response
  * @param limits           what one client may hold of the broker (docs/contract.md, "Limits")
+ * @param upstreamTuning   last changes to the upstream client; identity in production. Tests use it to let a
+ *                         loopback server stand for a public host (DNS and trust), which no setting can do.
  */
-public record ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits) {
+public record ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
+		UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
 	public static final int DEFAULT_PORT = 9323;
-
 	/**
 	 * Bounds on what a slow or greedy client can hold. An agent on the same machine sends its headers in
 	 * microseconds and its body at memory speed, so the deadlines only ever catch a stuck or hostile client.
@@ -42,15 +47,28 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 		this(port, connectTimeout, firstByteTimeout, idleTimeout, Limits.DEFAULTS);
 	}
 
+	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits) {
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, limits, UnaryOperator.identity());
+	}
+
+	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+			UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, Limits.DEFAULTS, upstreamTuning);
+	}
+
 	public static ProxySettings defaults(int port) {
 		return new ProxySettings(port, Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5));
 	}
 
 	public ProxySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-		return new ProxySettings(port, connect, firstByte, idle, limits);
+		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning);
 	}
 
 	public ProxySettings withLimits(Limits newLimits) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning);
+	}
+
+	public ProxySettings withUpstreamTuning(UnaryOperator<OkHttpClient.Builder> tuning) {
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning);
 	}
 }

@@ -5,6 +5,7 @@ import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -44,7 +45,10 @@ final class StrictHttp extends HttpConnectionFactory {
 	void cutSlowHeads(Iterable<EndPoint> endPoints) {
 		long now = System.nanoTime();
 		for (EndPoint endPoint : endPoints) {
-			if (endPoint.getConnection() instanceof StrictConnection c && c.strict != null) {
+			// An intercepted tunnel's HTTP sits behind its TLS connection; closing the network side cuts both.
+			Connection connection = endPoint.getConnection() instanceof SslConnection tls ? tls.getSslEndPoint().getConnection()
+					: endPoint.getConnection();
+			if (connection instanceof StrictConnection c && c.strict != null) {
 				long began = c.strict.headBeganNanos;
 				if (began != 0 && now - began > headDeadlineNanos) {
 					endPoint.close();

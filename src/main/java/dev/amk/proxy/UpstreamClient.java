@@ -16,7 +16,7 @@ final class UpstreamClient {
 	}
 
 	static OkHttpClient create(ProxySettings settings) {
-		return new OkHttpClient.Builder()
+		OkHttpClient.Builder builder = new OkHttpClient.Builder()
 				// A redirect could carry the injected credential to another host (OkHttp strips Authorization
 				// across hosts, but not x-api-key and friends): hand every 3xx back to the agent untouched.
 				.followRedirects(false)
@@ -27,8 +27,8 @@ final class UpstreamClient {
 				.writeTimeout(Duration.ZERO)
 				.callTimeout(Duration.ZERO)
 				.socketFactory(new NoDelaySocketFactory())
-				.connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
-				.build();
+				.connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES));
+		return settings.upstreamTuning().apply(builder).build();
 	}
 
 	/**

@@ -25,6 +25,13 @@ public final class SnapshotBuilder {
 		return this;
 	}
 
+	/** A connection of {@code provider} on {@code baseUrl}, injected as the provider does by default. */
+	public SnapshotBuilder connection(String name, dev.amk.providers.ProviderSpec provider, String baseUrl) {
+		connections.add(new Connection(connections.size() + 1, name, provider, HttpUrl.get(baseUrl), provider.defaultInjection(),
+				"ref-" + name, Instant.EPOCH));
+		return this;
+	}
+
 	/** @param grants as the CLI takes them: {@code openai}, {@code github:read}, {@code openai:GET:/v1/models/**} */
 	public SnapshotBuilder agent(long id, String name, String key, Instant revokedAt, Instant expiresAt, String... grants) {
 		List<Grant> parsed = Arrays.stream(grants).map(Grant::parse).toList();

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ErrorTypeTest {
 	@ParameterizedTest(name = "{0} {1}")
 	@CsvSource({"bad_request, 400", "invalid_key, 401", "unknown_key, 401", "revoked_key, 401", "expired_key, 401", "scope_denied, 403",
-			"unknown_connection, 404", "bad_host, 421", "rate_limited, 429", "upstream_unreachable, 502", "upstream_timeout, 504"})
+			"unknown_connection, 404", "bad_host, 421", "rate_limited, 429", "upstream_unreachable, 502", "upstream_timeout, 504",
+			"proxy_auth_required, 407", "host_not_allowed, 403"})
 	@DisplayName("the proxy's error types carry the contract's statuses")
 	void contractStatuses(String type, int status) {
 		assertEquals(status, ErrorType.of(type).httpStatus());

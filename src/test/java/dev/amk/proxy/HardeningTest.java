@@ -354,30 +354,7 @@ class HardeningTest {
 	void slowlorisCut() throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", broker.port())) {
 			socket.setSoTimeout(5000);
-			OutputStream out = socket.getOutputStream();
-			out.write(("GET /openai/models HTTP/1.1\r\nHost: " + host + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-			out.flush();
-			CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
-				try {
-					for (int i = 0; i < 100; i++) {
-						out.write('X');
-						out.flush();
-						Thread.sleep(50); // the attacker's pace, not a synchronisation
-					}
-				} catch (IOException | InterruptedException ignored) {
-					// cut: what the test expects
-				}
-			});
-			InputStream in = socket.getInputStream();
-			try {
-				byte[] answer = in.readAllBytes();
-				assertTrue(answer.length == 0 || new String(answer, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 408"));
-			} catch (SocketTimeoutException e) {
-				throw new AssertionError("the trickling connection was still open after 5 s");
-			} catch (java.net.SocketException reset) {
-				// cut
-			}
-			trickle.cancel(true);
+			TrickledHead.assertCut(socket.getOutputStream(), socket.getInputStream(), "GET /openai/models HTTP/1.1\r\nHost: " + host + "\r\n");
 		}
 	}
 

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A real broker for end-to-end tests: its own data folder, the real proxy on an ephemeral loopback port, and a
@@ -64,6 +65,12 @@ public final class BrokerFixture implements AutoCloseable {
 
 	public static BrokerFixture start(Path home, Clock clock, Duration firstByteTimeout, Duration idleTimeout) {
 		return new BrokerFixture(home, clock, firstByteTimeout, idleTimeout);
+	}
+
+	/** A broker whose proxy settings {@code adjust} changes (proxy mode's tests: a loopback upstream posing as a public host). */
+	public static BrokerFixture start(Path home, UnaryOperator<ProxySettings> adjust) {
+		return new BrokerFixture(home, Clock.systemUTC(), adjust.apply(ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2),
+				Duration.ofSeconds(30), Duration.ofSeconds(30))));
 	}
 
 	/** A broker with its own proxy settings: small limits, so that tests of them are quick. */
