@@ -337,6 +337,18 @@ class HardeningTest {
 		assertTrue(response.contains("X-Name") || response.contains("non-ASCII"), response);
 	}
 
+	@ParameterizedTest(name = "Connection: {0}")
+	@ValueSource(strings = {"close, x\"y", "keep-alive, a =b"})
+	@DisplayName("6. a Connection header that is not a list of names gets 400 bad_request, not 500 (a fuzzing finding)")
+	void unparsableConnectionIs400(String value) throws Exception {
+		upstream.enqueue(new MockResponse.Builder().body("reached").build());
+		String response = RawHttp.exchange(broker.port(), "GET /openai/models HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + key
+				+ "\r\nConnection: " + value + "\r\n\r\n");
+		assertTrue(response.startsWith("HTTP/1.1 400"), response);
+		assertTrue(response.contains("Connection header"), response);
+		assertEquals(0, upstream.getRequestCount(), "nothing was forwarded");
+	}
+
 	@ParameterizedTest(name = "Host: {0}")
 	@ValueSource(strings = {"127.0.0.1:PORT:80", "user@127.0.0.1:PORT", "127.0.0.1:PORT/x", "127.0.0.1:99999999"})
 	@DisplayName("6. a wrong Host form is 421 bad_host, wherever it is refused")
