@@ -34,6 +34,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 self="$root/bench/$(basename "$0")"
 . "$root/scripts/lib.sh"
+. "$root/bench/lib.sh"
 
 ROUNDS="${AMK_BENCH_ROUNDS:-5}"
 DURATION="${AMK_BENCH_DURATION:-10}"
@@ -59,15 +60,7 @@ if [ -z "${AMK_BENCH_INNER:-}" ]; then
       command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
       command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
       command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
-      if [ ${#need[@]} -gt 0 ]; then
-        echo "Installing: ${need[*]} (apt-get)" >&2
-        sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-        export DEBIAN_FRONTEND=noninteractive
-        $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
-          $sudo apt-get update -qq >/dev/null
-          $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-        }
-      fi
+      bench_install "${need[@]}"
       export AMK_BENCH_INNER=1
       exec "$root/scripts/with-keyring.sh" "$self" "$@"
       ;;
@@ -117,49 +110,6 @@ trap 'exit 130' INT TERM HUP
 # Runs a command in the background so that the trap can stop it, and waits for it.
 run_child() { "$@" & child_pid=$!; local rc=0; wait "$child_pid" || rc=$?; child_pid=""; return "$rc"; }
 
-# --- upstream: nginx, one worker, keep-alive without limits, a fixed 200 with a small JSON body ---
-body='{"ok":true,"from":"bench-upstream","note":"amk proxy overhead"}'
-start_nginx() {
-  local dir="$work/nginx" port
-  mkdir -p "$dir/tmp"
-  for _ in $(seq 1 20); do
-    port=$(( 20000 + RANDOM % 40000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue   # in use
-    local user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
-    getent group nogroup >/dev/null 2>&1 || user_line="${user_line/nogroup/nobody}"
-    cat >"$dir/nginx.conf" <<EOF
-$user_line
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  tcp_nodelay on;
-  server {
-    listen 127.0.0.1:$port;
-    default_type application/json;
-    location / { return 200 '$body'; }
-  }
-}
-EOF
-    "${server_pin[@]}" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/stdout.log" 2>&1 &
-    nginx_pid=$!
-    for _ in $(seq 1 50); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then UPPORT=$port; return 0; fi
-      kill -0 "$nginx_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
-  done
-  cat "$dir/error.log" >&2 2>/dev/null || true
-  amk_die "could not start nginx"
-}
-
 # One HTTP/1.1 GET over bash's /dev/tcp; prints the response.
 http_get() { # PORT PATH AUTH
   exec 4<>"/dev/tcp/127.0.0.1/$1"
@@ -180,7 +130,7 @@ echo "== Machine"
 } | tee "$work/machine.txt"
 
 echo "== Setup"
-start_nginx
+bench_start_nginx "$work/nginx" '{"ok":true,"from":"bench-upstream","note":"amk proxy overhead"}' "${server_pin[@]}"
 echo "upstream: nginx on 127.0.0.1:$UPPORT"
 
 # A broker (JAR, AMK_HOME) with the connection 'bench' and the agent 'bencher'; sets KEY, PORT and PID.

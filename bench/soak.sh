@@ -28,6 +28,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 self="$root/bench/$(basename "$0")"
 . "$root/scripts/lib.sh"
+. "$root/bench/lib.sh"
 
 REQUESTS="${AMK_SOAK_REQUESTS:-1000000}"
 CONCURRENCY="${AMK_SOAK_CONCURRENCY:-4}"
@@ -52,15 +53,7 @@ if [ -z "${AMK_SOAK_INNER:-}" ]; then
   command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
   command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
   command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
-  if [ ${#need[@]} -gt 0 ]; then
-    echo "Installing: ${need[*]} (apt-get)" >&2
-    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
-      $sudo apt-get update -qq >/dev/null
-      $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-    }
-  fi
+  bench_install "${need[@]}"
   export AMK_SOAK_INNER=1
   exec "$root/scripts/with-keyring.sh" "$self" "$@"
 fi
@@ -90,46 +83,6 @@ trap 'exit 130' INT TERM HUP
 
 check() { # NAME CONDITION-EXIT-STATUS DETAIL
   if [ "$2" = 0 ]; then echo "PASS  $1: $3"; else echo "FAIL  $1: $3"; failures+=("$1"); keep=1; fi
-}
-
-# --- upstream: nginx, one worker, a fixed 200 with a small JSON body (as bench/proxy-overhead.sh) ---
-start_nginx() {
-  local dir="$work/nginx" port user_line
-  mkdir -p "$dir/tmp"
-  for _ in $(seq 1 20); do
-    port=$(( 20000 + RANDOM % 40000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue   # in use
-    user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
-    getent group nogroup >/dev/null 2>&1 || user_line="${user_line/nogroup/nobody}"
-    cat >"$dir/nginx.conf" <<EOF
-$user_line
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$port;
-    default_type application/json;
-    location / { return 200 '{"ok":true,"from":"soak-upstream"}'; }
-  }
-}
-EOF
-    nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/stdout.log" 2>&1 &
-    nginx_pid=$!
-    for _ in $(seq 1 50); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then UPPORT=$port; return 0; fi
-      kill -0 "$nginx_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
-  done
-  amk_die "could not start nginx"
 }
 
 # The broker on PORT (0 the first time: a free one), its pid in $work/broker.pid for the sampler.
@@ -175,7 +128,7 @@ echo "amk jar: $jar (checkout at $(cd "$root" && git rev-parse --short HEAD 2>/d
 echo "load:    $REQUESTS requests, $CONCURRENCY connections per agent, revoke/enable of B every $TOGGLE_EVERY, kill -9 at request $CRASH_AT, broker -Xmx$HEAP"
 
 echo "== Setup"
-start_nginx
+bench_start_nginx "$work/nginx" '{"ok":true,"from":"soak-upstream"}'
 echo "upstream: nginx on 127.0.0.1:$UPPORT"
 amk connection add soak --provider custom --base-url "http://127.0.0.1:$UPPORT" --header Authorization --format 'Bearer {secret}' \
   <<<"sk-soak-secret" >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; amk_die "connection add failed"; }

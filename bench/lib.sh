@@ -1,0 +1,60 @@
+# shellcheck shell=bash
+# Shared by the benchmark scripts in this folder (sourced, not run): installing what a benchmark needs and the
+# loopback nginx upstream they measure against. Needs scripts/lib.sh sourced first (amk_die).
+
+# bench_install NAME…: installs the Debian packages given (apt-get, through sudo when not root), quietly.
+bench_install() {
+  [ $# -gt 0 ] || return 0
+  echo "Installing: $* (apt-get)" >&2
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 || {
+    $sudo apt-get update -qq >/dev/null
+    $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  }
+}
+
+# bench_start_nginx DIR BODY [PREFIX…]: nginx on a free 127.0.0.1 port, one worker, keep-alive without limits,
+# answering every request 200 with BODY (JSON). PREFIX (e.g. taskset -c 0) runs before nginx. Sets UPPORT and
+# nginx_pid (the caller's cleanup stops it).
+bench_start_nginx() {
+  local dir="$1" body="$2" port user_line; shift 2
+  mkdir -p "$dir/tmp"
+  for _ in $(seq 1 20); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue   # in use
+    user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
+    getent group nogroup >/dev/null 2>&1 || user_line="${user_line/nogroup/nobody}"
+    cat >"$dir/nginx.conf" <<NGINX
+$user_line
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  tcp_nodelay on;
+  server {
+    listen 127.0.0.1:$port;
+    default_type application/json;
+    location / { return 200 '$body'; }
+  }
+}
+NGINX
+    "$@" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/stdout.log" 2>&1 &
+    nginx_pid=$!
+    for _ in $(seq 1 50); do
+      # shellcheck disable=SC2034 # UPPORT is what the caller reads
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then UPPORT=$port; return 0; fi
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
+  done
+  cat "$dir/error.log" >&2 2>/dev/null || true
+  amk_die "could not start nginx"
+}
