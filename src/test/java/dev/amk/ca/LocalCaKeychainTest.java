@@ -1,6 +1,7 @@
 package dev.amk.ca;
 
 import dev.amk.secrets.KeyringSecretStore;
+import dev.amk.testing.NeedsKeychain;
 import dev.amk.testing.TestKeychain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CA against the real OS keychain (GNOME Keyring in a private session bus on Linux, the login Keychain on macOS). */
+@NeedsKeychain
 class LocalCaKeychainTest {
 	@TempDir
 	Path home;
@@ -27,7 +29,6 @@ class LocalCaKeychainTest {
 
 	@BeforeEach
 	void open() {
-		TestKeychain.require();
 		service = TestKeychain.uniqueService();
 		keychain = TestKeychain.open(service);
 	}
