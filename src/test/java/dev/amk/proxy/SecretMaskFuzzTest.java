@@ -42,8 +42,10 @@ class SecretMaskFuzzTest {
 		String maskedHeader = mask.mask(header);
 		assertFalse(maskedHeader.contains(secret));
 		assertEquals(header.length(), maskedHeader.length());
-		if (!header.contains(secret)) {
-			assertEquals(header, maskedHeader, "a value without the secret is returned unchanged");
+		// Not "unchanged when the raw secret is absent": the mask also hides the secret's URL-encoded and base64 forms
+		// (issue 10, item 1), which a value can hold without the raw secret (a fuzzing finding, committed as input).
+		for (int i = 0; i < header.length(); i++) {
+			assertTrue(maskedHeader.charAt(i) == header.charAt(i) || maskedHeader.charAt(i) == '*', "only secret characters become '*'");
 		}
 	}
 
