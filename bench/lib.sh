@@ -2,6 +2,14 @@
 # Shared by the benchmark scripts in this folder (sourced, not run): installing what a benchmark needs and the
 # loopback nginx upstream they measure against. Needs scripts/lib.sh sourced first (amk_die).
 
+# bench_build_jar JAR ROOT: builds the checkout at ROOT (mvn package, offline first) when JAR does not exist yet.
+bench_build_jar() {
+  [ -f "$1" ] && return 0
+  amk_require_maven
+  echo "Building $1…" >&2
+  (cd "$2" && { mvn -B -q -o -DskipTests package || mvn -B -q -DskipTests package; }) >&2
+}
+
 # bench_install NAME…: installs the Debian packages given (apt-get, through sudo when not root), quietly.
 bench_install() {
   [ $# -gt 0 ] || return 0

@@ -48,11 +48,7 @@ JFR="${AMK_BENCH_JFR:-}"
 # --- outside the private keyring: build and install what is missing, then re-enter through it ---
 if [ -z "${AMK_BENCH_INNER:-}" ]; then
   amk_select_java
-  if [ ! -f "$jar" ]; then
-    amk_require_maven
-    echo "Building $jar…" >&2
-    (cd "$root" && { mvn -B -q -o -DskipTests package || mvn -B -q -DskipTests package; }) >&2
-  fi
+  bench_build_jar "$jar" "$root"
   case "$(uname -s)" in
     Linux)
       need=()

@@ -42,11 +42,7 @@ jar="${AMK_JAR:-$root/target/amk.jar}"
 # --- outside the private keyring: build and install what is missing, then re-enter through it ---
 if [ -z "${AMK_SOAK_INNER:-}" ]; then
   amk_select_java
-  if [ ! -f "$jar" ]; then
-    amk_require_maven
-    echo "Building $jar…" >&2
-    (cd "$root" && { mvn -B -q -o -DskipTests package || mvn -B -q -DskipTests package; }) >&2
-  fi
+  bench_build_jar "$jar" "$root"
   [ "$(uname -s)" = Linux ] || amk_die "The soak runs on Linux (it reads /proc and uses a private gnome-keyring)."
   need=()
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
