@@ -7,8 +7,8 @@ import java.time.Instant;
 /**
  * The audit row of one request, filled in as the request passes each stage and finished exactly once, with
  * its decision and error type. A front door finishes it, then {@linkplain #awaitRecorded waits until it is
- * committed}, before the agent gets the last byte of its answer: a client that has its answer can rely on
- * the row existing, even if the broker is killed right after.
+ * recorded} (journaled, or committed when the journal is unusable), before the agent gets the last byte of its
+ * answer: a client that has its answer can rely on the row existing, even if the broker is killed right after.
  *
  * <p>Confined to the request's thread, except the byte counts, which the upload's writer may move too; a
  * request body is written by the thread that forwards it, so plain fields suffice.
@@ -81,7 +81,7 @@ public final class AuditDraft {
 				latencyMs, bytesIn, bytesOut));
 	}
 
-	/** Waits until the finished row is committed to the audit database (see {@link AuditLog#awaitWritten}). */
+	/** Waits until the finished row survives the process (see {@link AuditLog#record}); usually at once. */
 	public void awaitRecorded() {
 		log.awaitWritten(ticket);
 	}

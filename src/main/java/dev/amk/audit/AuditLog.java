@@ -19,11 +19,12 @@ import java.util.function.Consumer;
 
 /**
  * Writes audit rows with group commit: requests {@link #record} into a bounded queue, and one writer thread
- * commits whatever is queued in one transaction, then wakes the requests {@linkplain #awaitWritten waiting}
- * for their rows. A front door waits before the agent gets the last byte of its answer, so that an answered
- * request has its row even if the process is killed a moment later; under load, one commit serves every
- * request that queued during the previous one, so throughput stays close to fire-and-forget.
- * {@link #close} drains everything queued before it returns.
+ * commits whatever is queued in one transaction. An answered request must have its row even if the process is
+ * killed a moment later: {@link #record} first copies the row into the {@linkplain AuditJournal journal}, a
+ * memory-mapped file that survives the process, so the answer's last byte waits for nothing; rows a killed broker
+ * left there are committed by whoever opens the log next. Without a usable journal (another broker holds it, or it
+ * is full because the disk stalled) the row's ticket is {@linkplain #awaitWritten waited for} instead, as before the
+ * journal existed: slower, the same guarantee. {@link #close} drains everything queued before it returns.
  *
  * <p>The audit database runs in WAL mode with {@code synchronous=NORMAL}: a commit is in the operating
  * system's hands (it survives the process being killed) without an fsync per commit; only a power loss
@@ -43,7 +44,10 @@ public final class AuditLog implements AutoCloseable {
 	private final Clock clock;
 	private final Duration retention;
 	private Instant lastPrune = Instant.MIN;
-	private final BlockingQueue<AuditEvent> queue;
+	private final BlockingQueue<Queued> queue;
+	private final int journalCapacity;
+	/** Null until started, and when the journal cannot be used. */
+	private AuditJournal journal;
 	private final AtomicLong dropped = new AtomicLong();
 	private final List<Consumer<List<AuditEvent>>> listeners = new CopyOnWriteArrayList<>();
 	private final Thread writer;
@@ -57,28 +61,46 @@ public final class AuditLog implements AutoCloseable {
 
 	/** @param retention how long rows are kept; null keeps them for ever */
 	public AuditLog(Database db, int capacity, Clock clock, Duration retention) {
+		this(db, capacity, clock, retention, AuditJournal.DEFAULT_CAPACITY);
+	}
+
+	/** @param journalCapacity bytes of the journal's ring; 0 for none (every answer then waits for its row's commit) */
+	AuditLog(Database db, int capacity, Clock clock, Duration retention, int journalCapacity) {
 		this.db = db;
 		this.clock = clock;
 		this.retention = retention;
+		this.journalCapacity = journalCapacity;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.writer = Thread.ofPlatform().daemon().name("amk-audit-writer").unstarted(this::run);
 	}
 
 	public AuditLog start() {
+		if (journalCapacity > 0) {
+			journal = AuditJournal.openForWriting(db, journalCapacity);
+		}
 		writer.start();
 		return this;
 	}
 
+	/** One queued row: its journal sequence number and the journal position after it, or 0 and 0 when not journaled. */
+	private record Queued(AuditEvent event, long seq, long journalEnd) {
+	}
+
 	/**
-	 * Queues a row; never blocks.
+	 * Queues a row, journaled first; never blocks.
 	 *
-	 * @return the ticket to {@link #awaitWritten} it with, or 0 when the row could not be queued (it is counted as dropped)
+	 * @return 0 when the row is journaled (nothing to wait for) or could not be queued (it is counted as dropped); else
+	 *         the ticket to {@link #awaitWritten} its commit with
 	 */
 	public long record(AuditEvent event) {
 		if (!closing) {
 			synchronized (enqueueLock) {
-				if (queue.offer(event)) {
-					return ++enqueued;
+				// Only holders of this lock add to the queue, so a row journaled here is sure to be queued too.
+				if (queue.remainingCapacity() > 0) {
+					long seq = journal == null ? 0 : journal.append(event);
+					queue.add(new Queued(event, seq, seq == 0 ? 0 : journal.head()));
+					++enqueued;
+					return seq == 0 ? enqueued : 0;
 				}
 			}
 		}
@@ -111,6 +133,18 @@ public final class AuditLog implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Waits until every row recorded so far is committed (at most five seconds): for a reader that must see the rows
+	 * of requests just answered, since an answer no longer waits for its row's commit.
+	 */
+	public void awaitCommitted() {
+		long last;
+		synchronized (enqueueLock) {
+			last = enqueued;
+		}
+		awaitWritten(last);
+	}
+
 	private void committedUpTo(long count) {
 		synchronized (commitLock) {
 			committed = count;
@@ -129,12 +163,12 @@ public final class AuditLog implements AutoCloseable {
 
 	private void run() {
 		try (Connection c = db.connect(Database.Durability.NORMAL)) {
-			List<AuditEvent> batch = new ArrayList<>(BATCH);
+			List<Queued> batch = new ArrayList<>(BATCH);
 			long taken = 0;
 			pruneIfDue(c);
 			while (!closing || !queue.isEmpty()) {
 				pruneIfDue(c);
-				AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+				Queued first = queue.poll(200, TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;
 				}
@@ -154,8 +188,18 @@ public final class AuditLog implements AutoCloseable {
 		}
 	}
 
-	private void write(Connection c, List<AuditEvent> batch) {
+	private void write(Connection c, List<Queued> queued) {
 		long lost = dropped.getAndSet(0);
+		List<AuditEvent> batch = new ArrayList<>(queued.size() + 1);
+		long lastSeq = 0;
+		long journalEnd = 0;
+		for (Queued q : queued) {
+			batch.add(q.event());
+			if (q.seq() != 0) {
+				lastSeq = q.seq();
+				journalEnd = q.journalEnd();
+			}
+		}
 		int real = batch.size();
 		if (lost > 0) {
 			AuditEvent last = batch.getLast();
@@ -165,8 +209,14 @@ public final class AuditLog implements AutoCloseable {
 		try {
 			c.setAutoCommit(false);
 			List<AuditEvent> written = AuditStore.append(c, batch);
+			if (lastSeq != 0) {
+				AuditJournal.markCommitted(c, lastSeq);
+			}
 			c.commit();
 			c.setAutoCommit(true);
+			if (lastSeq != 0) {
+				journal.release(journalEnd, lastSeq + 1);
+			}
 			for (Consumer<List<AuditEvent>> l : listeners) {
 				try {
 					l.accept(written);
@@ -181,6 +231,7 @@ public final class AuditLog implements AutoCloseable {
 			} catch (SQLException ignored) {
 				// the next batch starts a fresh transaction
 			}
+			// The journaled rows stay in the journal: a later commit moves past them, a crash before it replays them.
 			dropped.addAndGet(real + lost); // the overflow row itself was not a request
 			LOG.log(System.Logger.Level.ERROR, "Writing " + batch.size() + " audit rows failed: " + e.getMessage());
 		}
@@ -210,6 +261,9 @@ public final class AuditLog implements AutoCloseable {
 			writer.join(10_000);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
+		}
+		if (journal != null && !writer.isAlive()) {
+			journal.close();
 		}
 	}
 }

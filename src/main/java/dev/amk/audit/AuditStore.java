@@ -19,8 +19,10 @@ import java.util.Map;
 public final class AuditStore implements UsageSource {
 	private final Database db;
 
+	/** Opening the log also commits the rows a killed broker left in its {@linkplain AuditJournal journal}. */
 	public AuditStore(Database db) {
 		this.db = db;
+		AuditJournal.recoverOrphaned(db);
 	}
 
 	public Database database() {
@@ -157,13 +159,18 @@ public final class AuditStore implements UsageSource {
 		List<AuditEvent> result = new ArrayList<>();
 		try (ResultSet rs = ps.executeQuery()) {
 			while (rs.next()) {
-				long agentId = rs.getLong("agent_id");
-				Long agentIdOrNull = rs.wasNull() ? null : agentId;
-				result.add(new AuditEvent(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("time")), agentIdOrNull, rs.getString("agent"),
-						rs.getString("connection"), rs.getString("method"), rs.getString("path"), rs.getInt("status"), Decision.fromWire(rs.getString("decision")),
-						rs.getString("reason"), rs.getLong("latency_ms"), rs.getLong("bytes_in"), rs.getLong("bytes_out")));
+				result.add(row(rs));
 			}
 		}
 		return result;
+	}
+
+	/** The row {@code rs} is on. */
+	static AuditEvent row(ResultSet rs) throws SQLException {
+		long agentId = rs.getLong("agent_id");
+		Long agentIdOrNull = rs.wasNull() ? null : agentId;
+		return new AuditEvent(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("time")), agentIdOrNull, rs.getString("agent"),
+				rs.getString("connection"), rs.getString("method"), rs.getString("path"), rs.getInt("status"), Decision.fromWire(rs.getString("decision")),
+				rs.getString("reason"), rs.getLong("latency_ms"), rs.getLong("bytes_in"), rs.getLong("bytes_out"));
 	}
 }

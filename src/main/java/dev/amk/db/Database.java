@@ -51,7 +51,7 @@ public final class Database {
 
 	/** The audit log ({@code audit.db}), kept apart so that its writes never look like configuration changes. */
 	public static Database openAudit(Path dataDir) {
-		return open(dataDir, "audit.db", "audit", List.of("V1__audit.sql"));
+		return open(dataDir, "audit.db", "audit", List.of("V1__audit.sql", "V4__audit_journal.sql"));
 	}
 
 	private static Database open(Path dataDir, String fileName, String migrationFolder, List<String> migrations) {

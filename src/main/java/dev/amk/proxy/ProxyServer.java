@@ -72,6 +72,9 @@ public final class ProxyServer implements AutoCloseable {
 		this.connector = new ServerConnector(server, strictHttp);
 		connector.setHost("127.0.0.1");
 		connector.setPort(settings.port());
+		// A burst of new connections (hundreds of agents' streams opened at once) must queue, not be dropped: with Java's
+		// default backlog of 50 the kernel drops the excess SYNs and each client retries after a second.
+		connector.setAcceptQueueSize(4096);
 		connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
 		server.addConnector(connector);
 

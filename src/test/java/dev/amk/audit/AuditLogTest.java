@@ -76,9 +76,9 @@ class AuditLogTest {
 		}
 
 		@Test
-		@DisplayName("group commit: many threads each wait for their own row, and find it committed when the wait returns")
+		@DisplayName("without a journal, group commit: many threads each wait for their own row, and find it committed when the wait returns")
 		void awaitWrittenMeansCommitted() throws Exception {
-			try (AuditLog log = new AuditLog(db, 10_000, java.time.Clock.systemUTC(), null).start();
+			try (AuditLog log = new AuditLog(db, 10_000, java.time.Clock.systemUTC(), null, 0).start();
 					var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
 				List<java.util.concurrent.Future<Long>> seen = new ArrayList<>();
 				for (int i = 0; i < 200; i++) {

@@ -276,8 +276,8 @@ class DatabaseTest {
 			Database db = Database.openAudit(dir);
 			assertEquals(dir.resolve("audit.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("audit.db")));
-			assertEquals(Set.of("agent_usage", "audit"), tables(db));
-			assertEquals("1", db.read(c -> pragma(c, "user_version")));
+			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(db));
+			assertEquals("2", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test
@@ -286,8 +286,8 @@ class DatabaseTest {
 			Database registry = Database.openRegistry(dir);
 			Database audit = Database.openAudit(dir);
 			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(registry));
-			assertEquals(Set.of("agent_usage", "audit"), tables(audit));
-			assertEquals(Set.of("agent_usage", "audit"), tables(Database.openAudit(dir)));
+			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(audit));
+			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(Database.openAudit(dir)));
 		}
 
 		@Test

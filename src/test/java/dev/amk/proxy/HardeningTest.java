@@ -101,8 +101,9 @@ class HardeningTest {
 		return broker.http.send(request, HttpResponse.BodyHandlers.ofByteArray());
 	}
 
-	/** The audit rows so far: a row is committed before its answer's last byte, so no waiting is needed once an answer is in. */
+	/** The audit rows so far, once the writer has committed every row recorded (each before its answer's last byte). */
 	private List<AuditEvent> auditRows() {
+		broker.broker.auditLog().awaitCommitted();
 		return broker.broker.auditStore().recent(null, 1000);
 	}
 
