@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Bursts of new streams (issue 11): how long the first token of a freshly opened server-sent-events stream takes
+# when hundreds or thousands of agents open theirs at the same moment, through 'amk serve' against the same
+# requests sent directly to the upstream, in the same run.
+#
+#   bench/burst.sh
+#
+# For each burst size in AMK_BURST_SIZES (default "200 2000"), first directly, then through the broker:
+#   - STREAMS new connections opened at once (bench/BurstLoad.java: raw sockets, one virtual thread each), each
+#     asking for one stream that sends a first event at once, then one every 100 ms for AMK_BURST_HOLD_MS (default
+#     5000), then [DONE]: time to first event p50 and max, how many completed;
+#   - while they all run, one more new stream: the "probe", what a new request waits during the burst.
+# Then the broker's heap after a full GC (jcmd GC.heap_info) and its peak RSS (VmHWM in /proc), with the JVM
+# options of the packaged app (serial GC, -Xmx256m).
+#
+# Setup as bench/proxy-overhead.sh: builds target/amk.jar if missing, a private keyring (Linux), the broker in a
+# private data folder with a connection 'burst' to the upstream (bench/BurstLoad.java upstream, JDK HttpServer on
+# virtual threads, backlog 4096) and 32 agents 'burster-N' taking the streams in turn. Loopback only; everything stopped on exit.
+# Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
+# CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+self="$root/bench/$(basename "$0")"
+. "$root/scripts/lib.sh"
+. "$root/bench/lib.sh"
+
+SIZES="${AMK_BURST_SIZES:-200 2000}"
+HOLD="${AMK_BURST_HOLD_MS:-5000}"
+jar="${AMK_JAR:-$root/target/amk.jar}"
+PIN="${AMK_BENCH_PIN:-}"
+JFR="${AMK_BENCH_JFR:-}"
+
+if [ -z "${AMK_BENCH_INNER:-}" ]; then
+  amk_select_java
+  bench_build_jar "$jar" "$root"
+  case "$(uname -s)" in
+    Linux)
+      need=()
+      command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
+      command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+      bench_install "${need[@]}"
+      export AMK_BENCH_INNER=1
+      exec "$root/scripts/with-keyring.sh" "$self" "$@"
+      ;;
+    Darwin) export AMK_BENCH_INNER=1 ;;
+    *) amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu." ;;
+  esac
+fi
+
+amk_select_java
+JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
+PACKAGED=(-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MaxMetaspaceSize=128m)   # as jpackage.cfg, attach allowed for jcmd
+server_pin=(); load_pin=()
+if [ -n "$PIN" ] && command -v taskset >/dev/null 2>&1; then server_pin=(taskset -c 0); load_pin=(taskset -c 1); fi
+ulimit -n 65536 2>/dev/null || true
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/amk-burst.XXXXXX")"
+export AMK_HOME="$work/amk-home"
+keep="${AMK_BENCH_KEEP:-}"
+upstream_pid=""; broker_pid=""
+cleanup() {
+  set +e
+  for p in $broker_pid $upstream_pid; do kill -TERM "$p" 2>/dev/null; done
+  for p in $broker_pid $upstream_pid; do
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
+  done
+  [ -n "$broker_pid" ] && AMK_HOME="$AMK_HOME" "${JAVA[@]}" -jar "$jar" connection remove burst >/dev/null 2>&1
+  if [ -n "$keep" ]; then echo "Logs kept in $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+"${server_pin[@]}" "${JAVA[@]}" "$root/bench/BurstLoad.java" upstream "$work/upstream.port" >"$work/upstream.log" 2>&1 &
+upstream_pid=$!
+for _ in $(seq 1 300); do [ -s "$work/upstream.port" ] && break; sleep 0.1; done
+UPPORT="$(cat "$work/upstream.port")"
+
+"${JAVA[@]}" -jar "$jar" connection add burst --provider custom --base-url "http://127.0.0.1:$UPPORT" \
+  --header Authorization --format 'Bearer {secret}' <<<"sk-burst-secret" >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; exit 1; }
+# 32 agents: each agent may run 64 requests at once (issue 10's per-agent cap), 2,000 streams need several.
+AUTHS=""
+for i in $(seq 1 32); do
+  key="$("${JAVA[@]}" -jar "$jar" agent create "burster-$i" --grant burst --json | sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p')"
+  AUTHS="${AUTHS:+$AUTHS,}Bearer $key"
+done
+jfr_options=()
+[ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
+"${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
+broker_pid=$!
+PORT=""
+for _ in $(seq 1 300); do
+  PORT="$(sed -n 's/.*"event" *: *"ready".*"port" *: *\([0-9]*\).*/\1/p' "$work/broker.out" | head -1)"
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+[ -n "$PORT" ] || { keep=1; amk_die "the broker did not report ready"; }
+
+load() { "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" load "$@"; }
+echo "== Warm-up: 5 bursts of 64 short streams through the broker"
+for _ in $(seq 1 5); do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" 64 100 >/dev/null; done
+
+echo "== Bursts (hold ${HOLD} ms per stream; $([ -n "$PIN" ] && echo 'pinned: servers on CPU 0, load on CPU 1' || echo unpinned))"
+echo
+echo "| burst | path | first token p50 | max | completed | new request's first token during the burst |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: |"
+for size in $SIZES; do
+  for path in direct amk; do
+    if [ "$path" = direct ]; then
+      line="$(load "http://127.0.0.1:$UPPORT/v1/stream" "" "$size" "$HOLD")"
+    else
+      line="$(load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD")"
+    fi
+    field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
+    echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms |"
+  done
+done
+
+echo
+# Serial GC prints one line per generation: "def new generation total NK, used NK" and "tenured generation …".
+heap="$("$JAVA_HOME/bin/jcmd" "$broker_pid" GC.run >/dev/null 2>&1; "$JAVA_HOME/bin/jcmd" "$broker_pid" GC.heap_info 2>/dev/null \
+  | awk '/generation +total/ {gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i+1); if ($i == "used") u += $(i+1) } }
+         END { if (t) printf "heap %.0f MB used of %.0f MB committed (after a full GC)", u/1024, t/1024 }')"
+rss_peak="$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$broker_pid/status" 2>/dev/null || echo "n/a (no /proc)")"
+echo "Broker after the bursts: ${heap:-heap n/a}; peak RSS $rss_peak"
