@@ -344,6 +344,43 @@ class WebSocketTest {
 		awaitNothingInFlight();
 	}
 
+	@Test
+	@DisplayName("narrowing the agent's grant to reading while its socket is open closes the socket with 1008 scope_denied")
+	void grantNarrowedToReadCloses() throws Exception {
+		upstream.enqueue(echoingUpstream());
+		AgentListener agent = new AgentListener();
+		java.net.http.WebSocket ws = connect(key, agent);
+		ws.sendText("ping", true).get(5, TimeUnit.SECONDS);
+		assertEquals("ping", agent.received.poll(5, TimeUnit.SECONDS));
+
+		assertEquals(0, broker.cli("agent", "set-grants", "realtime", "--grant", "openai:read").exit());
+
+		assertEquals(WebSocketFrames.POLICY_VIOLATION, agent.closed.get(5, TimeUnit.SECONDS));
+		String audit = awaitSocketRow();
+		assertTrue(audit.contains("scope_denied"), audit);
+		awaitNothingInFlight();
+	}
+
+	@Test
+	@DisplayName("a socket silent both ways for longer than the idle timeout is closed with 1001; traffic keeps it open")
+	void idleSocketCloses(@TempDir Path otherHome) throws Exception {
+		Teardown.closeAll(broker);
+		broker = BrokerFixture.start(otherHome, java.time.Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofMillis(1500));
+		broker.addConnection("openai", "openai", upstream.url("/").toString(), SECRET);
+		key = broker.createAgent("realtime", "openai");
+		upstream.enqueue(echoingUpstream());
+		AgentListener agent = new AgentListener();
+		java.net.http.WebSocket ws = connect(key, agent);
+		for (int i = 0; i < 4; i++) { // 2 s of traffic every 500 ms: longer than the idle timeout, never silent for it
+			ws.sendText("tick", true).get(5, TimeUnit.SECONDS);
+			assertEquals("tick", agent.received.poll(5, TimeUnit.SECONDS));
+			assertFalse(agent.closed.isDone(), "closed while in use");
+			Thread.sleep(500);
+		}
+		assertEquals(WebSocketFrames.GOING_AWAY, agent.closed.get(10, TimeUnit.SECONDS));
+		awaitNothingInFlight();
+	}
+
 	private void awaitNothingInFlight() throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 		while (broker.broker.proxy().inFlightCount() != 0 && System.nanoTime() < deadline) {
