@@ -38,6 +38,11 @@ public final class Broker implements AutoCloseable {
 		public Options withAuditRetention(Duration retention) {
 			return new Options(dataDir, secretStore, proxy, clock, registryBusyPoll, retention);
 		}
+
+		/** Agents in containers served too ({@code --allow-containers}, the app's setting). */
+		public Options withContainers(dev.amk.proxy.ContainerAccess containers) {
+			return new Options(dataDir, secretStore, proxy.withContainers(containers), clock, registryBusyPoll, auditRetention);
+		}
 	}
 
 	private Broker(Services services) {

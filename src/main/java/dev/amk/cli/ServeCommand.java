@@ -4,6 +4,7 @@ import dev.amk.broker.Broker;
 import dev.amk.broker.BrokerProcess;
 import dev.amk.common.AmkException;
 import dev.amk.common.Json;
+import dev.amk.proxy.ContainerAccess;
 import dev.amk.proxy.ProxySettings;
 import dev.amk.secrets.SecretStore;
 import dev.amk.settings.Settings;
@@ -20,6 +21,10 @@ class ServeCommand extends AmkCommand.Leaf {
 	@Option(names = "--port", paramLabel = "N", description = "Port on 127.0.0.1 (default: $AMK_PORT, else the app's setting, else " + ProxySettings.DEFAULT_PORT + "; 0 picks a free one).")
 	Integer port;
 
+	@Option(names = "--allow-containers", description = "Also serve agents in containers on this machine: accept Host"
+			+ " host.docker.internal:PORT and listen on the docker0 bridge address too (never 0.0.0.0). Default: the app's setting, off.")
+	boolean allowContainers;
+
 	@Override
 	public Integer call() throws InterruptedException {
 		CliContext ctx = ctx();
@@ -28,8 +33,10 @@ class ServeCommand extends AmkCommand.Leaf {
 			throw AmkException.invalid("--port must be between 0 and 65535.");
 		}
 		SecretStore secrets = ctx.secrets();
-		BrokerProcess process = BrokerProcess.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort).withAuditRetention(retention(ctx)),
-				readsSecretsBeforeReady());
+		ContainerAccess containers = allowContainers || Settings.load(ctx.dataDir()).allowContainers()
+				? ContainerAccess.allowed(ContainerAccess::dockerBridge) : ContainerAccess.OFF;
+		BrokerProcess process = BrokerProcess.start(Broker.Options.defaults(ctx.dataDir(), secrets, chosenPort).withAuditRetention(retention(ctx))
+				.withContainers(containers), readsSecretsBeforeReady());
 		for (String warning : process.warnings()) {
 			ctx.err().println("Warning: " + warning);
 		}
@@ -42,10 +49,14 @@ class ServeCommand extends AmkCommand.Leaf {
 			ready.put("port", broker.port());
 			ready.put("url", url);
 			ready.put("data_dir", ctx.dataDir().toString());
+			ready.put("listen", broker.proxy().listenAddresses());
 			ctx.out().println(Json.write(ready));
 		} else {
 			ctx.out().printf("Agent Master Key is serving on %s (data: %s; secrets: %s).%n", url, ctx.dataDir(), secrets.description());
 			ctx.out().printf("Agents use %s/CONNECTION/… with their amk_ key. Ctrl+C stops.%n", url);
+			if (containers.enabled()) {
+				ctx.out().println(containers.describe(broker.port()));
+			}
 		}
 		ctx.out().flush();
 		onReady(ctx, broker);

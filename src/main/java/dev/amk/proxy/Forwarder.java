@@ -25,12 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Forwarder {
 	private final OkHttpClient client;
+	/** The same client offering HTTP/1.1 only: a WebSocket handshake is an HTTP/1.1 upgrade (RFC 6455), never h2. */
+	private final OkHttpClient http1;
 	private final InFlightRequests inFlight;
 	private final CredentialLookup credentials;
 	private final Map<String, SecretMask> masks = new ConcurrentHashMap<>();
 
 	Forwarder(OkHttpClient client, InFlightRequests inFlight, CredentialLookup credentials) {
 		this.client = client;
+		this.http1 = client.newBuilder().protocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1)).build();
 		this.inFlight = inFlight;
 		this.credentials = credentials;
 	}
@@ -100,6 +103,18 @@ final class Forwarder {
 			}
 		}
 		return new Forwarded(answer, entry, mask(upstream.connection(), credential), inFlight);
+	}
+
+	/**
+	 * Sends a WebSocket handshake ({@link WebSocketHandshake}) for the tracked {@code entry}: the prepared request with the
+	 * upgrade's own hop-by-hop headers put back. A {@code 101} answer carries the upgraded socket
+	 * ({@link okhttp3.Response#socket()}); any other answer is relayed like a plain response. Not retried after a 401: the
+	 * handshake is answered, the agent's client decides.
+	 */
+	Forwarded upgrade(InFlightRequests.Entry entry, UpstreamRequest upstream, String credential) throws Refused {
+		okhttp3.Request handshake = WebSocketHandshake.upstream(upstream.withCredential(credential));
+		entry.attach(http1.newCall(handshake));
+		return new Forwarded(execute(entry, upstream), entry, mask(upstream.connection(), credential), inFlight);
 	}
 
 	/** The mask for {@code credential}, built once per connection and secret: building one encodes the secret several ways. */

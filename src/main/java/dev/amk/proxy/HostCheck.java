@@ -17,4 +17,9 @@ final class HostCheck {
 		String h = hostAndPort.toLowerCase(Locale.ROOT);
 		return h.equals("127.0.0.1:" + port) || h.equals("localhost:" + port) || h.equals("[::1]:" + port);
 	}
+
+	/** The loopback names, and with containers allowed the names containers use for this machine ({@link ContainerAccess}). */
+	static boolean allows(String hostAndPort, int port, ContainerAccess containers) {
+		return allows(hostAndPort, port) || containers.allowsHost(hostAndPort, port);
+	}
 }

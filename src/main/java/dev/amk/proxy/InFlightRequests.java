@@ -53,6 +53,8 @@ final class InFlightRequests implements AutoCloseable {
 		volatile long uploadedBytes;
 		/** Fails the blocked read of the agent's body, when the upload is cut. */
 		volatile Runnable abortUpload;
+		/** Ends what a cut must end besides the call: a WebSocket the request became ({@link WebSocketRelay}). */
+		volatile Runnable onCut;
 
 		Entry(Caller caller, Target target) {
 			this.caller = caller;
@@ -102,6 +104,10 @@ final class InFlightRequests implements AutoCloseable {
 			Runnable abort = abortUpload;
 			if (why == Cut.UPLOAD_TOO_SLOW && abort != null) {
 				abort.run();
+			}
+			Runnable after = onCut;
+			if (after != null) {
+				after.run();
 			}
 		}
 	}

@@ -65,8 +65,11 @@ final class PipelineTail {
 		Authorisation.Allowed allowed = Refused.unlessAllowed(Authorisation.authorise(routed.decidedOn(), routed.caller(), routed.target(),
 				clock.instant()));
 		NarrowGrant.check(allowed.rule(), request.getHeaders(), routed.query(), routed.target().segments());
+		boolean webSocket = WebSocketHandshake.isUpgrade(request);
+		Target tracked = webSocket ? WebSocketHandshake.check(request, allowed.rule(), routed.target()) : routed.target();
 		// Tracked before the body is read or a token refreshed: a revocation meanwhile must cut this work too.
-		InFlightRequests.Entry entry = forwarder.track(routed.caller(), routed.target());
+		InFlightRequests.Entry entry = forwarder.track(routed.caller(), tracked);
+		boolean handedOver = false;
 		try {
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
@@ -75,14 +78,30 @@ final class PipelineTail {
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
-			try (Forwarder.Forwarded answer = forwarder.forward(entry, upstream, credential)) {
-				ByteBuffer last = Relay.relay(answer, response, audit);
-				audit.finish(Decision.ALLOWED, null);
-				audit.awaitRecorded();
-				response.write(true, last, callback);
+			if (webSocket) {
+				Forwarder.Forwarded answer = forwarder.upgrade(entry, upstream, credential);
+				// From a 101 on, the socket owns the entry and the audit row; any other answer is relayed below.
+				handedOver = WebSocketRelay.takeOver(request, response, callback, audit, answer);
+				if (handedOver) {
+					return;
+				}
+				relay(response, callback, audit, answer);
+				return;
 			}
+			relay(response, callback, audit, forwarder.forward(entry, upstream, credential));
 		} finally {
-			forwarder.untrack(entry);
+			if (!handedOver) {
+				forwarder.untrack(entry);
+			}
+		}
+	}
+
+	private static void relay(Response response, Callback callback, AuditDraft audit, Forwarder.Forwarded forwarded) throws ExchangeBroken {
+		try (Forwarder.Forwarded answer = forwarded) {
+			ByteBuffer last = Relay.relay(answer, response, audit);
+			audit.finish(Decision.ALLOWED, null);
+			audit.awaitRecorded();
+			response.write(true, last, callback);
 		}
 	}
 

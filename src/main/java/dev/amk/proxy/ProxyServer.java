@@ -34,6 +34,9 @@ public final class ProxyServer implements AutoCloseable {
 	private final ProxySettings settings;
 	private final Server server;
 	private final ServerConnector connector;
+	private final StrictHttp strictHttp;
+	/** The container bridge's listener ({@link ContainerAccess}), once started; null without one. */
+	private volatile ServerConnector bridgeConnector;
 	private final InFlightRequests inFlight;
 	private final OkHttpClient client;
 	private final Tunnels tunnels;
@@ -69,6 +72,8 @@ public final class ProxyServer implements AutoCloseable {
 		// than Jetty's about anything that could change which upstream path is reached.
 		http.setUriCompliance(UriCompliance.LEGACY);
 		StrictHttp strictHttp = new StrictHttp(http, settings.limits().headerReadTimeout());
+		this.strictHttp = strictHttp;
+		server.setAttribute(ContainerAccess.ATTRIBUTE, settings.containers());
 		this.connector = new ServerConnector(server, strictHttp);
 		connector.setHost("127.0.0.1");
 		connector.setPort(settings.port());
@@ -81,7 +86,13 @@ public final class ProxyServer implements AutoCloseable {
 		this.client = UpstreamClient.create(settings);
 		Duration headerTimeout = settings.limits().headerReadTimeout();
 		long headSweepMillis = Math.max(10, Math.min(1000, headerTimeout.toMillis() / 4));
-		headDeadline.scheduleWithFixedDelay(() -> strictHttp.cutSlowHeads(connector.getConnectedEndPoints()), headSweepMillis, headSweepMillis,
+		headDeadline.scheduleWithFixedDelay(() -> {
+			strictHttp.cutSlowHeads(connector.getConnectedEndPoints());
+			ServerConnector bridge = bridgeConnector;
+			if (bridge != null) {
+				strictHttp.cutSlowHeads(bridge.getConnectedEndPoints());
+			}
+		}, headSweepMillis, headSweepMillis,
 				TimeUnit.MILLISECONDS);
 		Duration sweep = Duration.ofMillis(Math.min(250, Math.max(10, settings.limits().uploadGrace().toMillis() / 4)));
 		this.inFlight = new InFlightRequests(clock, registry::current, settings.firstByteTimeout(), settings.idleTimeout(), sweep,
@@ -108,6 +119,10 @@ public final class ProxyServer implements AutoCloseable {
 	public ProxyServer start() {
 		try {
 			server.start();
+			listenOnBridge();
+		} catch (AmkException e) {
+			closeQuietly();
+			throw e;
 		} catch (Exception e) {
 			closeQuietly();
 			if (e instanceof BindException || e.getCause() instanceof BindException || e instanceof IOException && String.valueOf(e.getMessage()).contains("bind")) {
@@ -117,6 +132,42 @@ public final class ProxyServer implements AutoCloseable {
 			throw new AmkException(ErrorType.PROXY_START_FAILED, "The proxy could not start: " + e.getMessage(), e);
 		}
 		return this;
+	}
+
+	/**
+	 * With containers allowed and a bridge found, a second listener on the bridge's address with the main one's port (known
+	 * only now when it was 0): the same handler, the same strict HTTP and Host check. Never the wildcard address
+	 * ({@link ContainerAccess} refuses it).
+	 */
+	private void listenOnBridge() throws Exception {
+		java.net.InetAddress bridge = settings.containers().bridge();
+		if (bridge == null) {
+			return;
+		}
+		ServerConnector onBridge = new ServerConnector(server, strictHttp);
+		onBridge.setHost(bridge.getHostAddress());
+		onBridge.setPort(connector.getLocalPort());
+		onBridge.setIdleTimeout(connector.getIdleTimeout());
+		server.addConnector(onBridge);
+		try {
+			onBridge.start();
+		} catch (Exception e) {
+			throw new AmkException(ErrorType.PROXY_START_FAILED, "The proxy could not also listen on the container bridge "
+					+ bridge.getHostAddress() + ":" + connector.getLocalPort() + " (" + e.getMessage() + "). Free that port there, or"
+					+ " start without --allow-containers.", e);
+		}
+		bridgeConnector = onBridge;
+	}
+
+	/** Where the proxy listens, as host:port: 127.0.0.1 always, the container bridge when allowed and present. */
+	public java.util.List<String> listenAddresses() {
+		java.util.List<String> addresses = new java.util.ArrayList<>();
+		for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+			if (c instanceof ServerConnector sc && sc.getLocalPort() > 0) {
+				addresses.add(sc.getHost() + ":" + sc.getLocalPort());
+			}
+		}
+		return addresses;
 	}
 
 	/** The bound port (useful when started on port 0). */

@@ -16,9 +16,11 @@ import java.util.function.UnaryOperator;
  * @param limits           what one client may hold of the broker (docs/contract.md, "Limits")
  * @param upstreamTuning   last changes to the upstream client; identity in production. Tests use it to let a
  *                         loopback server stand for a public host (DNS and trust), which no setting can do.
+ * @param containers       whether agents in containers are served, and the bridge address also listened on
+ *                         ({@link ContainerAccess}); off by default
  */
 public record ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
-		UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
+		UnaryOperator<OkHttpClient.Builder> upstreamTuning, ContainerAccess containers) {
 	public static final int DEFAULT_PORT = 9323;
 	/**
 	 * Bounds on what a slow or greedy client can hold. An agent on the same machine sends its headers in
@@ -47,6 +49,11 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 		}
 	}
 
+	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
+			UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, ContainerAccess.OFF);
+	}
+
 	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
 		this(port, connectTimeout, firstByteTimeout, idleTimeout, Limits.DEFAULTS);
 	}
@@ -65,14 +72,18 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 	}
 
 	public ProxySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning);
+		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning, containers);
 	}
 
 	public ProxySettings withLimits(Limits newLimits) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning, containers);
 	}
 
 	public ProxySettings withUpstreamTuning(UnaryOperator<OkHttpClient.Builder> tuning) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning, containers);
+	}
+
+	public ProxySettings withContainers(ContainerAccess access) {
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, access);
 	}
 }

@@ -84,18 +84,22 @@ final class RequestValidation {
 	private static void checkHost(Request request) throws Refused {
 		HttpURI uri = request.getHttpURI();
 		String authority = uri.getHost() == null ? null : (uri.getPort() > 0 ? hostPort(uri.getHost(), uri.getPort()) : uri.getHost());
-		checkHost(request.getHeaders().getValuesList(HttpHeader.HOST), authority, Request.getLocalPort(request));
+		checkHost(request.getHeaders().getValuesList(HttpHeader.HOST), authority, Request.getLocalPort(request), ContainerAccess.of(request));
 	}
 
 	/** @param authority the request target's own authority (absolute form), or null */
 	static void checkHost(List<String> hostHeaders, String authority, int port) throws Refused {
+		checkHost(hostHeaders, authority, port, ContainerAccess.OFF);
+	}
+
+	static void checkHost(List<String> hostHeaders, String authority, int port, ContainerAccess containers) throws Refused {
 		if (hostHeaders.isEmpty()) {
 			throw Refused.of(ErrorType.BAD_REQUEST, "The request has no Host header.");
 		}
 		if (hostHeaders.size() > 1) {
 			throw Refused.of(ErrorType.BAD_REQUEST, "The request has more than one Host header.");
 		}
-		if (!HostCheck.allows(hostHeaders.getFirst(), port) || (authority != null && !HostCheck.allows(authority, port))) {
+		if (!HostCheck.allows(hostHeaders.getFirst(), port, containers) || (authority != null && !HostCheck.allows(authority, port, containers))) {
 			throw Refused.of(ErrorType.BAD_HOST, "This broker answers only to 127.0.0.1, localhost or [::1] with its port."
 					+ " Point your agent at http://127.0.0.1:PORT/CONNECTION/…");
 		}

@@ -43,7 +43,8 @@ final class Tunnels {
 	void onSnapshot(AccessSnapshot snapshot) {
 		for (Tunnel tunnel : open) {
 			AccessSnapshot.AgentEntry entry = snapshot.agentByKeyHash(tunnel.keyHash());
-			if (entry == null || !mayAct(entry.agent())) {
+			if ((entry == null || !mayAct(entry.agent())) && !WebSocketRelay.carriedBy(tunnel.network())) {
+				// A WebSocket inside closes its tunnel itself, once it has told the client why (close code 1008).
 				open.remove(tunnel);
 				tunnel.network().close();
 			}

@@ -22,9 +22,10 @@ import java.util.Properties;
  * @param port           the proxy port used when neither --port nor AMK_PORT says otherwise
  * @param launchAtLogin  start the menu-bar app when the user logs in
  * @param notifyOnDenied raise a system notification when a request is denied
+ * @param allowContainers serve agents in containers too (host.docker.internal, the docker0 bridge); off by default
  */
-public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) {
-	public static final Settings DEFAULTS = new Settings(ProxySettings.DEFAULT_PORT, false, true);
+public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied, boolean allowContainers) {
+	public static final Settings DEFAULTS = new Settings(ProxySettings.DEFAULT_PORT, false, true, false);
 	private static final String FILE = "settings.properties";
 
 	public Settings {
@@ -48,7 +49,8 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 			return new Settings(
 					Integer.parseInt(p.getProperty("port", String.valueOf(DEFAULTS.port())).strip()),
 					Boolean.parseBoolean(p.getProperty("launchAtLogin", String.valueOf(DEFAULTS.launchAtLogin())).strip()),
-					Boolean.parseBoolean(p.getProperty("notifyOnDenied", String.valueOf(DEFAULTS.notifyOnDenied())).strip()));
+					Boolean.parseBoolean(p.getProperty("notifyOnDenied", String.valueOf(DEFAULTS.notifyOnDenied())).strip()),
+					Boolean.parseBoolean(p.getProperty("allowContainers", String.valueOf(DEFAULTS.allowContainers())).strip()));
 		} catch (NumberFormatException e) {
 			throw new AmkException(ErrorType.SETTINGS_UNREADABLE, "The port in " + file + " is not a number. Fix or delete the file.", e);
 		}
@@ -59,6 +61,7 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 		p.setProperty("port", String.valueOf(port));
 		p.setProperty("launchAtLogin", String.valueOf(launchAtLogin));
 		p.setProperty("notifyOnDenied", String.valueOf(notifyOnDenied));
+		p.setProperty("allowContainers", String.valueOf(allowContainers));
 		try {
 			Files.createDirectories(dataDir);
 			Path tmp = Files.createTempFile(dataDir, "settings", ".tmp");
@@ -76,14 +79,18 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied) 
 	}
 
 	public Settings withPort(int newPort) {
-		return new Settings(newPort, launchAtLogin, notifyOnDenied);
+		return new Settings(newPort, launchAtLogin, notifyOnDenied, allowContainers);
 	}
 
 	public Settings withLaunchAtLogin(boolean value) {
-		return new Settings(port, value, notifyOnDenied);
+		return new Settings(port, value, notifyOnDenied, allowContainers);
 	}
 
 	public Settings withNotifyOnDenied(boolean value) {
-		return new Settings(port, launchAtLogin, value);
+		return new Settings(port, launchAtLogin, value, allowContainers);
+	}
+
+	public Settings withAllowContainers(boolean value) {
+		return new Settings(port, launchAtLogin, notifyOnDenied, value);
 	}
 }

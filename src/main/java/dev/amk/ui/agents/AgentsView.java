@@ -61,6 +61,14 @@ public final class AgentsView extends BorderPane {
 		return list;
 	}
 
+	/** Puts "Run a tool with this agent" under the list, following the selected agent. */
+	public void showRunHelp(RunToolPane pane) {
+		pane.setPadding(new Insets(8));
+		javafx.scene.Node error = getBottom();
+		setBottom(new VBox(error, pane));
+		list.getSelectionModel().selectedItemProperty().subscribe(row -> pane.show(row == null ? null : row.name()));
+	}
+
 	/** One row: activity dot, name and reach, last seen and today's counts, the switch. */
 	static final class AgentCell extends ListCell<AgentRow> {
 		private final AgentsModel model;

@@ -47,6 +47,12 @@ public final class SettingsView extends VBox {
 		CheckBox notify = new CheckBox("Notify me when a request is denied");
 		notify.setId("settings-notify-denied");
 		notify.setSelected(settings.get().notifyOnDenied());
+		CheckBox containers = new CheckBox("Serve agents in containers on this machine (host.docker.internal; never the network)");
+		containers.setId("settings-allow-containers");
+		containers.setSelected(settings.get().allowContainers());
+		containers.setOnAction(e -> save(dataDir, settings.get().withAllowContainers(containers.isSelected()), background, message,
+				containers.isSelected() ? "Saved: from the next start, containers reach the broker at host.docker.internal:" + runningPort
+						+ " (and on the docker0 bridge where there is one)." : "Saved: from the next start, only 127.0.0.1 is served."));
 
 		applyPort.setOnAction(e -> {
 			try {
@@ -84,7 +90,7 @@ public final class SettingsView extends VBox {
 		grid.setHgap(8);
 		grid.setVgap(8);
 		grid.addRow(0, new Label("Proxy port"), port, applyPort);
-		getChildren().addAll(grid, portNote, login, notify, message);
+		getChildren().addAll(grid, portNote, login, notify, containers, message);
 	}
 
 	/** Adds a section below the others, such as the local CA's ({@link CaSection}). */

@@ -108,6 +108,18 @@ class DesktopAppTest {
 	}
 
 	@Test
+	@DisplayName("selecting an agent shows how to run a tool with it: the amk run line and the proxy environment with this broker's port")
+	void runToolWithSelectedAgent(FxRobot robot) {
+		assertTrue(!dev.amk.testing.FxScreen.showing(robot, "#run-line"), "nothing shown before a selection");
+		robot.clickOn(robot.lookup(".agent-name").match(n -> "reader".equals(((javafx.scene.control.Label) n).getText())).<javafx.scene.Node>query());
+		waitUntil("the run line for reader", () -> "amk run reader -- YOUR_COMMAND".equals(
+				robot.lookup("#run-line").queryAs(javafx.scene.control.TextField.class).getText()));
+		String env = robot.lookup("#run-environment").queryAs(javafx.scene.control.TextArea.class).getText();
+		assertTrue(env.contains("export HTTPS_PROXY='http://reader:<agent key>@127.0.0.1:" + broker.port() + "'"), env);
+		assertTrue(env.contains("NODE_EXTRA_CA_CERTS='" + home.resolve("ca").resolve("amk-ca.pem") + "'"), env);
+	}
+
+	@Test
 	@DisplayName("flipping an agent's switch makes the proxy refuse its key at once; flipping it back restores it")
 	void toggleRevokes(FxRobot robot) {
 		assertEquals(200, broker.get("/openai/v1/models", "Authorization", "Bearer " + coderKey).statusCode());
