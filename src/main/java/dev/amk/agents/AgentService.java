@@ -2,6 +2,7 @@ package dev.amk.agents;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
+import dev.amk.common.HostPattern;
 import dev.amk.common.InvalidInput;
 import dev.amk.common.Names;
 import dev.amk.connections.ConnectionRepository;
@@ -53,6 +54,11 @@ public final class AgentService {
 	}
 
 	public Issued create(String name, List<Grant> grants, Instant expiresAt) {
+		return create(name, grants, List.of(), expiresAt);
+	}
+
+	/** An agent that may also reach {@code allowedHosts} through blind tunnels in proxy mode. */
+	public Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt) {
 		requireValidName(name);
 		requireDistinctConnections(grants);
 		Instant now = clock.instant();
@@ -73,6 +79,7 @@ public final class AgentService {
 						.id();
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
+			agents.replaceAllowedHosts(c, id, allowedHosts);
 			return id;
 		});
 		return new Issued(get(name), key);
@@ -90,7 +97,7 @@ public final class AgentService {
 
 	private static Agent withLastUsed(Agent a, Map<Long, Instant> lastUsed) {
 		return new Agent(a.id(), a.name(), a.keyPrefix(), a.createdAt(), a.keyIssuedAt(), a.revokedAt(), a.expiresAt(), lastUsed.get(a.id()),
-				a.grants());
+				a.grants(), a.allowedHosts(), a.parentId());
 	}
 
 	public Agent revoke(String name) {
@@ -98,6 +105,7 @@ public final class AgentService {
 			if (a.revokedAt() == null) {
 				agents.setRevoked(c, a.id(), clock.instant());
 			}
+			agents.setChildrenRevoked(c, a.id(), clock.instant()); // an amk run key dies with its parent's access
 		});
 	}
 
@@ -124,6 +132,11 @@ public final class AgentService {
 				agents.insertGrant(c, a.id(), connectionId, grant.rule());
 			}
 		});
+	}
+
+	/** Replaces the hosts an agent may reach through blind tunnels. */
+	public Agent setAllowedHosts(String name, List<HostPattern> hosts) {
+		return update(name, (c, a) -> agents.replaceAllowedHosts(c, a.id(), hosts));
 	}
 
 	public Agent setExpiry(String name, Instant expiresAt) {

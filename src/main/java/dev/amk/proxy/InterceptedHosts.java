@@ -74,6 +74,11 @@ final class InterceptedHosts {
 		return found.getFirst();
 	}
 
+	/** Whether one of the agent's granted connections owns the host (it is then intercepted, never blindly tunnelled). */
+	static boolean ownedByGrant(AccessSnapshot snapshot, AccessSnapshot.AgentEntry agent, String host) {
+		return agent.grants().keySet().stream().map(snapshot::connection).anyMatch(c -> c != null && owner(c, host) != null);
+	}
+
 	/** Whether any connection owns the host: the certificate issuer's last check, whoever asks. */
 	static boolean ownedByAny(AccessSnapshot snapshot, String host) {
 		return snapshot.connections().stream().anyMatch(c -> owner(c, host) != null);

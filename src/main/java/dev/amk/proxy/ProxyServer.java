@@ -96,7 +96,11 @@ public final class ProxyServer implements AutoCloseable {
 		LeafCertificates leaves = ca == null ? null : new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals());
 		javax.net.ssl.SSLContext tls = leaves == null ? null
 				: new SniKeyManager(leaves, host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
-		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, strictHttp, tunnels);
+		BlindTunnels blind = new BlindTunnels(tunnels, settings.connectTimeout().toMillis());
+		blind.setServer(server);
+		server.addBean(blind, true);
+		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, strictHttp, tunnels)
+				.withBlindTunnels(blind, settings.tunnelDestinations());
 		server.setHandler(new GracefulHandler(forwardProxy));
 		server.setErrorHandler(new JsonErrorHandler(audit, clock));
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());

@@ -18,7 +18,19 @@ import java.util.function.UnaryOperator;
  *                         loopback server stand for a public host (DNS and trust), which no setting can do.
  */
 public record ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
-		UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
+		UnaryOperator<OkHttpClient.Builder> upstreamTuning, TunnelDestinations tunnelDestinations) {
+
+	/** @param upstreamTuning as above; blind tunnels reach public addresses only ({@link TunnelDestinations#PUBLIC_ONLY}) */
+	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
+			UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, TunnelDestinations.PUBLIC_ONLY);
+	}
+
+	/** Tests: a loopback server standing for a public host that a blind tunnel reaches, which the production vetting refuses. */
+	public ProxySettings withTunnelDestinations(TunnelDestinations destinations) {
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, destinations);
+	}
+
 	public static final int DEFAULT_PORT = 9323;
 	/**
 	 * Bounds on what a slow or greedy client can hold. An agent on the same machine sends its headers in
@@ -61,14 +73,14 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 	}
 
 	public ProxySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning);
+		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning, tunnelDestinations);
 	}
 
 	public ProxySettings withLimits(Limits newLimits) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning, tunnelDestinations);
 	}
 
 	public ProxySettings withUpstreamTuning(UnaryOperator<OkHttpClient.Builder> tuning) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning, tunnelDestinations);
 	}
 }
