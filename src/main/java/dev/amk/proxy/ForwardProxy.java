@@ -257,7 +257,10 @@ final class ForwardProxy extends Handler.Wrapper {
 			List<String> rawSegments = path.rawSegments().subList(below, path.rawSegments().size());
 			List<QueryParameter> query = QueryParameter.parse(request.getHttpURI().getQuery());
 			refuseOtherAgentKey(request, query, proxyKey);
-			Target target = new Target(name, request.getMethod(), segments);
+			// git over HTTPS: a fetch's POST is a read, a push's GET is a write (GitSmartHttp).
+			String method = GitSmartHttp.authorisedMethod(route.connection().provider(), caller.agent().grants().get(name), request.getMethod(),
+					segments, query);
+			Target target = new Target(name, method, segments);
 			tail.complete(request, response, callback, audit, new PipelineTail.Routed(snapshot, caller, target, rawSegments, query, proxyKey,
 					route.upstream()));
 		} catch (Refused refused) {
