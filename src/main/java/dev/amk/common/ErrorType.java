@@ -100,7 +100,7 @@ public enum ErrorType {
 	/** The agent amk run starts from is revoked or expired. */
 	AGENT_INACTIVE("agent_inactive", 403),
 	/** amk run could not start the command (not found, not executable). */
-	COMMAND_FAILED("command_failed", 500, 127);
+	COMMAND_FAILED("command_failed", 500);
 
 	/** Exit status of a command that failed (docs/contract.md: errors exit non-zero). */
 	public static final int EXIT_FAILURE = 1;
