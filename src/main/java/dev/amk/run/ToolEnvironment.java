@@ -91,7 +91,8 @@ public final class ToolEnvironment {
 	/**
 	 * The tool's whole environment: {@code inherited} without {@link #REMOVED} and without other proxy settings, plus
 	 * {@link #variables}, plus the git credential helper appended to any {@code GIT_CONFIG_COUNT} entries already there
-	 * (an empty {@code credential.helper} first, so that no helper configured elsewhere answers with a real token).
+	 * (an empty {@code credential.helper} first, so that no helper configured elsewhere answers with a real token), and
+	 * {@code http.proxyAuthMethod=basic}, so that git sends the proxy credentials at once.
 	 */
 	public static Map<String, String> forTool(Map<String, String> inherited, Inputs in) {
 		Map<String, String> env = new LinkedHashMap<>(inherited);
@@ -107,7 +108,10 @@ public final class ToolEnvironment {
 		env.put("GIT_CONFIG_VALUE_" + count, "");
 		env.put("GIT_CONFIG_KEY_" + (count + 1), "credential.helper");
 		env.put("GIT_CONFIG_VALUE_" + (count + 1), GIT_HELPER);
-		env.put("GIT_CONFIG_COUNT", String.valueOf(count + 2));
+		// libcurl would first try the proxy without credentials and send them only after a 407 (an audit row per connection).
+		env.put("GIT_CONFIG_KEY_" + (count + 2), "http.proxyAuthMethod");
+		env.put("GIT_CONFIG_VALUE_" + (count + 2), "basic");
+		env.put("GIT_CONFIG_COUNT", String.valueOf(count + 3));
 		return env;
 	}
 }

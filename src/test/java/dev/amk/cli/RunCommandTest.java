@@ -170,7 +170,7 @@ class RunCommandTest {
 		assertEquals(key, env.get("GH_TOKEN"));
 		assertEquals(key, env.get("GITHUB_TOKEN"));
 		assertTrue(env.get("OPENAI_BASE_URL").startsWith("http://127.0.0.1:" + broker.port() + "/openai"), env.get("OPENAI_BASE_URL"));
-		assertEquals("2", env.get("GIT_CONFIG_COUNT"));
+		assertEquals("3", env.get("GIT_CONFIG_COUNT"));
 		assertEquals("credential.helper", env.get("GIT_CONFIG_KEY_1"));
 		assertTrue(env.get("GIT_CONFIG_VALUE_1").startsWith("!f()"), "a shell helper, no JVM");
 		assertFalse(r.out().contains("RAWKEY") || r.out().contains("RAWTOKEN") || r.out().contains(OPENAI_SECRET) || r.out().contains(GITHUB_SECRET),

@@ -51,7 +51,8 @@ class ToolEnvironmentTest {
 		assertEquals("/bin", env.get("PATH"));
 		assertFalse(env.containsKey("ANTHROPIC_API_KEY"));
 		assertFalse(env.containsKey("AWS_SECRET_ACCESS_KEY"));
-		assertEquals("3", env.get("GIT_CONFIG_COUNT"));
+		assertEquals("4", env.get("GIT_CONFIG_COUNT"));
+		assertEquals("http.proxyAuthMethod", env.get("GIT_CONFIG_KEY_3"));
 		assertEquals("core.editor", env.get("GIT_CONFIG_KEY_0"));
 		assertEquals("", env.get("GIT_CONFIG_VALUE_1"));
 		assertEquals("credential.helper", env.get("GIT_CONFIG_KEY_2"));
