@@ -131,7 +131,27 @@ public final class AgentService {
 						.id();
 				agents.insertGrant(c, a.id(), connectionId, grant.rule());
 			}
+			narrowChildren(c, a.id(), grants);
 		});
+	}
+
+	/** A run key never holds more than its agent: grants its agent lost, or holds more narrowly now, go from its runs too. */
+	private void narrowChildren(java.sql.Connection c, long parentId, List<Grant> parentGrants) throws java.sql.SQLException {
+		Map<String, GrantRule> held = new java.util.HashMap<>();
+		parentGrants.forEach(g -> held.put(g.connection(), g.rule()));
+		for (Agent child : agents.all(c)) {
+			if (child.parentId() == null || child.parentId() != parentId) {
+				continue;
+			}
+			List<Grant> kept = child.grants().stream().filter(g -> held.containsKey(g.connection()) && g.rule().within(held.get(g.connection())))
+					.toList();
+			if (kept.size() != child.grants().size()) {
+				agents.deleteGrants(c, child.id());
+				for (Grant g : kept) {
+					agents.insertGrant(c, child.id(), connections.byName(c, g.connection()).orElseThrow().id(), g.rule());
+				}
+			}
+		}
 	}
 
 	/**

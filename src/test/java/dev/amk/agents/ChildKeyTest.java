@@ -101,6 +101,14 @@ class ChildKeyTest {
 	}
 
 	@Test
+	@DisplayName("narrowing the agent's grants narrows its running runs too")
+	void narrowedWithParent() {
+		String name = agents.createChild("coder", null, LEASE, null).agent().name();
+		agents.setGrants("coder", List.of(Grant.parse("oa:read")));
+		assertEquals(List.of(), agents.get(name).grants(), "oa (full) is wider than oa:read, gh is gone");
+	}
+
+	@Test
 	@DisplayName("deleteChild deletes only run keys")
 	void deleteChildOnly() {
 		String name = agents.createChild("coder", null, LEASE, null).agent().name();

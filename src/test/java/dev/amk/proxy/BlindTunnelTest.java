@@ -60,6 +60,14 @@ class BlindTunnelTest {
 		upstream.useHttps(tls.getSocketFactory());
 		upstream.start(InetAddress.getLoopbackAddress(), 0);
 		broker = BrokerFixture.start(home, settings -> settings.withTunnelDestinations((host, port) -> {
+			if (host.equals("meta.registry.test")) {
+				// a name that resolves to the cloud metadata address: the production vetting decides
+				InetAddress metadata = InetAddress.getByName("169.254.169.254");
+				if (!TunnelDestinations.isPublic(metadata)) {
+					throw new TunnelDestinations.NotPublic(host);
+				}
+				return new InetSocketAddress(metadata, port);
+			}
 			if (host.equals("down.registry.test")) {
 				return new InetSocketAddress(InetAddress.getLoopbackAddress(), 1); // nothing listens there
 			}
@@ -119,6 +127,49 @@ class BlindTunnelTest {
 		assertNotEquals(0, r.exit());
 		assertTrue(r.err().contains("502"), r.err());
 		assertEquals("upstream_unreachable", awaitAuditRow("down.registry.test:443").get("reason"));
+	}
+
+	@Test
+	@DisplayName("an allowed name that resolves to 169.254.169.254 (metadata): 403 host_not_allowed, never connected")
+	void metadataAddressRefused() throws Exception {
+		String key = createAgent("builder", "*.registry.test");
+		Curl r = curl("builder", key, "https://meta.registry.test/latest/meta-data/");
+		assertNotEquals(0, r.exit());
+		assertTrue(r.err().contains("403"), r.err());
+		assertEquals("host_not_allowed", awaitAuditRow("meta.registry.test:443").get("reason"));
+	}
+
+	@Test
+	@DisplayName("an open blind tunnel closes within a second or so of its key expiring, with no registry change (a killed amk run)")
+	void expiryClosesBlindTunnel() throws Exception {
+		BrokerFixture.CliResult r = broker.cli("agent", "create", "short", "--json", "--grant", "example", "--allow-host", "*.registry.test",
+				"--expires", "2s");
+		assertEquals(0, r.exit(), r.err());
+		String key = (String) r.json().get("key");
+		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("short")));
+		try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), broker.port())) {
+			s.setSoTimeout(6000);
+			String auth = java.util.Base64.getEncoder().encodeToString(("short:" + key).getBytes(StandardCharsets.UTF_8));
+			s.getOutputStream().write(("CONNECT pkg.registry.test:443 HTTP/1.1\r\nHost: pkg.registry.test:443\r\nProxy-Authorization: Basic "
+					+ auth + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			InputStream in = s.getInputStream();
+			StringBuilder head = new StringBuilder();
+			while (!head.toString().endsWith("\r\n\r\n")) {
+				head.append((char) in.read());
+			}
+			assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+			long opened = System.nanoTime();
+			int read;
+			try {
+				read = in.read();
+			} catch (java.io.IOException reset) {
+				read = -1;
+			}
+			assertEquals(-1, read, "closed, not timed out");
+			double seconds = (System.nanoTime() - opened) / 1e9;
+			assertTrue(seconds < 4.5, "closed " + seconds + " s after opening; the key expired 2 s after creation");
+			assertTrue(seconds > 1.0, "closed by the expiry, not by something else: " + seconds + " s");
+		}
 	}
 
 	@Test
