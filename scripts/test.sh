@@ -51,6 +51,8 @@ case "$(uname -s)" in
     [ -x /usr/bin/chromium ] || missing+=(chromium)   # the real browser for the OAuth sign-in tests
     for tool in curl python3 git; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done   # TLS clients of the local CA's tests
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v gh >/dev/null 2>&1 || missing+=(gh)   # proxy mode: `gh api user` through `amk run`
+    /usr/bin/python3 -c 'import requests, httpx' >/dev/null 2>&1 || missing+=(python3-requests python3-httpx)   # proxy mode's Python clients
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"

@@ -1,11 +1,33 @@
 package dev.amk.agents;
 
+import dev.amk.common.HostPattern;
+
 import java.time.Instant;
 import java.util.List;
 
-/** An agent identity as the registry holds it: no key, only its hash's owner and a display prefix. */
+/**
+ * An agent identity as the registry holds it: no key, only its hash's owner and a display prefix.
+ *
+ * @param allowedHosts hosts it may reach through a blind, audited tunnel in proxy mode ({@code --allow-host})
+ * @param parentId     for a child key of {@code amk run}, the agent it was made from; null otherwise
+ */
 public record Agent(long id, String name, String keyPrefix, Instant createdAt, Instant keyIssuedAt, Instant revokedAt, Instant expiresAt,
-		Instant lastUsedAt, List<Grant> grants) {
+		Instant lastUsedAt, List<Grant> grants, List<HostPattern> allowedHosts, Long parentId) {
+
+	public Agent {
+		allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+	}
+
+	/** A top-level agent without allowed hosts. */
+	public Agent(long id, String name, String keyPrefix, Instant createdAt, Instant keyIssuedAt, Instant revokedAt, Instant expiresAt,
+			Instant lastUsedAt, List<Grant> grants) {
+		this(id, name, keyPrefix, createdAt, keyIssuedAt, revokedAt, expiresAt, lastUsedAt, grants, List.of(), null);
+	}
+
+	/** Whether a blind tunnel to {@code host} (lower case, no port) is allowed. */
+	public boolean allowsHost(String host) {
+		return allowedHosts.stream().anyMatch(p -> p.matches(host));
+	}
 
 	public enum Status {
 		ACTIVE, REVOKED, EXPIRED;

@@ -1,5 +1,7 @@
 package dev.amk.agents;
 
+import dev.amk.common.HostPattern;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,15 +23,16 @@ public final class AgentRepository {
 
 	public List<KeyedAgent> allWithKeys(Connection c) throws SQLException {
 		Map<Long, List<Grant>> grants = grantsByAgent(c);
+		Map<Long, List<HostPattern>> allowed = allowedHostsByAgent(c);
 		List<KeyedAgent> result = new ArrayList<>();
 		try (PreparedStatement ps = c.prepareStatement(
-				"SELECT id, name, key_hash, key_prefix, created_at, key_issued_at, revoked_at, expires_at FROM agents ORDER BY name");
+				"SELECT id, name, key_hash, key_prefix, created_at, key_issued_at, revoked_at, expires_at, parent_id FROM agents ORDER BY name");
 				ResultSet rs = ps.executeQuery()) {
 			while (rs.next()) {
 				long id = rs.getLong("id");
 				Agent agent = new Agent(id, rs.getString("name"), rs.getString("key_prefix"), instant(rs, "created_at"),
 						instant(rs, "key_issued_at"), instant(rs, "revoked_at"), instant(rs, "expires_at"), null,
-						grants.getOrDefault(id, List.of()));
+						grants.getOrDefault(id, List.of()), allowed.getOrDefault(id, List.of()), parent(rs));
 				result.add(new KeyedAgent(agent, rs.getString("key_hash")));
 			}
 		}
@@ -111,6 +114,62 @@ public final class AgentRepository {
 			ps.setLong(1, agentId);
 			ps.executeUpdate();
 		}
+	}
+
+	/** Replaces an agent's allowed hosts. */
+	public void replaceAllowedHosts(Connection c, long agentId, List<HostPattern> hosts) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("DELETE FROM allowed_hosts WHERE agent_id = ?")) {
+			ps.setLong(1, agentId);
+			ps.executeUpdate();
+		}
+		try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO allowed_hosts (agent_id, pattern) VALUES (?, ?)")) {
+			for (HostPattern h : hosts) {
+				ps.setLong(1, agentId);
+				ps.setString(2, h.pattern());
+				ps.executeUpdate();
+			}
+		}
+	}
+
+	public void setParent(Connection c, long agentId, long parentId) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET parent_id = ? WHERE id = ?")) {
+			ps.setLong(1, parentId);
+			ps.setLong(2, agentId);
+			ps.executeUpdate();
+		}
+	}
+
+	/** Children of any agent whose lease ended before {@code before}: what a killed {@code amk run} left behind. */
+	public int deleteLapsedChildren(Connection c, Instant before) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("DELETE FROM agents WHERE parent_id IS NOT NULL AND expires_at IS NOT NULL AND expires_at < ?")) {
+			ps.setLong(1, before.toEpochMilli());
+			return ps.executeUpdate();
+		}
+	}
+
+	/** Revokes (or enables) an agent's children with it. */
+	public void setChildrenRevoked(Connection c, long parentId, Instant revokedAt) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET revoked_at = ? WHERE parent_id = ?")) {
+			setInstant(ps, 1, revokedAt);
+			ps.setLong(2, parentId);
+			ps.executeUpdate();
+		}
+	}
+
+	private static Long parent(ResultSet rs) throws SQLException {
+		long v = rs.getLong("parent_id");
+		return rs.wasNull() ? null : v;
+	}
+
+	private static Map<Long, List<HostPattern>> allowedHostsByAgent(Connection c) throws SQLException {
+		Map<Long, List<HostPattern>> result = new LinkedHashMap<>();
+		try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, pattern FROM allowed_hosts ORDER BY pattern");
+				ResultSet rs = ps.executeQuery()) {
+			while (rs.next()) {
+				result.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new HostPattern(rs.getString(2)));
+			}
+		}
+		return result;
 	}
 
 	private static Map<Long, List<Grant>> grantsByAgent(Connection c) throws SQLException {

@@ -2,6 +2,7 @@ package dev.amk.agents;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
+import dev.amk.common.HostPattern;
 import dev.amk.common.InvalidInput;
 import dev.amk.common.Names;
 import dev.amk.connections.ConnectionRepository;
@@ -53,6 +54,11 @@ public final class AgentService {
 	}
 
 	public Issued create(String name, List<Grant> grants, Instant expiresAt) {
+		return create(name, grants, List.of(), expiresAt);
+	}
+
+	/** An agent that may also reach {@code allowedHosts} through blind tunnels in proxy mode. */
+	public Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt) {
 		requireValidName(name);
 		requireDistinctConnections(grants);
 		Instant now = clock.instant();
@@ -73,6 +79,7 @@ public final class AgentService {
 						.id();
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
+			agents.replaceAllowedHosts(c, id, allowedHosts);
 			return id;
 		});
 		return new Issued(get(name), key);
@@ -90,7 +97,7 @@ public final class AgentService {
 
 	private static Agent withLastUsed(Agent a, Map<Long, Instant> lastUsed) {
 		return new Agent(a.id(), a.name(), a.keyPrefix(), a.createdAt(), a.keyIssuedAt(), a.revokedAt(), a.expiresAt(), lastUsed.get(a.id()),
-				a.grants());
+				a.grants(), a.allowedHosts(), a.parentId());
 	}
 
 	public Agent revoke(String name) {
@@ -98,6 +105,7 @@ public final class AgentService {
 			if (a.revokedAt() == null) {
 				agents.setRevoked(c, a.id(), clock.instant());
 			}
+			agents.setChildrenRevoked(c, a.id(), clock.instant()); // an amk run key dies with its parent's access
 		});
 	}
 
@@ -123,7 +131,137 @@ public final class AgentService {
 						.id();
 				agents.insertGrant(c, a.id(), connectionId, grant.rule());
 			}
+			narrowChildren(c, a.id(), grants);
 		});
+	}
+
+	/** A run key never holds more than its agent: grants its agent lost, or holds more narrowly now, go from its runs too. */
+	private void narrowChildren(java.sql.Connection c, long parentId, List<Grant> parentGrants) throws java.sql.SQLException {
+		Map<String, GrantRule> held = new java.util.HashMap<>();
+		parentGrants.forEach(g -> held.put(g.connection(), g.rule()));
+		for (Agent child : agents.all(c)) {
+			if (child.parentId() == null || child.parentId() != parentId) {
+				continue;
+			}
+			List<Grant> kept = child.grants().stream().filter(g -> held.containsKey(g.connection()) && g.rule().within(held.get(g.connection())))
+					.toList();
+			if (kept.size() != child.grants().size()) {
+				agents.deleteGrants(c, child.id());
+				for (Grant g : kept) {
+					agents.insertGrant(c, child.id(), connections.byName(c, g.connection()).orElseThrow().id(), g.rule());
+				}
+			}
+		}
+	}
+
+	/**
+	 * A child key of {@code parentName} for {@code amk run}: an agent of its own named {@code PARENT.run-XXXXXX} (so that
+	 * audit rows name both), with the parent's allowed hosts and either the parent's grants or narrower ones, whose
+	 * expiry is a short lease the caller renews ({@link #renewLease}). Lapsed children of earlier runs are deleted first.
+	 *
+	 * @param grants   null for the parent's own grants; otherwise each must be within the parent's grant on that connection
+	 * @param notAfter the latest the lease may ever reach ({@code --ttl}); null for no limit beyond the parent's own expiry
+	 * @throws AmkException {@code agent_inactive} for a revoked or expired parent, {@code grant_too_wide} for a grant it does not hold
+	 */
+	public Issued createChild(String parentName, List<Grant> grants, java.time.Duration lease, Instant notAfter) {
+		Agent parent = get(parentName);
+		Instant now = clock.instant();
+		if (parent.parentId() != null) {
+			throw new AmkException(ErrorType.INVALID_ARGUMENT, "'" + parentName + "' is itself the key of an amk run; start from the agent it was"
+					+ " made from.");
+		}
+		if (parent.status(now) != Agent.Status.ACTIVE) {
+			throw new AmkException(ErrorType.AGENT_INACTIVE, "Agent '" + parentName + "' is " + parent.status(now).id() + ", so amk run cannot"
+					+ " act for it. " + (parent.revokedAt() != null ? "Enable it with 'amk agent enable " + parentName + "'."
+					: "Give it a new expiry with 'amk agent set-expiry " + parentName + "'."));
+		}
+		List<Grant> chosen = grants == null ? parent.grants() : grants;
+		requireDistinctConnections(chosen);
+		Map<String, GrantRule> held = new java.util.HashMap<>();
+		parent.grants().forEach(g -> held.put(g.connection(), g.rule()));
+		for (Grant g : chosen) {
+			GrantRule parentRule = held.get(g.connection());
+			if (parentRule == null || !g.rule().within(parentRule)) {
+				throw new AmkException(ErrorType.GRANT_TOO_WIDE, "Agent '" + parentName + "' " + (parentRule == null ? "has no grant on '"
+						+ g.connection() + "'" : "holds only " + g.connection() + (parentRule.preset() == GrantRule.Preset.FULL ? "" : ":"
+						+ parentRule.toSpec())) + ", so a run of it cannot have " + g.describe() + ". A run gets its agent's grants or narrower"
+						+ " ones; it may reach: " + parent.reach() + ".");
+			}
+		}
+		String base = parentName.length() > 53 ? parentName.substring(0, 53) : parentName;
+		String name = base + ".run-" + java.util.HexFormat.of().formatHex(randomBytes(3));
+		String key = AgentKey.generate();
+		Instant leaseEnd = leaseEnd(now, lease, notAfter, parent);
+		commit(c -> {
+			agents.deleteLapsedChildren(c, now);
+			long id = agents.insert(c, name, AgentKey.hash(key), AgentKey.displayPrefix(key), now, leaseEnd);
+			agents.setParent(c, id, parent.id());
+			for (Grant grant : chosen) {
+				long connectionId = connections.byName(c, grant.connection())
+						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'."))
+						.id();
+				agents.insertGrant(c, id, connectionId, grant.rule());
+			}
+			agents.replaceAllowedHosts(c, id, parent.allowedHosts());
+			return id;
+		});
+		return new Issued(get(name), key);
+	}
+
+	/**
+	 * Moves a child's lease on to {@code now + lease} (within {@code notAfter} and its parent's expiry) and returns the new
+	 * end; null when the child is gone or its parent no longer active, which ends the run's key for good.
+	 */
+	public Instant renewLease(String childName, java.time.Duration lease, Instant notAfter) {
+		return commit(c -> {
+			Agent child = agents.byName(c, childName).orElse(null);
+			if (child == null || child.parentId() == null || child.revokedAt() != null) {
+				return null;
+			}
+			Agent parent = agents.all(c).stream().filter(a -> a.id() == child.parentId()).findFirst().orElse(null);
+			Instant now = clock.instant();
+			if (parent == null || parent.status(now) != Agent.Status.ACTIVE || !child.expiresAt().isAfter(now)) {
+				return null;
+			}
+			Instant end = leaseEnd(now, lease, notAfter, parent);
+			agents.setExpiry(c, child.id(), end);
+			return end;
+		});
+	}
+
+	/** Deletes a child key of amk run (only a child: a top-level agent is never deleted this way). */
+	public void deleteChild(String childName) {
+		commit(c -> {
+			Agent child = agents.byName(c, childName).orElse(null);
+			if (child != null && child.parentId() != null) {
+				agents.delete(c, child.id());
+			}
+			return null;
+		});
+	}
+
+	private static final java.security.SecureRandom RUN_IDS = new java.security.SecureRandom();
+
+	private static byte[] randomBytes(int n) {
+		byte[] b = new byte[n];
+		RUN_IDS.nextBytes(b);
+		return b;
+	}
+
+	private static Instant leaseEnd(Instant now, java.time.Duration lease, Instant notAfter, Agent parent) {
+		Instant end = now.plus(lease);
+		if (notAfter != null && notAfter.isBefore(end)) {
+			end = notAfter;
+		}
+		if (parent.expiresAt() != null && parent.expiresAt().isBefore(end)) {
+			end = parent.expiresAt();
+		}
+		return end;
+	}
+
+	/** Replaces the hosts an agent may reach through blind tunnels. */
+	public Agent setAllowedHosts(String name, List<HostPattern> hosts) {
+		return update(name, (c, a) -> agents.replaceAllowedHosts(c, a.id(), hosts));
 	}
 
 	public Agent setExpiry(String name, Instant expiresAt) {

@@ -81,6 +81,16 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return paths.stream().map(PathGlob::pattern).collect(Collectors.joining(","));
 	}
 
+	/**
+	 * Whether this rule allows nothing {@code wider} does not: every method it allows, {@code wider} allows, and every path
+	 * glob it has is one of {@code wider}'s or {@code wider} reaches every path. The test of a child key's grant ({@code amk run}).
+	 */
+	public boolean within(GrantRule wider) {
+		boolean methodsOk = wider.methods().isEmpty() || (!methods().isEmpty() && wider.methods().containsAll(methods()));
+		boolean pathsOk = wider.paths().contains(PathGlob.EVERYTHING) || wider.paths().containsAll(paths());
+		return methodsOk && pathsOk;
+	}
+
 	public boolean allowsMethod(String method) {
 		return methods.isEmpty() || methods.contains(method);
 	}

@@ -4,6 +4,8 @@ import dev.amk.agents.Agent;
 import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.common.Durations;
+import dev.amk.common.HostPattern;
+import dev.amk.common.InvalidInput;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.providers.SetupSnippet;
@@ -34,10 +36,15 @@ final class AgentCommand extends AmkCommand.Group {
 		@Option(names = "--expires", paramLabel = "WHEN", description = "Key lifetime (90m, 24h, 7d) or an ISO instant.")
 		String expires;
 
+		@Option(names = "--allow-host", paramLabel = "PATTERN", description = {"In proxy mode, let the agent reach this host (or *.domain)"
+				+ " through a blind, audited tunnel; repeatable. Never an IP address or this machine."})
+		List<String> allowHosts = new ArrayList<>();
+
 		@Override
 		public Integer call() {
 			Instant expiresAt = expires == null ? null : Durations.parseExpiry(expires, ctx().clock().instant());
-			AgentService.Issued issued = ctx().agents().create(name, grants.stream().map(Grant::parse).toList(), expiresAt);
+			AgentService.Issued issued = ctx().agents().create(name, grants.stream().map(Grant::parse).toList(), allowedHosts(allowHosts),
+					expiresAt);
 			printIssued(this, issued, "Created agent");
 			return 0;
 		}
@@ -59,7 +66,8 @@ final class AgentCommand extends AmkCommand.Group {
 				return 0;
 			}
 			Output.printTable(ctx().out(), List.of("NAME", "STATUS", "KEY", "MAY REACH", "EXPIRES", "LAST USED"), agents.stream()
-					.map(a -> List.of(a.name(), a.status(now).id(), a.keyPrefix() + "…", a.reach(),
+					.map(a -> List.of(a.name(), a.status(now).id(), a.keyPrefix() + "…", a.reach() + (a.allowedHosts().isEmpty() ? ""
+									: " · tunnels to " + String.join(", ", a.allowedHosts().stream().map(HostPattern::pattern).toList())),
 							a.expiresAt() == null ? "never" : Durations.until(a.expiresAt(), now),
 							a.lastUsedAt() == null ? "never" : Durations.ago(a.lastUsedAt(), now)))
 					.toList());
@@ -126,12 +134,25 @@ final class AgentCommand extends AmkCommand.Group {
 		@Option(names = "--grant", paramLabel = "GRANT", description = "As for 'agent create'; none leaves the agent unable to do anything.")
 		List<String> grants = new ArrayList<>();
 
+		@Option(names = "--allow-host", paramLabel = "PATTERN", description = {"As for 'agent create'. Given: replaces the allowed hosts;"
+				+ " not given: they stay. --allow-host none removes them all."})
+		List<String> allowHosts;
+
 		@Override
 		public Integer call() {
-			Agent a = ctx().agents().setGrants(name, grants.stream().map(Grant::parse).toList());
+			List<Grant> parsed = grants.stream().map(Grant::parse).toList();
+			List<HostPattern> hosts = allowHosts == null ? null : allowHosts.equals(List.of("none")) ? List.of() : allowedHosts(allowHosts);
+			Agent a = ctx().agents().setGrants(name, parsed);
+			if (hosts != null) {
+				a = ctx().agents().setAllowedHosts(name, hosts);
+			}
 			report(this, a, "'" + name + "' may now reach: " + a.reach() + ".");
 			return 0;
 		}
+	}
+
+	private static List<HostPattern> allowedHosts(List<String> patterns) {
+		return patterns.stream().map(p -> HostPattern.parse(InvalidInput.Field.ALLOW_HOST, p)).distinct().toList();
 	}
 
 	private static void report(AmkCommand.Leaf cmd, Agent agent, String message) {
@@ -190,6 +211,7 @@ final class AgentCommand extends AmkCommand.Group {
 			grants.add(gm);
 		}
 		m.put("grants", grants);
+		m.put("allowed_hosts", a.allowedHosts().stream().map(HostPattern::pattern).toList());
 		m.put("created", a.createdAt().toString());
 		m.put("key_issued", a.keyIssuedAt().toString());
 		m.put("revoked", a.revokedAt() == null ? null : a.revokedAt().toString());

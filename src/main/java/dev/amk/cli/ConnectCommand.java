@@ -6,6 +6,7 @@ import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
 import dev.amk.oauth.Browser;
+import dev.amk.connections.HostMap;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.SystemBrowser;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
@@ -78,6 +79,10 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 	@Option(names = "--reconnect", description = "Sign in again to an existing OAuth connection, reusing its settings; grants stay.")
 	boolean reconnect;
 
+	@Option(names = "--host-map", paramLabel = "HOST=URL", description = {"Send an intercepted host to another upstream in proxy mode"
+			+ " (repeatable; *. wildcards allowed), e.g. github.com=https://github.example.com. Stored once the sign-in succeeds."})
+	List<String> hostMaps;
+
 	@Option(names = "--timeout", paramLabel = "DURATION", description = "How long to wait for the approval (default 5m).")
 	String timeout;
 
@@ -86,6 +91,7 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 		CliContext ctx = ctx();
 		Duration wait = timeout == null ? OAuthConnector.DEFAULT_TIMEOUT : Durations.parse(timeout);
 		ProviderSpec chosen = provider == null ? null : Providers.byId(provider);
+		List<HostMap> maps = HostMap.parseAll(hostMaps); // before anyone signs in for nothing
 		if (reconnect) {
 			Connection existing = ctx.connections().get(name);
 			if (chosen != null && existing.provider() != chosen) {
@@ -138,6 +144,11 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 						: "amk: The sign-in was cancelled; nothing was stored.");
 				ctx.err().flush();
 				return EXIT_CANCELLED;
+			}
+			if (hostMaps != null) {
+				// --reconnect without --host-map keeps the maps; with it, the maps given replace them.
+				connected = new OAuthConnector.Connected(ctx.connections().setHostMaps(name, maps), connected.identity(), connected.scopes(),
+						connected.expiresAt());
 			}
 			report(ctx, connected);
 			return 0;

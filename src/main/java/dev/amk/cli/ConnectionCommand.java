@@ -3,6 +3,7 @@ package dev.amk.cli;
 import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
+import dev.amk.connections.HostMap;
 import dev.amk.connections.OAuthDetails;
 import dev.amk.connections.TokenRevoker;
 import dev.amk.providers.Injection;
@@ -33,6 +34,10 @@ final class ConnectionCommand extends AmkCommand.Group {
 		@Option(names = "--base-url", paramLabel = "URL", description = "Override the provider's upstream (required for custom).")
 		String baseUrl;
 
+		@Option(names = "--host-map", paramLabel = "HOST=URL", description = {"Send an intercepted host to another upstream in proxy mode"
+				+ " (repeatable; *. wildcards allowed), e.g. api.openai.com=https://eu.api.openai.com. The broker's own calls to HOST follow it too."})
+		List<String> hostMaps;
+
 		@ArgGroup(exclusive = true)
 		InjectionChoice injection;
 
@@ -59,14 +64,18 @@ final class ConnectionCommand extends AmkCommand.Group {
 		public Integer call() {
 			ProviderSpec p = Providers.byId(provider);
 			Injection chosen = chosenInjection();
+			List<HostMap> maps = HostMap.parseAll(hostMaps); // before a secret is typed for nothing
 			String secret = SecretInput.read(ctx(), "Secret for " + name);
-			Connection c = ctx().connections().add(new ConnectionService.NewConnection(name, p, baseUrl, chosen), secret);
+			Connection c = ctx().connections().add(new ConnectionService.NewConnection(name, p, baseUrl, chosen), secret, maps);
 			if (json()) {
 				Output.printJson(ctx().out(), toJson(c, List.of()));
 			} else {
 				int port = ctx().expectedPort();
 				ctx().out().printf("Connected '%s' (%s) → %s, %s.%nThe secret is in the %s; agents reach it at http://127.0.0.1:%d/%s/…%n",
 						c.name(), p.displayName(), c.baseUrl(), c.injection().describe(), ctx().secrets().description(), port, c.name());
+				for (HostMap m : c.hostMaps()) {
+					ctx().out().printf("In proxy mode %s goes to %s.%n", m.host(), m.target());
+				}
 				ctx().out().printf("Next: amk agent create NAME --grant %s%n", c.name());
 			}
 			return 0;
@@ -110,6 +119,9 @@ final class ConnectionCommand extends AmkCommand.Group {
 							auth(l.connection(), now), l.agents().isEmpty() ? "-" : String.join(", ", l.agents())))
 					.toList());
 			for (ConnectionService.Listed l : all) {
+				for (HostMap m : l.connection().hostMaps()) {
+					ctx().out().printf("'%s' host map: %s → %s%n", l.connection().name(), m.host(), m.target());
+				}
 				if (l.connection().isOAuth() && l.connection().oauth().needsReconnect()) {
 					ctx().out().printf("'%s' needs reconnecting (agents get 503 connection_needs_reauth): amk connection connect %s --reconnect%n",
 							l.connection().name(), l.connection().name());
@@ -182,6 +194,9 @@ final class ConnectionCommand extends AmkCommand.Group {
 		} else {
 			m.put("auth", c.injection().describe());
 		}
+		Map<String, String> maps = new LinkedHashMap<>();
+		c.hostMaps().forEach(h -> maps.put(h.host().pattern(), h.target().toString()));
+		m.put("host_maps", maps);
 		m.put("created", c.createdAt().toString());
 		m.put("agents", agents);
 		return m;

@@ -91,7 +91,16 @@ public enum ErrorType {
 	/** A change that needs the person's yes did not get it (no terminal to ask on, or the answer was no). */
 	NOT_CONFIRMED("not_confirmed", 400),
 	/** amk doctor's record of its last fix (for --undo) could not be written or read. */
-	UNDO_RECORD_UNUSABLE("undo_record_unusable", 500);
+	UNDO_RECORD_UNUSABLE("undo_record_unusable", 500),
+	// amk run (proxy mode)
+	/** amk run needs a running broker (app or serve) for its child key to be served. */
+	BROKER_NOT_RUNNING("broker_not_running", 503),
+	/** amk run asked for a grant wider than its agent's own. */
+	GRANT_TOO_WIDE("grant_too_wide", 403),
+	/** The agent amk run starts from is revoked or expired. */
+	AGENT_INACTIVE("agent_inactive", 403),
+	/** amk run could not start the command (not found, not executable). */
+	COMMAND_FAILED("command_failed", 500);
 
 	/** Exit status of a command that failed (docs/contract.md: errors exit non-zero). */
 	public static final int EXIT_FAILURE = 1;

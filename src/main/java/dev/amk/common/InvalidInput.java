@@ -20,7 +20,11 @@ public final class InvalidInput extends AmkException {
 		SECRET, BASE_URL, HEADER, FORMAT, QUERY_PARAMETER, BASIC_USER,
 		GRANT, METHODS, PATHS, EXPIRY,
 		CLIENT_ID, CLIENT_SECRET, SCOPES, AUTHORIZE_URL, TOKEN_URL, DEVICE_URL, REVOKE_URL, DEVICE,
-		PORT
+		PORT,
+		/** {@code --host-map HOST=URL}: an intercepted host sent to another upstream. */
+		HOST_MAP,
+		/** {@code --allow-host PATTERN}: a host an agent may reach through a blind tunnel. */
+		ALLOW_HOST
 	}
 
 	/** What is wrong with the field's value. */
@@ -57,7 +61,8 @@ public final class InvalidInput extends AmkException {
 			Map.entry(Field.EXPIRY, "the expiry"), Map.entry(Field.CLIENT_ID, "a client id"), Map.entry(Field.CLIENT_SECRET, "a client secret"),
 			Map.entry(Field.SCOPES, "the scopes"), Map.entry(Field.AUTHORIZE_URL, "an authorize URL"), Map.entry(Field.TOKEN_URL, "a token URL"),
 			Map.entry(Field.DEVICE_URL, "a device authorization URL"), Map.entry(Field.REVOKE_URL, "a revocation URL"),
-			Map.entry(Field.DEVICE, "device sign-in"), Map.entry(Field.PORT, "a port")));
+			Map.entry(Field.DEVICE, "device sign-in"), Map.entry(Field.PORT, "a port"),
+			Map.entry(Field.HOST_MAP, "a host map"), Map.entry(Field.ALLOW_HOST, "an allowed host")));
 
 	private final Field field;
 	private final Problem problem;

@@ -24,15 +24,47 @@ public final class ConnectionRepository {
 
 	public List<dev.amk.connections.Connection> all(Connection c) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY c.name")) {
-			return readAll(ps);
+			return withHostMaps(c, readAll(ps));
 		}
 	}
 
 	public Optional<dev.amk.connections.Connection> byName(Connection c, String name) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE c.name = ?")) {
 			ps.setString(1, name);
-			return readAll(ps).stream().findFirst();
+			return withHostMaps(c, readAll(ps)).stream().findFirst();
 		}
+	}
+
+	/** Replaces a connection's host maps. */
+	public void replaceHostMaps(Connection c, long connectionId, List<HostMap> maps) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("DELETE FROM host_maps WHERE connection_id = ?")) {
+			ps.setLong(1, connectionId);
+			ps.executeUpdate();
+		}
+		try (PreparedStatement ps = c.prepareStatement("INSERT INTO host_maps (connection_id, host, url) VALUES (?, ?, ?)")) {
+			for (HostMap m : maps) {
+				ps.setLong(1, connectionId);
+				ps.setString(2, m.host().pattern());
+				ps.setString(3, m.target().toString());
+				ps.executeUpdate();
+			}
+		}
+	}
+
+	private static List<dev.amk.connections.Connection> withHostMaps(Connection c, List<dev.amk.connections.Connection> read) throws SQLException {
+		java.util.Map<Long, List<HostMap>> maps = new java.util.HashMap<>();
+		try (PreparedStatement ps = c.prepareStatement("SELECT connection_id, host, url FROM host_maps ORDER BY connection_id, host");
+				ResultSet rs = ps.executeQuery()) {
+			while (rs.next()) {
+				maps.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+						.add(new HostMap(new dev.amk.common.HostPattern(rs.getString(2)), HttpUrl.get(rs.getString(3))));
+			}
+		}
+		if (maps.isEmpty()) {
+			return read;
+		}
+		return read.stream().map(x -> maps.containsKey(x.id()) ? new dev.amk.connections.Connection(x.id(), x.name(), x.provider(), x.baseUrl(),
+				x.injection(), x.secretRef(), x.createdAt(), x.oauth(), maps.get(x.id())) : x).toList();
 	}
 
 	public long insert(Connection c, String name, ProviderSpec provider, HttpUrl baseUrl, Injection injection, String secretRef, Instant now)

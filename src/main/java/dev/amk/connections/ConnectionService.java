@@ -105,6 +105,16 @@ public final class ConnectionService {
 	}
 
 	public Connection add(NewConnection request, String secret) {
+		return add(request, secret, List.of());
+	}
+
+	/**
+	 * A pasted-key connection with {@link HostMap}s, stored in the same transaction.
+	 *
+	 * @throws InvalidInput for two maps of the same host, besides {@link #upstreamOf}'s rules
+	 */
+	public Connection add(NewConnection request, String secret, List<HostMap> hostMaps) {
+		HostMap.requireDistinct(hostMaps);
 		String name = Names.requireValid("connection", request.name());
 		ProviderSpec provider = request.provider();
 		Upstream upstream = upstreamOf(request);
@@ -120,8 +130,12 @@ public final class ConnectionService {
 		});
 		String ref = newSecretRef();
 		try {
-			long id = withNewSecrets(Map.of(ref, secret), c -> repository.insert(c, name, provider, baseUrl, injection, ref, clock.instant()));
-			return new Connection(id, name, provider, baseUrl, injection, ref, clock.instant());
+			long id = withNewSecrets(Map.of(ref, secret), c -> {
+				long inserted = repository.insert(c, name, provider, baseUrl, injection, ref, clock.instant());
+				repository.replaceHostMaps(c, inserted, hostMaps);
+				return inserted;
+			});
+			return new Connection(id, name, provider, baseUrl, injection, ref, clock.instant(), null, hostMaps);
 		} catch (RuntimeException e) {
 			throw nameTakenOr(name, e);
 		}
@@ -137,6 +151,20 @@ public final class ConnectionService {
 			return null;
 		});
 		secrets.delete(existing.secretRef());
+	}
+
+	/**
+	 * Replaces a connection's host maps ({@code amk connection connect --host-map}, which signs in first): a running
+	 * broker sends the hosts to their new upstreams from the next request.
+	 */
+	public Connection setHostMaps(String name, List<HostMap> hostMaps) {
+		HostMap.requireDistinct(hostMaps);
+		Connection existing = get(name);
+		commit(c -> {
+			repository.replaceHostMaps(c, existing.id(), hostMaps);
+			return null;
+		});
+		return get(name);
 	}
 
 	/** Fails early, before a browser sign-in, when the name is unusable or taken. */

@@ -26,7 +26,9 @@ public record OAuthClient(HttpUrl tokenUrl, HttpUrl deviceUrl, HttpUrl revokeUrl
 	public static OAuthClient of(Connection connection, String clientSecret) {
 		OAuthDetails o = connection.oauth();
 		OAuthProfile profile = connection.provider().oauth().orElse(null);
-		return of(profile, o.tokenUrl(), o.deviceUrl(), o.revokeUrl(), o.clientId(), clientSecret, o.clientAuth());
+		// Refresh and revocation follow the connection's --host-map like every other call the broker makes for it.
+		return of(profile, connection.mapped(o.tokenUrl()), o.deviceUrl() == null ? null : connection.mapped(o.deviceUrl()),
+				o.revokeUrl() == null ? null : connection.mapped(o.revokeUrl()), o.clientId(), clientSecret, o.clientAuth());
 	}
 
 	/** A client at these endpoints that talks the way {@code profile} says (null: as RFC 6749 says). */

@@ -108,7 +108,7 @@ public final class ConnectionTester implements AutoCloseable {
 			String what = connection.isOAuth() ? "The sign-in of '" : "The key of '";
 			return new Result(Outcome.SECRET_UNAVAILABLE, 0, what + connection.name() + "' could not be read: " + e.getMessage());
 		}
-		return redacted(probe(connection.provider(), connection.baseUrl(), connection.injection(), secret), secret);
+		return redacted(probe(connection.provider(), connection.mapped(connection.baseUrl()), connection.injection(), secret), secret);
 	}
 
 	/**

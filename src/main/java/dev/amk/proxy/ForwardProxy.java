@@ -63,6 +63,8 @@ final class ForwardProxy extends Handler.Wrapper {
 	private final LeafCertificates leaves;
 	private final StrictHttp innerHttp;
 	private final Tunnels tunnels;
+	private BlindTunnels blind;
+	private TunnelDestinations destinations = TunnelDestinations.PUBLIC_ONLY;
 
 	/**
 	 * @param tls    the server side of intercepted tunnels ({@link dev.amk.ca.SniKeyManager} over {@code leaves}); null when
@@ -81,6 +83,13 @@ final class ForwardProxy extends Handler.Wrapper {
 		this.leaves = leaves;
 		this.innerHttp = http;
 		this.tunnels = tunnels;
+	}
+
+	/** {@code --allow-host}: blind tunnels to vetted addresses of the agent's allowed hosts; without this, every such CONNECT is refused. */
+	ForwardProxy withBlindTunnels(BlindTunnels blindTunnels, TunnelDestinations vetted) {
+		this.blind = blindTunnels;
+		this.destinations = vetted;
+		return this;
 	}
 
 	@Override
@@ -114,6 +123,10 @@ final class ForwardProxy extends Handler.Wrapper {
 			String host = InterceptedHosts.requireInterceptable(uri.getHost());
 			int port = uri.getPort();
 			refuseIfCannotAct(snapshot, caller);
+			if (blind != null && !InterceptedHosts.ownedByGrant(snapshot, caller.agent(), host) && caller.agent().agent().allowsHost(host)) {
+				openBlind(request, response, callback, audit, caller, key, host, port);
+				return;
+			}
 			InterceptedHosts.Route route = InterceptedHosts.route(snapshot, caller.agent(), host);
 			if (port != 443 && port != route.upstream().baseUrl().port()) {
 				throw Refused.of(ErrorType.HOST_NOT_ALLOWED, "Only port 443 (or the connection's own port) of " + host + " is intercepted.");
@@ -138,6 +151,28 @@ final class ForwardProxy extends Handler.Wrapper {
 		} catch (Refused refused) {
 			refuseAsProxy(request, response, callback, audit, refused);
 		}
+	}
+
+	/** A blind tunnel for an allowed host: port 443 only, to an address vetted now; audited when it ends, with its byte counts. */
+	private void openBlind(Request request, Response response, Callback callback, AuditDraft audit, Caller caller, String key, String host, int port)
+			throws Refused {
+		if (port != 443) {
+			throw Refused.of(ErrorType.HOST_NOT_ALLOWED, "Blind tunnels (--allow-host) reach port 443 only; " + host + ":" + port + " is refused.");
+		}
+		java.net.InetSocketAddress address;
+		try {
+			address = destinations.resolve(host, port);
+		} catch (TunnelDestinations.NotPublic e) {
+			throw Refused.of(ErrorType.HOST_NOT_ALLOWED, host + " resolves to an address on this machine, the local network or a link-local"
+					+ " service; the broker never tunnels there, whatever --allow-host says.");
+		} catch (java.net.UnknownHostException e) {
+			throw Refused.of(ErrorType.UPSTREAM_UNREACHABLE, host + " does not resolve; check the name and the network.");
+		}
+		TunnelSupport support = request.getTunnelSupport();
+		if (support == null || support.getProtocol() != null) {
+			throw Refused.of(ErrorType.BAD_REQUEST, "CONNECT is served over HTTP/1.1 only.");
+		}
+		blind.open(request, response, callback, address, audit, new Tunnels.Tunnel(host, port, key, caller.keyHash(), support.getEndPoint()));
 	}
 
 	/**
@@ -222,7 +257,10 @@ final class ForwardProxy extends Handler.Wrapper {
 			List<String> rawSegments = path.rawSegments().subList(below, path.rawSegments().size());
 			List<QueryParameter> query = QueryParameter.parse(request.getHttpURI().getQuery());
 			refuseOtherAgentKey(request, query, proxyKey);
-			Target target = new Target(name, request.getMethod(), segments);
+			// git over HTTPS: a fetch's POST is a read, a push's GET is a write (GitSmartHttp).
+			String method = GitSmartHttp.authorisedMethod(route.connection().provider(), caller.agent().grants().get(name), request.getMethod(),
+					segments, query);
+			Target target = new Target(name, method, segments);
 			tail.complete(request, response, callback, audit, new PipelineTail.Routed(snapshot, caller, target, rawSegments, query, proxyKey,
 					route.upstream()));
 		} catch (Refused refused) {

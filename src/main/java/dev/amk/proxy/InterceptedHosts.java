@@ -4,6 +4,7 @@ import dev.amk.access.AccessSnapshot;
 import dev.amk.ca.HostNames;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
+import dev.amk.connections.HostMap;
 import dev.amk.providers.Injection;
 import dev.amk.providers.OwnedHost;
 import okhttp3.HttpUrl;
@@ -73,15 +74,26 @@ final class InterceptedHosts {
 		return found.getFirst();
 	}
 
+	/** Whether one of the agent's granted connections owns the host (it is then intercepted, never blindly tunnelled). */
+	static boolean ownedByGrant(AccessSnapshot snapshot, AccessSnapshot.AgentEntry agent, String host) {
+		return agent.grants().keySet().stream().map(snapshot::connection).anyMatch(c -> c != null && owner(c, host) != null);
+	}
+
 	/** Whether any connection owns the host: the certificate issuer's last check, whoever asks. */
 	static boolean ownedByAny(AccessSnapshot snapshot, String host) {
 		return snapshot.connections().stream().anyMatch(c -> owner(c, host) != null);
 	}
 
+	/** The provider's hosts for the connection, then its mapped hosts, which it owns too (GitHub Enterprise's own host). */
 	private static OwnedHost owner(Connection connection, String host) {
 		for (OwnedHost owned : connection.provider().hosts(connection.baseUrl())) {
 			if (owned.matches(host)) {
 				return owned;
+			}
+		}
+		for (HostMap map : connection.hostMaps()) {
+			if (map.matches(host)) {
+				return new OwnedHost(map.host().pattern(), null);
 			}
 		}
 		return null;
@@ -98,7 +110,8 @@ final class InterceptedHosts {
 		return new Route(connection, withUpstream(connection, origin, injection), List.of());
 	}
 
+	/** The host maps apply later, to whichever door's upstream ({@link PipelineTail}). */
 	private static Connection withUpstream(Connection c, HttpUrl base, Injection injection) {
-		return new Connection(c.id(), c.name(), c.provider(), base, injection, c.secretRef(), c.createdAt(), c.oauth());
+		return c.withUpstream(base, injection);
 	}
 }

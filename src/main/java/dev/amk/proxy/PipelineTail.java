@@ -73,6 +73,8 @@ final class PipelineTail {
 		try {
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
+			// --host-map: the broker's calls to a mapped host go to its upstream, through either door.
+			upstreamConnection = upstreamConnection.withUpstream(upstreamConnection.mapped(upstreamConnection.baseUrl()), upstreamConnection.injection());
 			UpstreamRequest upstream = UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(),
 					upstreamConnection, audit, entry);
 			stillAllowed(entry, routed);

@@ -107,10 +107,22 @@ public final class ProxyServer implements AutoCloseable {
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);
 		registry.addListener(tunnels::onSnapshot);
+		// An expiry is no registry change: a run key whose lease lapsed (amk run killed) must lose its open tunnels, blind ones too.
+		headDeadline.scheduleWithFixedDelay(() -> {
+			try {
+				tunnels.onSnapshot(registry.current());
+			} catch (RuntimeException e) {
+				// a tunnel that failed to close: the next sweep, a second later, tries again
+			}
+		}, 1, 1, TimeUnit.SECONDS);
 		LeafCertificates leaves = ca == null ? null : new LeafCertificates(ca, clock, LeafCertificates.backgroundRenewals());
 		javax.net.ssl.SSLContext tls = leaves == null ? null
 				: new SniKeyManager(leaves, host -> InterceptedHosts.ownedByAny(registry.current(), host)).serverContext();
-		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, strictHttp, tunnels);
+		BlindTunnels blind = new BlindTunnels(tunnels, settings.connectTimeout().toMillis());
+		blind.setServer(server);
+		server.addBean(blind, true);
+		ForwardProxy forwardProxy = new ForwardProxy(handler, registry, clock, tail, audit, tls, leaves, strictHttp, tunnels)
+				.withBlindTunnels(blind, settings.tunnelDestinations());
 		server.setHandler(new GracefulHandler(forwardProxy));
 		server.setErrorHandler(new JsonErrorHandler(audit, clock));
 		server.setStopTimeout(GRACEFUL_STOP.toMillis());

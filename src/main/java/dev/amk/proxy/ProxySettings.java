@@ -20,7 +20,19 @@ import java.util.function.UnaryOperator;
  *                         ({@link ContainerAccess}); off by default
  */
 public record ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
-		UnaryOperator<OkHttpClient.Builder> upstreamTuning, ContainerAccess containers) {
+		UnaryOperator<OkHttpClient.Builder> upstreamTuning, ContainerAccess containers, TunnelDestinations tunnelDestinations) {
+
+	/** Containers off; blind tunnels reach public addresses only ({@link TunnelDestinations#PUBLIC_ONLY}). */
+	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
+			UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
+		this(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, ContainerAccess.OFF, TunnelDestinations.PUBLIC_ONLY);
+	}
+
+	/** Tests: a loopback server standing for a public host that a blind tunnel reaches, which the production vetting refuses. */
+	public ProxySettings withTunnelDestinations(TunnelDestinations destinations) {
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, containers, destinations);
+	}
+
 	public static final int DEFAULT_PORT = 9323;
 	/**
 	 * Bounds on what a slow or greedy client can hold. An agent on the same machine sends its headers in
@@ -49,11 +61,6 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 		}
 	}
 
-	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, Limits limits,
-			UnaryOperator<OkHttpClient.Builder> upstreamTuning) {
-		this(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, ContainerAccess.OFF);
-	}
-
 	public ProxySettings(int port, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
 		this(port, connectTimeout, firstByteTimeout, idleTimeout, Limits.DEFAULTS);
 	}
@@ -72,18 +79,18 @@ public record ProxySettings(int port, Duration connectTimeout, Duration firstByt
 	}
 
 	public ProxySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning, containers);
+		return new ProxySettings(port, connect, firstByte, idle, limits, upstreamTuning, containers, tunnelDestinations);
 	}
 
 	public ProxySettings withLimits(Limits newLimits) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning, containers);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, newLimits, upstreamTuning, containers, tunnelDestinations);
 	}
 
 	public ProxySettings withUpstreamTuning(UnaryOperator<OkHttpClient.Builder> tuning) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning, containers);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, tuning, containers, tunnelDestinations);
 	}
 
 	public ProxySettings withContainers(ContainerAccess access) {
-		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, access);
+		return new ProxySettings(port, connectTimeout, firstByteTimeout, idleTimeout, limits, upstreamTuning, access, tunnelDestinations);
 	}
 }

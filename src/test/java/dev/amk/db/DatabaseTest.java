@@ -27,6 +27,10 @@ class DatabaseTest {
 	@TempDir
 	Path temp;
 
+	/** The registry after every migration (V3: proxy mode's host maps and allowed hosts). */
+	private static final Set<String> REGISTRY_TABLES = Set.of("agents", "connections", "grants", "oauth_connections", "host_maps", "allowed_hosts");
+	private static final String REGISTRY_VERSION = "3";
+
 	private static Set<String> tables(Database db) {
 		return db.read(c -> {
 			Set<String> names = new TreeSet<>();
@@ -96,8 +100,8 @@ class DatabaseTest {
 			Database db = Database.openRegistry(dir);
 			assertEquals(dir.resolve("amk.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("amk.db")));
-			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(db));
-			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals(REGISTRY_TABLES, tables(db));
+			assertEquals(REGISTRY_VERSION, db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test
@@ -117,7 +121,7 @@ class DatabaseTest {
 				insertConnection(c, "openai");
 			}
 			Database db = Database.openRegistry(dir);
-			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals(REGISTRY_VERSION, db.read(c -> pragma(c, "user_version")));
 			assertEquals(1, count(db, "SELECT count(*) FROM connections WHERE name = 'openai'"));
 			db.inTransaction(c -> {
 				try (Statement s = c.createStatement()) {
@@ -136,8 +140,8 @@ class DatabaseTest {
 			first.inTransaction(c -> insertAgent(c, "bot"));
 			for (int i = 0; i < 3; i++) {
 				Database again = Database.openRegistry(dir);
-				assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(again));
-				assertEquals("2", again.read(c -> pragma(c, "user_version")));
+				assertEquals(REGISTRY_TABLES, tables(again));
+				assertEquals(REGISTRY_VERSION, again.read(c -> pragma(c, "user_version")));
 				assertEquals(1, count(again, "SELECT count(*) FROM agents WHERE name = 'bot'"));
 			}
 		}
@@ -285,7 +289,7 @@ class DatabaseTest {
 			Path dir = temp.resolve("data");
 			Database registry = Database.openRegistry(dir);
 			Database audit = Database.openAudit(dir);
-			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(registry));
+			assertEquals(REGISTRY_TABLES, tables(registry));
 			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(audit));
 			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(Database.openAudit(dir)));
 		}

@@ -22,7 +22,8 @@ public final class FieldLabels implements InvalidInput.Wording {
 			Map.entry(Field.CLIENT_SECRET, "a Client secret"), Map.entry(Field.SCOPES, "the Scopes"),
 			Map.entry(Field.AUTHORIZE_URL, "an Authorize URL"), Map.entry(Field.TOKEN_URL, "a Token URL"),
 			Map.entry(Field.DEVICE_URL, "a device authorization URL"), Map.entry(Field.REVOKE_URL, "a revocation URL"),
-			Map.entry(Field.DEVICE, "'Sign in with a code instead'"), Map.entry(Field.PORT, "a Port")));
+			Map.entry(Field.DEVICE, "'Sign in with a code instead'"), Map.entry(Field.PORT, "a Port"),
+			Map.entry(Field.HOST_MAP, "a Host map"), Map.entry(Field.ALLOW_HOST, "an Allowed host")));
 
 	private FieldLabels() {
 	}
