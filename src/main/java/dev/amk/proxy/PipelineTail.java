@@ -39,12 +39,18 @@ final class PipelineTail {
 	private final Clock clock;
 	private final CredentialLookup credentials;
 	private final Forwarder forwarder;
+	private final ExfiltrationCheck exfiltration;
 
 	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder) {
+		this(registry, clock, credentials, forwarder, ExfiltrationCheck.OFF);
+	}
+
+	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, ExfiltrationCheck exfiltration) {
 		this.registry = registry;
 		this.clock = clock;
 		this.credentials = credentials;
 		this.forwarder = forwarder;
+		this.exfiltration = exfiltration;
 	}
 
 	/**
@@ -65,13 +71,15 @@ final class PipelineTail {
 		Authorisation.Allowed allowed = Refused.unlessAllowed(Authorisation.authorise(routed.decidedOn(), routed.caller(), routed.target(),
 				clock.instant()));
 		NarrowGrant.check(allowed.rule(), request.getHeaders(), routed.query(), routed.target().segments());
+		exfiltration.checkHead(request, routed); // before any work, and before anything goes upstream
+		dev.amk.guard.Tripwire.BodyScan bodyScan = exfiltration.bodyScan(request, routed.agentKey());
 		// Tracked before the body is read or a token refreshed: a revocation meanwhile must cut this work too.
 		InFlightRequests.Entry entry = forwarder.track(routed.caller(), routed.target());
 		try {
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
 			UpstreamRequest upstream = UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(),
-					upstreamConnection, audit, entry);
+					upstreamConnection, audit, entry, bodyScan);
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);

@@ -49,6 +49,12 @@ public final class ProxyServer implements AutoCloseable {
 
 	/** @param ca the local CA that intercepted tunnels' certificates come from; null: CONNECT is never intercepted */
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca) {
+		this(settings, registry, clock, credentials, audit, ca, null);
+	}
+
+	/** @param tripwire the exfiltration tripwire every request passes; null: none (tests of other stages) */
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca,
+			dev.amk.guard.Tripwire tripwire) {
 		this.settings = settings;
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("amk-proxy");
@@ -88,7 +94,8 @@ public final class ProxyServer implements AutoCloseable {
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
 		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
-		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder);
+		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder,
+				tripwire == null ? ExfiltrationCheck.OFF : new ExfiltrationCheck(tripwire));
 		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);
