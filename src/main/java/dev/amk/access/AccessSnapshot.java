@@ -24,8 +24,15 @@ public final class AccessSnapshot {
 	private final Map<String, AgentEntry> agentsByKeyHash;
 	private final Map<Long, AgentEntry> agentsById;
 	private final Map<String, Connection> connectionsByName;
+	private final java.util.Set<Long> decoyIds;
 
 	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes) {
+		this(connections, agentsWithKeyHashes, java.util.Set.of());
+	}
+
+	/** @param decoyIds the agents whose keys are decoys: any use is an alarm, answered like an unknown key */
+	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes, java.util.Set<Long> decoyIds) {
+		this.decoyIds = java.util.Set.copyOf(decoyIds);
 		Map<String, Connection> byName = new HashMap<>();
 		connections.forEach(c -> byName.put(c.name(), c));
 		Map<String, AgentEntry> byHash = new HashMap<>();
@@ -46,6 +53,11 @@ public final class AccessSnapshot {
 
 	public AgentEntry agentByKeyHash(String hexHash) {
 		return agentsByKeyHash.get(hexHash);
+	}
+
+	/** Whether the agent is a decoy (see {@link dev.amk.agents.AgentService#createDecoy}). */
+	public boolean isDecoy(long agentId) {
+		return decoyIds.contains(agentId);
 	}
 
 	public AgentEntry agentById(long id) {

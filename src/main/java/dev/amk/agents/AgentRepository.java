@@ -36,6 +36,24 @@ public final class AgentRepository {
 		return result;
 	}
 
+	/** The ids of decoy agents: keys made never to be used. */
+	public java.util.Set<Long> decoyIds(Connection c) throws SQLException {
+		java.util.Set<Long> ids = new java.util.HashSet<>();
+		try (PreparedStatement ps = c.prepareStatement("SELECT agent_id FROM decoy_agents"); ResultSet rs = ps.executeQuery()) {
+			while (rs.next()) {
+				ids.add(rs.getLong(1));
+			}
+		}
+		return ids;
+	}
+
+	public void markDecoy(Connection c, long agentId) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("INSERT INTO decoy_agents (agent_id) VALUES (?)")) {
+			ps.setLong(1, agentId);
+			ps.executeUpdate();
+		}
+	}
+
 	public List<Agent> all(Connection c) throws SQLException {
 		return allWithKeys(c).stream().map(KeyedAgent::agent).toList();
 	}

@@ -53,6 +53,26 @@ public final class AgentService {
 	}
 
 	public Issued create(String name, List<Grant> grants, Instant expiresAt) {
+		return create(name, grants, expiresAt, false);
+	}
+
+	/**
+	 * A decoy: an agent with no grants whose key is meant never to be used (left where an intruder would look). Any use is
+	 * answered exactly like an unknown key, audited as {@code decoy_used}, and raises an alert.
+	 */
+	public Issued createDecoy(String name, Instant expiresAt) {
+		return create(name, List.of(), expiresAt, true);
+	}
+
+	/** The names of the decoy agents, for lists to mark them. */
+	public java.util.Set<String> decoyNames() {
+		return db.read(c -> {
+			java.util.Set<Long> ids = agents.decoyIds(c);
+			return agents.all(c).stream().filter(a -> ids.contains(a.id())).map(Agent::name).collect(java.util.stream.Collectors.toSet());
+		});
+	}
+
+	private Issued create(String name, List<Grant> grants, Instant expiresAt, boolean decoy) {
 		requireValidName(name);
 		requireDistinctConnections(grants);
 		Instant now = clock.instant();
@@ -66,6 +86,9 @@ public final class AgentService {
 						+ " or give it a new key with 'amk agent rotate " + name + "'.");
 			}
 			long id = agents.insert(c, name, AgentKey.hash(key), AgentKey.displayPrefix(key), now, expiresAt);
+			if (decoy) {
+				agents.markDecoy(c, id);
+			}
 			for (Grant grant : grants) {
 				long connectionId = connections.byName(c, grant.connection())
 						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(),

@@ -113,7 +113,8 @@ final class PipelineTail {
 	static void refuse(Request request, Response response, Callback callback, AuditDraft audit, Refused refused) {
 		Refusal refusal = refused.refusal();
 		audit.status(refusal.status());
-		audit.finish(Decision.refusing(refusal.type()), refusal.type());
+		ErrorType reason = refused.auditReason(audit);
+		audit.finish(Decision.refusing(reason), reason);
 		if (response.isCommitted()) {
 			request.setAttribute(JsonErrorHandler.AUDITED, Boolean.TRUE);
 			callback.failed(new IOException(refusal.type().type()));

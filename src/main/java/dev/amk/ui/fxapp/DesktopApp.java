@@ -74,6 +74,7 @@ public final class DesktopApp {
 		this.settings = new SimpleObjectProperty<>(Settings.load(services.dataDir()));
 		this.denied = new DeniedNotifier(services.registry(), target, services.clock(), () -> settings.get().notifyOnDenied());
 		services.activity().addEventListener(denied::onEvents);
+		denied.onDecoy(name -> Platform.runLater(() -> DecoyAlert.show(name, agents)));
 		// Always on, unlike denial notices: a dead sign-in breaks every agent using it, and only the person can fix it.
 		this.reconnect = new ReconnectNotifier(target, () -> true);
 		services.registry().addListener(snapshot -> {
