@@ -17,6 +17,11 @@ import java.util.Map;
 public final class AccessSnapshot {
 	/** An agent as the proxy needs it: identity, the hash its key must match, and grants by connection. */
 	public record AgentEntry(Agent agent, byte[] keyHash, Map<String, GrantRule> grants) {
+		/** The approval rules ({@code CONN:ask:…}) on {@code connection}, in the order given. */
+		public List<GrantRule> askRules(String connection) {
+			return agent.grants().stream().filter(g -> g.rule().preset() == GrantRule.Preset.ASK && g.connection().equals(connection))
+					.map(Grant::rule).toList();
+		}
 	}
 
 	public static final AccessSnapshot EMPTY = new AccessSnapshot(List.of(), Map.of());
@@ -40,7 +45,9 @@ public final class AccessSnapshot {
 		agentsWithKeyHashes.forEach((agent, hash) -> {
 			Map<String, GrantRule> grants = new HashMap<>();
 			for (Grant g : agent.grants()) {
-				grants.put(g.connection(), g.rule());
+				if (g.rule().preset() != GrantRule.Preset.ASK) { // approval rules sit beside the grant: AgentEntry.askRules
+					grants.put(g.connection(), g.rule());
+				}
 			}
 			AgentEntry entry = new AgentEntry(agent, HexFormat.of().parseHex(hash), Map.copyOf(grants));
 			byHash.put(hash, entry);

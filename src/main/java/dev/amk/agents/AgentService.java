@@ -183,6 +183,9 @@ public final class AgentService {
 	private static void requireDistinctConnections(List<Grant> grants) {
 		Set<String> seen = new HashSet<>();
 		for (Grant g : grants) {
+			if (g.rule().preset() == GrantRule.Preset.ASK) {
+				continue; // approval rules sit beside the connection's one grant, as many as wanted
+			}
 			if (!seen.add(g.connection())) {
 				throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.CONFLICT, w -> "Connection '" + g.connection()
 						+ "' is granted twice; give one " + w.name(InvalidInput.Field.GRANT) + " per connection.");

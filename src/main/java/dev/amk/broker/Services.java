@@ -13,6 +13,7 @@ import dev.amk.connections.CredentialSource;
 import dev.amk.db.Database;
 import dev.amk.doctor.BrokerCheck;
 import dev.amk.doctor.DoctorFix;
+import dev.amk.approvals.ApprovalService;
 import dev.amk.guard.Tripwire;
 import dev.amk.oauth.TokenSet;
 import dev.amk.oauth.BrokerCredentials;
@@ -69,6 +70,7 @@ public final class Services implements AutoCloseable {
 	private CredentialSource credentials;
 	private ProxyServer proxy;
 	private Tripwire tripwire;
+	private ApprovalService approvals;
 	private ActivityTracker activity;
 	private ConnectionTester tester;
 	private LocalCa localCa;
@@ -201,7 +203,7 @@ public final class Services implements AutoCloseable {
 
 	public synchronized ProxyServer proxy() {
 		if (proxy == null) {
-			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa(), tripwire());
+			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa(), new ProxyServer.Controls(tripwire(), approvals()));
 		}
 		return proxy;
 	}
@@ -216,6 +218,14 @@ public final class Services implements AutoCloseable {
 			tripwire = new Tripwire(cache::version, () -> cache.cachedSecrets().stream().flatMap(Services::secretParts).toList());
 		}
 		return tripwire;
+	}
+
+	/** Where requests under approval rules wait for the person (60 s by this services' clock); the app attaches as the one answerer. */
+	public synchronized ApprovalService approvals() {
+		if (approvals == null) {
+			approvals = new ApprovalService(clock, ApprovalService.DEFAULT_TIMEOUT);
+		}
+		return approvals;
 	}
 
 	/** The strings a stored secret is made of: a token set's tokens, the lines of a multi-line secret (AWS keys), or itself. */

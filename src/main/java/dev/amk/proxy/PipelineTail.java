@@ -40,17 +40,20 @@ final class PipelineTail {
 	private final CredentialLookup credentials;
 	private final Forwarder forwarder;
 	private final ExfiltrationCheck exfiltration;
+	private final ApprovalGate approvals;
 
 	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder) {
-		this(registry, clock, credentials, forwarder, ExfiltrationCheck.OFF);
+		this(registry, clock, credentials, forwarder, ExfiltrationCheck.OFF, ApprovalGate.OFF);
 	}
 
-	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, ExfiltrationCheck exfiltration) {
+	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, ExfiltrationCheck exfiltration,
+			ApprovalGate approvals) {
 		this.registry = registry;
 		this.clock = clock;
 		this.credentials = credentials;
 		this.forwarder = forwarder;
 		this.exfiltration = exfiltration;
+		this.approvals = approvals;
 	}
 
 	/**
@@ -76,10 +79,14 @@ final class PipelineTail {
 		// Tracked before the body is read or a token refreshed: a revocation meanwhile must cut this work too.
 		InFlightRequests.Entry entry = forwarder.track(routed.caller(), routed.target());
 		try {
+			// A request under an approval rule waits here, tracked (a revocation cuts it), its body read but nothing sent.
+			byte[] approvedBody = ApprovalGate.needsApproval(allowed.rule()) ? approvals.hold(request, routed, allowed.rule(), entry, bodyScan) : null;
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
-			UpstreamRequest upstream = UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(),
-					upstreamConnection, audit, entry, bodyScan);
+			UpstreamRequest upstream = approvedBody != null
+					? UpstreamRequest.prepareHeld(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, approvedBody)
+					: UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, audit, entry,
+							bodyScan);
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);

@@ -76,6 +76,17 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 		return new UpstreamRequest(agentRequest.getHeaders(), connection, rawSegments, query, agentKey, method, body, replayable);
 	}
 
+	/** The request with a body already read (and searched) while it waited for approval. */
+	static UpstreamRequest prepareHeld(Request agentRequest, List<String> rawSegments, List<QueryParameter> query, String agentKey,
+			Connection connection, byte[] body) throws Refused {
+		String method = agentRequest.getMethod();
+		if (body.length > 0 && !HttpMethod.permitsRequestBody(method)) {
+			throw Refused.of(ErrorType.BAD_REQUEST, method + " requests cannot carry a body through the broker.");
+		}
+		RequestBody requestBody = body.length > 0 || HttpMethod.requiresRequestBody(method) ? RequestBody.create(body) : null;
+		return new UpstreamRequest(agentRequest.getHeaders(), connection, rawSegments, query, agentKey, method, requestBody, true);
+	}
+
 	/** A body read whole (to be replayable) is searched whole, before anything is sent. */
 	private static void scanWhole(dev.amk.guard.Tripwire.BodyScan scan, byte[] whole) throws Refused {
 		if (scan == null) {

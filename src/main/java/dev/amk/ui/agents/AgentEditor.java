@@ -346,6 +346,8 @@ public final class AgentEditor extends BorderPane {
 		return switch (preset) {
 			case FULL -> new Grant(connection, GrantRule.FULL);
 			case READ -> new Grant(connection, GrantRule.READ);
+			// Not offered by the editor's choices; approval rules are kept as they are when an agent is edited.
+			case ASK -> new Grant(connection, GrantRule.parse("ask:" + (list(methods).isEmpty() ? "*" : list(methods)) + ":" + list(paths)));
 			case CUSTOM -> {
 				String m = list(methods);
 				String p = list(paths);

@@ -139,6 +139,7 @@ public final class DeniedNotifier {
 			case READ -> "read-only grant";
 			case FULL -> "outside its grant";
 			case CUSTOM -> "grant allows only " + rule.describe();
+			case ASK -> "needs approval";
 		};
 	}
 }
