@@ -9,7 +9,9 @@ import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.SystemBrowser;
 import dev.amk.settings.Settings;
+import dev.amk.approvals.PersonPresence;
 import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.approvals.ApprovalPrompter;
 import dev.amk.ui.common.AppTheme;
 import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.doctor.KeysFoundModel;
@@ -47,6 +49,8 @@ public final class DesktopApp {
 	private ConnectionsModel connections;
 	private volatile MainWindow window;
 	private volatile TrayMenu tray;
+	/** The app as the one answerer of held requests; null until the UI is up. */
+	private ApprovalPrompter approvalPrompter;
 	/** System notifications (the tray's, or a test's recorder). */
 	private final DeniedNotifier.SystemNotifier notices;
 
@@ -126,6 +130,7 @@ public final class DesktopApp {
 			window.show();
 		}
 		background.execute(this::readSecrets);
+		approvalPrompter = new ApprovalPrompter(services.approvals(), notices, PersonPresence.CLICK, background).attach();
 	}
 
 	/**
@@ -188,6 +193,9 @@ public final class DesktopApp {
 	}
 
 	public void stop() {
+		if (approvalPrompter != null) {
+			approvalPrompter.detach(); // whatever still waits for an answer is refused: nobody is left to give one
+		}
 		background.shutdown();
 	}
 }
