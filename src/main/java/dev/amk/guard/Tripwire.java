@@ -113,8 +113,11 @@ public final class Tripwire {
 			return null;
 		}
 		Scan scan = new Scan(compiled(), ownKey);
-		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-		scan.feed(bytes, 0, bytes.length);
+		if (!scan.feedAscii(text)) {
+			byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+			scan = new Scan(compiled(), ownKey);
+			scan.feed(bytes, 0, bytes.length);
+		}
 		return scan.hit();
 	}
 
@@ -205,18 +208,40 @@ public final class Tripwire {
 		void feed(byte[] bytes, int offset, int length) {
 			int end = offset + length;
 			for (int i = offset; i < end && hit == null; i++) {
-				byte b = bytes[i];
-				if (keyLength >= 0) {
-					collectKey(b);
+				feedOne(bytes[i]);
+			}
+		}
+
+		/**
+		 * Feeds an ASCII string without copying it (headers and URLs nearly always are); false, having read part of it,
+		 * at the first character beyond ASCII, for the caller to start again on its UTF-8 bytes.
+		 */
+		boolean feedAscii(String text) {
+			int n = text.length();
+			for (int i = 0; i < n; i++) {
+				char c = text.charAt(i);
+				if (c >= 0x80) {
+					return false;
 				}
-				state = matcher.next(state, b);
-				int found = matcher.match(state);
-				if (found == Compiled.KEY_PREFIX_PATTERN) {
-					System.arraycopy(KEY_PREFIX, 0, key, 0, KEY_PREFIX.length);
-					keyLength = KEY_PREFIX.length;
-				} else if (found != ByteMatcher.NO_MATCH) {
-					hit = Hit.SECRET;
+				feedOne((byte) c);
+				if (hit != null) {
+					return true;
 				}
+			}
+			return true;
+		}
+
+		private void feedOne(byte b) {
+			if (keyLength >= 0) {
+				collectKey(b);
+			}
+			state = matcher.next(state, b);
+			int found = matcher.match(state);
+			if (found == Compiled.KEY_PREFIX_PATTERN) {
+				System.arraycopy(KEY_PREFIX, 0, key, 0, KEY_PREFIX.length);
+				keyLength = KEY_PREFIX.length;
+			} else if (found != ByteMatcher.NO_MATCH) {
+				hit = Hit.SECRET;
 			}
 		}
 
