@@ -176,4 +176,11 @@ class ApprovalEndToEndTest {
 		assertTrue(answered.body().contains("amk app"), answered.body());
 		assertEquals(0, upstream.getRequestCount());
 	}
+
+	@Test
+	@DisplayName("amk agent list shows the ask rule beside the grant on the same connection")
+	void listed() {
+		BrokerFixture.CliResult list = broker.cli("agent", "list");
+		assertTrue(list.out().contains("openai (ask before POST on /chat/**)"), list.out());
+	}
 }
