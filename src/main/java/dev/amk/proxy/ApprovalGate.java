@@ -61,6 +61,8 @@ final class ApprovalGate {
 		Caller caller = routed.caller();
 		Target target = routed.target();
 		String summary = BodySummary.of(body, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+		// The wait is ours to police (the deadline, and InFlightRequests for revocation): Jetty's 30 s idle timeout must not cut it.
+		request.addIdleTimeoutListener(t -> false);
 		ApprovalService.Outcome outcome = approvals.await(caller.agentId(), caller.agentName(), target.connection(), target.method(),
 				"/" + String.join("/", routed.rawSegments()), rule.toSpec(), summary, () -> entry.cut != null, entry::touch);
 		return switch (outcome) {
