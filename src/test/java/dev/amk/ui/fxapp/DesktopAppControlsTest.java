@@ -69,8 +69,10 @@ class DesktopAppControlsTest {
 
 		waitUntil("the alarm is shown", () -> showing(robot, "#decoy-alert"));
 		assertTrue(notifications.stream().anyMatch(n -> n.startsWith("Decoy key used: The decoy key 'canary' was just used")), notifications.toString());
-		Button pause = robot.lookup((javafx.scene.Node n) -> n instanceof Button b && "Pause all agents".equals(b.getText())
-				&& dev.amk.testing.FxScreen.onScreen(n)).queryAs(Button.class);
+		java.util.function.Predicate<javafx.scene.Node> pauseButton = n -> n instanceof Button b && "Pause all agents".equals(b.getText())
+				&& dev.amk.testing.FxScreen.onScreen(n);
+		waitUntil("the alarm's Pause all agents button is on screen", () -> robot.lookup(pauseButton).tryQuery().isPresent());
+		Button pause = robot.lookup(pauseButton).queryAs(Button.class);
 		robot.clickOn(pause);
 		waitUntil("coder is paused", () -> broker.broker.registry().current().agents().stream()
 				.filter(a -> a.agent().name().equals("coder")).allMatch(a -> a.agent().revokedAt() != null));
