@@ -166,7 +166,7 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 			for (AgentRepository.KeyedAgent ka : agents.allWithKeys(c)) {
 				keyed.put(ka.agent(), ka.keyHash());
 			}
-			return new AccessSnapshot(conns, keyed);
+			return new AccessSnapshot(conns, keyed, agents.decoyIds(c));
 		} finally {
 			c.rollback();
 			c.setAutoCommit(true);

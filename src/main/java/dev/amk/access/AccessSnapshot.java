@@ -17,6 +17,11 @@ import java.util.Map;
 public final class AccessSnapshot {
 	/** An agent as the proxy needs it: identity, the hash its key must match, and grants by connection. */
 	public record AgentEntry(Agent agent, byte[] keyHash, Map<String, GrantRule> grants) {
+		/** The approval rules ({@code CONN:ask:…}) on {@code connection}, in the order given. */
+		public List<GrantRule> askRules(String connection) {
+			return agent.grants().stream().filter(g -> g.rule().preset() == GrantRule.Preset.ASK && g.connection().equals(connection))
+					.map(Grant::rule).toList();
+		}
 	}
 
 	public static final AccessSnapshot EMPTY = new AccessSnapshot(List.of(), Map.of());
@@ -24,8 +29,15 @@ public final class AccessSnapshot {
 	private final Map<String, AgentEntry> agentsByKeyHash;
 	private final Map<Long, AgentEntry> agentsById;
 	private final Map<String, Connection> connectionsByName;
+	private final java.util.Set<Long> decoyIds;
 
 	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes) {
+		this(connections, agentsWithKeyHashes, java.util.Set.of());
+	}
+
+	/** @param decoyIds the agents whose keys are decoys: any use is an alarm, answered like an unknown key */
+	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes, java.util.Set<Long> decoyIds) {
+		this.decoyIds = java.util.Set.copyOf(decoyIds);
 		Map<String, Connection> byName = new HashMap<>();
 		connections.forEach(c -> byName.put(c.name(), c));
 		Map<String, AgentEntry> byHash = new HashMap<>();
@@ -33,7 +45,9 @@ public final class AccessSnapshot {
 		agentsWithKeyHashes.forEach((agent, hash) -> {
 			Map<String, GrantRule> grants = new HashMap<>();
 			for (Grant g : agent.grants()) {
-				grants.put(g.connection(), g.rule());
+				if (g.rule().preset() != GrantRule.Preset.ASK) { // approval rules sit beside the grant: AgentEntry.askRules
+					grants.put(g.connection(), g.rule());
+				}
 			}
 			AgentEntry entry = new AgentEntry(agent, HexFormat.of().parseHex(hash), Map.copyOf(grants));
 			byHash.put(hash, entry);
@@ -46,6 +60,11 @@ public final class AccessSnapshot {
 
 	public AgentEntry agentByKeyHash(String hexHash) {
 		return agentsByKeyHash.get(hexHash);
+	}
+
+	/** Whether the agent is a decoy (see {@link dev.amk.agents.AgentService#createDecoy}). */
+	public boolean isDecoy(long agentId) {
+		return decoyIds.contains(agentId);
 	}
 
 	public AgentEntry agentById(long id) {

@@ -21,7 +21,10 @@ public final class Authorisation {
 	public sealed interface Verdict permits Allowed, Refusal {
 	}
 
-	/** May proceed, to {@code connection} under {@code rule}. */
+	/**
+	 * May proceed, to {@code connection} under {@code rule}; a rule with preset {@link GrantRule.Preset#ASK} allows it only
+	 * once a person approves (the pipeline holds it until then).
+	 */
 	public record Allowed(AccessSnapshot.AgentEntry agent, Connection connection, GrantRule rule) implements Verdict {
 	}
 
@@ -47,6 +50,12 @@ public final class Authorisation {
 			return new Refusal(ErrorType.UNKNOWN_CONNECTION, "There is no connection named '" + name + "'. The first path segment"
 					+ " names the connection, as in http://127.0.0.1:PORT/openai/v1; see 'amk connection list'.");
 		}
+		// An approval rule comes first: "github, but ask before a merge" must ask even though the grant allows the merge.
+		for (GrantRule ask : entry.askRules(name)) {
+			if (ask.covers(target.method(), target.segments())) {
+				return new Allowed(entry, connection, ask);
+			}
+		}
 		GrantRule rule = entry.grants().get(name);
 		if (rule == null) {
 			return new Refusal(ErrorType.SCOPE_DENIED, "Agent '" + agent.name() + "' has no grant for connection '" + name
@@ -68,6 +77,7 @@ public final class Authorisation {
 			case READ -> "read-only";
 			case FULL -> "full";
 			case CUSTOM -> "custom";
+			case ASK -> "approval";
 		};
 	}
 

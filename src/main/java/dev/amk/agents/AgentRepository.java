@@ -39,6 +39,24 @@ public final class AgentRepository {
 		return result;
 	}
 
+	/** The ids of decoy agents: keys made never to be used. */
+	public java.util.Set<Long> decoyIds(Connection c) throws SQLException {
+		java.util.Set<Long> ids = new java.util.HashSet<>();
+		try (PreparedStatement ps = c.prepareStatement("SELECT agent_id FROM decoy_agents"); ResultSet rs = ps.executeQuery()) {
+			while (rs.next()) {
+				ids.add(rs.getLong(1));
+			}
+		}
+		return ids;
+	}
+
+	public void markDecoy(Connection c, long agentId) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("INSERT INTO decoy_agents (agent_id) VALUES (?)")) {
+			ps.setLong(1, agentId);
+			ps.executeUpdate();
+		}
+	}
+
 	public List<Agent> all(Connection c) throws SQLException {
 		return allWithKeys(c).stream().map(KeyedAgent::agent).toList();
 	}
@@ -64,6 +82,16 @@ public final class AgentRepository {
 	}
 
 	public void insertGrant(Connection c, long agentId, long connectionId, GrantRule rule) throws SQLException {
+		if (rule.preset() == GrantRule.Preset.ASK) {
+			try (PreparedStatement ps = c.prepareStatement("INSERT INTO approval_rules (agent_id, connection_id, methods, paths) VALUES (?, ?, ?, ?)")) {
+				ps.setLong(1, agentId);
+				ps.setLong(2, connectionId);
+				ps.setString(3, rule.methodsColumn());
+				ps.setString(4, rule.pathsColumn());
+				ps.executeUpdate();
+			}
+			return;
+		}
 		try (PreparedStatement ps = c.prepareStatement(
 				"INSERT INTO grants (agent_id, connection_id, methods, paths, preset) VALUES (?, ?, ?, ?, ?)"
 						+ " ON CONFLICT (agent_id, connection_id) DO UPDATE SET methods = excluded.methods, paths = excluded.paths, preset = excluded.preset")) {
@@ -78,6 +106,10 @@ public final class AgentRepository {
 
 	public void deleteGrants(Connection c, long agentId) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement("DELETE FROM grants WHERE agent_id = ?")) {
+			ps.setLong(1, agentId);
+			ps.executeUpdate();
+		}
+		try (PreparedStatement ps = c.prepareStatement("DELETE FROM approval_rules WHERE agent_id = ?")) {
 			ps.setLong(1, agentId);
 			ps.executeUpdate();
 		}
@@ -180,6 +212,14 @@ public final class AgentRepository {
 			while (rs.next()) {
 				result.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
 						.add(new Grant(rs.getString(2), GrantRule.fromColumns(rs.getString(5), rs.getString(3), rs.getString(4))));
+			}
+		}
+		try (PreparedStatement ps = c.prepareStatement(
+				"SELECT a.agent_id, n.name, a.methods, a.paths FROM approval_rules a JOIN connections n ON n.id = a.connection_id ORDER BY n.name, a.rowid");
+				ResultSet rs = ps.executeQuery()) {
+			while (rs.next()) {
+				result.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+						.add(new Grant(rs.getString(2), GrantRule.fromColumns("ask", rs.getString(3), rs.getString(4))));
 			}
 		}
 		return result;

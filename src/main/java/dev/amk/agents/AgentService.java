@@ -59,6 +59,26 @@ public final class AgentService {
 
 	/** An agent that may also reach {@code allowedHosts} through blind tunnels in proxy mode. */
 	public Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt) {
+		return create(name, grants, allowedHosts, expiresAt, false);
+	}
+
+	/**
+	 * A decoy: an agent with no grants whose key is meant never to be used (left where an intruder would look). Any use is
+	 * answered exactly like an unknown key, audited as {@code decoy_used}, and raises an alert.
+	 */
+	public Issued createDecoy(String name, Instant expiresAt) {
+		return create(name, List.of(), List.of(), expiresAt, true);
+	}
+
+	/** The names of the decoy agents, for lists to mark them. */
+	public java.util.Set<String> decoyNames() {
+		return db.read(c -> {
+			java.util.Set<Long> ids = agents.decoyIds(c);
+			return agents.all(c).stream().filter(a -> ids.contains(a.id())).map(Agent::name).collect(java.util.stream.Collectors.toSet());
+		});
+	}
+
+	private Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt, boolean decoy) {
 		requireValidName(name);
 		requireDistinctConnections(grants);
 		Instant now = clock.instant();
@@ -72,6 +92,9 @@ public final class AgentService {
 						+ " or give it a new key with 'amk agent rotate " + name + "'.");
 			}
 			long id = agents.insert(c, name, AgentKey.hash(key), AgentKey.displayPrefix(key), now, expiresAt);
+			if (decoy) {
+				agents.markDecoy(c, id);
+			}
 			for (Grant grant : grants) {
 				long connectionId = connections.byName(c, grant.connection())
 						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(),
@@ -298,6 +321,9 @@ public final class AgentService {
 	private static void requireDistinctConnections(List<Grant> grants) {
 		Set<String> seen = new HashSet<>();
 		for (Grant g : grants) {
+			if (g.rule().preset() == GrantRule.Preset.ASK) {
+				continue; // approval rules sit beside the connection's one grant, as many as wanted
+			}
 			if (!seen.add(g.connection())) {
 				throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.CONFLICT, w -> "Connection '" + g.connection()
 						+ "' is granted twice; give one " + w.name(InvalidInput.Field.GRANT) + " per connection.");

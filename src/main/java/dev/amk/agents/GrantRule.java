@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
  *
  * <p>Written on the command line as {@code CONN}, {@code CONN:read}, {@code CONN:full},
  * {@code CONN:GET,POST} or {@code CONN:METHODS:/path/glob,/other/**}, where METHODS may also be
- * {@code read}, {@code full} or {@code *}.
+ * {@code read}, {@code full} or {@code *}. {@code CONN:ask:METHODS:PATHS} (or {@code CONN:ask} for everything) is an
+ * approval rule: a matching request is held until a person approves it in the app; it applies beside the
+ * connection's grant (and before it), so {@code github} plus {@code github:ask:PUT:/repos/**}{@code /merge} asks only
+ * before merges.
  */
 public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
 	public static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
@@ -26,7 +29,9 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		/** GET, HEAD and OPTIONS only. */
 		READ,
 		/** Methods and paths chosen by the user. */
-		CUSTOM;
+		CUSTOM,
+		/** An approval rule: the methods and paths it covers are allowed only once a person approves (see the class comment). */
+		ASK;
 
 		public String id() {
 			return name().toLowerCase(Locale.ROOT);
@@ -51,6 +56,13 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		}
 		String[] parts = spec.split(":", 2);
 		String methodPart = parts[0].trim();
+		if (methodPart.equalsIgnoreCase("ask")) {
+			GrantRule covered = parse(parts.length > 1 ? parts[1] : null);
+			if (covered.preset() == Preset.ASK) {
+				throw new InvalidInput(InvalidInput.Field.METHODS, InvalidInput.Problem.MALFORMED, "'ask' is written once: CONN:ask:METHODS:PATHS.");
+			}
+			return new GrantRule(Preset.ASK, covered.methods(), covered.paths());
+		}
 		List<PathGlob> paths = parts.length > 1 && !parts[1].isBlank()
 				? Arrays.stream(parts[1].split(",")).map(String::trim).map(PathGlob::parse).toList()
 				: List.of(PathGlob.EVERYTHING);
@@ -91,6 +103,11 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return methodsOk && pathsOk;
 	}
 
+	/** Whether a request with {@code method} to {@code pathSegments} falls under this rule (both allowed). */
+	public boolean covers(String method, List<String> pathSegments) {
+		return allowsMethod(method) && allowsPath(pathSegments);
+	}
+
 	public boolean allowsMethod(String method) {
 		return methods.isEmpty() || methods.contains(method);
 	}
@@ -105,6 +122,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 			case FULL -> "full";
 			case READ -> "read";
 			case CUSTOM -> (methods.isEmpty() ? "any method" : methodsColumn()) + " on " + pathsColumn();
+			case ASK -> "ask before " + (methods.isEmpty() ? "any method" : methodsColumn()) + " on " + pathsColumn();
 		};
 	}
 
@@ -114,6 +132,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 			case FULL -> "full";
 			case READ -> "read";
 			case CUSTOM -> (methods.isEmpty() ? "*" : methodsColumn()) + ":" + pathsColumn();
+			case ASK -> "ask:" + (methods.isEmpty() ? "*" : methodsColumn()) + ":" + pathsColumn();
 		};
 	}
 

@@ -13,6 +13,9 @@ import dev.amk.connections.CredentialSource;
 import dev.amk.db.Database;
 import dev.amk.doctor.BrokerCheck;
 import dev.amk.doctor.DoctorFix;
+import dev.amk.approvals.ApprovalService;
+import dev.amk.guard.Tripwire;
+import dev.amk.oauth.TokenSet;
 import dev.amk.oauth.BrokerCredentials;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
@@ -66,6 +69,8 @@ public final class Services implements AutoCloseable {
 	private TokenManager tokens;
 	private CredentialSource credentials;
 	private ProxyServer proxy;
+	private Tripwire tripwire;
+	private ApprovalService approvals;
 	private ActivityTracker activity;
 	private ConnectionTester tester;
 	private LocalCa localCa;
@@ -198,9 +203,43 @@ public final class Services implements AutoCloseable {
 
 	public synchronized ProxyServer proxy() {
 		if (proxy == null) {
-			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa());
+			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa(), new ProxyServer.Controls(tripwire(), approvals()));
 		}
 		return proxy;
+	}
+
+	/**
+	 * The exfiltration tripwire: it looks for every secret the broker holds in memory (the broker reads them all as it
+	 * starts), an OAuth connection's access and refresh tokens rather than their stored JSON.
+	 */
+	public synchronized Tripwire tripwire() {
+		if (tripwire == null) {
+			CachingSecretStore cache = (CachingSecretStore) keychain();
+			tripwire = new Tripwire(cache::version, () -> cache.cachedSecrets().stream().flatMap(Services::secretParts).toList());
+		}
+		return tripwire;
+	}
+
+	/** Where requests under approval rules wait for the person (60 s by this services' clock); the app attaches as the one answerer. */
+	public synchronized ApprovalService approvals() {
+		if (approvals == null) {
+			approvals = new ApprovalService(clock, ApprovalService.DEFAULT_TIMEOUT);
+		}
+		return approvals;
+	}
+
+	/** The strings a stored secret is made of: a token set's tokens, the lines of a multi-line secret (AWS keys), or itself. */
+	private static java.util.stream.Stream<String> secretParts(String stored) {
+		if (stored.startsWith("{")) {
+			try {
+				TokenSet tokens = TokenSet.fromJson(stored);
+				return java.util.stream.Stream.of(tokens.accessToken(), tokens.refreshToken()).filter(java.util.Objects::nonNull);
+			} catch (RuntimeException notTokens) {
+				// some other JSON secret: looked for whole, below
+			}
+		}
+		java.util.stream.Stream<String> lines = stored.contains("\n") ? stored.lines().map(String::strip) : java.util.stream.Stream.empty();
+		return java.util.stream.Stream.concat(java.util.stream.Stream.of(stored), lines);
 	}
 
 	/** Today's requests per agent and the recent feed, for the app; follows the audit log from its first call. */
@@ -269,6 +308,29 @@ public final class Services implements AutoCloseable {
 		accessRegistry().addListener(snapshot -> {
 			cache.retainOnly(snapshot.connections().stream().map(Connection::secretRef).collect(Collectors.toSet()));
 			tokenManager.retainOnly(snapshot.connections().stream().map(Connection::id).collect(Collectors.toSet()));
+			readNewSecrets(cache, snapshot.connections());
+		});
+	}
+
+	/**
+	 * A connection added by another process (amk connection add) has its secret read into memory at once, off the
+	 * committing thread (a keychain may prompt): the exfiltration tripwire looks only for secrets in memory, and must
+	 * know this one before an agent could have been handed it. A secret that cannot be read is left for the request
+	 * that needs it to report.
+	 */
+	private static void readNewSecrets(CachingSecretStore cache, java.util.Collection<Connection> connections) {
+		java.util.List<String> unread = connections.stream().map(Connection::secretRef).filter(ref -> !cache.holds(ref)).toList();
+		if (unread.isEmpty()) {
+			return;
+		}
+		Thread.ofVirtual().name("amk-read-new-secrets").start(() -> {
+			for (String ref : unread) {
+				try {
+					cache.get(ref);
+				} catch (RuntimeException e) {
+					// reported by the first request that needs it, as connection_unavailable
+				}
+			}
 		});
 	}
 

@@ -40,9 +40,21 @@ final class AgentCommand extends AmkCommand.Group {
 				+ " through a blind, audited tunnel; repeatable. Never an IP address or this machine."})
 		List<String> allowHosts = new ArrayList<>();
 
+		@Option(names = "--decoy", description = {"A key meant never to be used: plant it where an intruder would look. Any use is",
+				"answered like an unknown key, audited as decoy_used, and raises an alert in the app."})
+		boolean decoy;
+
 		@Override
 		public Integer call() {
 			Instant expiresAt = expires == null ? null : Durations.parseExpiry(expires, ctx().clock().instant());
+			if (decoy) {
+				if (!grants.isEmpty() || !allowHosts.isEmpty()) {
+					throw new picocli.CommandLine.ParameterException(spec.commandLine(), "A decoy has no grants: leave out --grant and --allow-host.");
+				}
+				AgentService.Issued issued = ctx().agents().createDecoy(name, expiresAt);
+				printDecoy(this, issued);
+				return 0;
+			}
 			AgentService.Issued issued = ctx().agents().create(name, grants.stream().map(Grant::parse).toList(), allowedHosts(allowHosts),
 					expiresAt);
 			printIssued(this, issued, "Created agent");
@@ -55,9 +67,14 @@ final class AgentCommand extends AmkCommand.Group {
 		@Override
 		public Integer call() {
 			List<Agent> agents = ctx().agents().list();
+			java.util.Set<String> decoys = ctx().agents().decoyNames();
 			Instant now = ctx().clock().instant();
 			if (json()) {
-				Output.printJson(ctx().out(), agents.stream().map(a -> toJson(a, now)).toList());
+				Output.printJson(ctx().out(), agents.stream().map(a -> {
+					Map<String, Object> m = toJson(a, now);
+					m.put("decoy", decoys.contains(a.name()));
+					return m;
+				}).toList());
 				return 0;
 			}
 			if (agents.isEmpty()) {
@@ -66,7 +83,8 @@ final class AgentCommand extends AmkCommand.Group {
 				return 0;
 			}
 			Output.printTable(ctx().out(), List.of("NAME", "STATUS", "KEY", "MAY REACH", "EXPIRES", "LAST USED"), agents.stream()
-					.map(a -> List.of(a.name(), a.status(now).id(), a.keyPrefix() + "…", a.reach() + (a.allowedHosts().isEmpty() ? ""
+					.map(a -> List.of(a.name(), a.status(now).id() + (decoys.contains(a.name()) ? " (decoy)" : ""), a.keyPrefix() + "…",
+							decoys.contains(a.name()) ? "nothing: a decoy" : a.reach() + (a.allowedHosts().isEmpty() ? ""
 									: " · tunnels to " + String.join(", ", a.allowedHosts().stream().map(HostPattern::pattern).toList())),
 							a.expiresAt() == null ? "never" : Durations.until(a.expiresAt(), now),
 							a.lastUsedAt() == null ? "never" : Durations.ago(a.lastUsedAt(), now)))
@@ -157,6 +175,22 @@ final class AgentCommand extends AmkCommand.Group {
 
 	private static void report(AmkCommand.Leaf cmd, Agent agent, String message) {
 		cmd.respond(toJson(agent, cmd.ctx().clock().instant()), message);
+	}
+
+	private static void printDecoy(AmkCommand.Leaf cmd, AgentService.Issued issued) {
+		CliContext ctx = cmd.ctx();
+		if (cmd.json()) {
+			Map<String, Object> m = toJson(issued.agent(), ctx.clock().instant());
+			m.put("decoy", true);
+			m.put("key", issued.key());
+			Output.printJson(ctx.out(), m);
+			return;
+		}
+		PrintWriter out = ctx.out();
+		out.printf("Created decoy '%s'. Its key is shown only this once:%n%n  %s%n%n", issued.agent().name(), issued.key());
+		out.println("Plant it where only an intruder would find it (an old .env, a CI variable nobody uses). Any use is answered like"
+				+ " an unknown key, audited as decoy_used, and raises an alert in the app.");
+		out.flush();
 	}
 
 	private static void printIssued(AmkCommand.Leaf cmd, AgentService.Issued issued, String verb) {

@@ -30,6 +30,15 @@ public enum ErrorType {
 	PROXY_AUTH_REQUIRED("proxy_auth_required", 407),
 	/** A CONNECT or absolute-form request for a host none of the agent's granted connections owns. */
 	HOST_NOT_ALLOWED("host_not_allowed", 403),
+	// Agent controls (issue 15): the tripwire, approvals and decoys
+	/** The request's URL, headers or body carried a real secret the broker holds, or another agent's key. */
+	SECRET_IN_REQUEST("secret_in_request", 403),
+	/** A request held for approval was refused by the person (or could not be asked: no app running). */
+	APPROVAL_DENIED("approval_denied", 403),
+	/** A request held for approval got no answer in time. */
+	APPROVAL_TIMEOUT("approval_timeout", 403),
+	/** An audit reason only: a decoy key was used. The caller is answered exactly as for an unknown key. */
+	DECOY_USED("decoy_used", 401),
 	// The broker or the upstream failed
 	INTERNAL_ERROR("internal_error", 500),
 	UPSTREAM_UNREACHABLE("upstream_unreachable", 502),

@@ -2,6 +2,7 @@ package dev.amk.proxy;
 
 import dev.amk.access.AccessSnapshot;
 import dev.amk.access.Caller;
+import dev.amk.access.Refusal;
 import dev.amk.agents.AgentKey;
 import dev.amk.common.ErrorType;
 
@@ -14,6 +15,8 @@ import java.util.HexFormat;
  * (revoked, expired) is {@link dev.amk.access.Authorisation}'s question, asked again while a request runs.
  */
 final class CallerIdentification {
+	private static final String UNKNOWN_KEY_MESSAGE = "This key was not issued by this broker, or it was rotated or deleted."
+			+ " Ask the owner for a current key.";
 	private CallerIdentification() {
 	}
 
@@ -35,9 +38,12 @@ final class CallerIdentification {
 		String hexHash = HexFormat.of().formatHex(presentedHash);
 		AccessSnapshot.AgentEntry entry = snapshot.agentByKeyHash(hexHash);
 		// The map look-up compares hashes, which tell nothing about the key; the final comparison is constant-time anyway.
-		if (entry == null || !MessageDigest.isEqual(entry.keyHash(), presentedHash)) {
-			throw Refused.of(ErrorType.UNKNOWN_KEY, "This key was not issued by this broker, or it was rotated or deleted."
-					+ " Ask the owner for a current key.");
+		boolean known = entry != null && MessageDigest.isEqual(entry.keyHash(), presentedHash);
+		if (!known || snapshot.isDecoy(entry.agent().id())) {
+			// A decoy is answered exactly as an unknown key (same type, message and path to here): whoever holds it must
+			// not learn that it tripped an alarm. Only the audit row, and so the person, hear the difference.
+			Refusal unknown = new Refusal(ErrorType.UNKNOWN_KEY, UNKNOWN_KEY_MESSAGE);
+			throw known ? Refused.decoyUsed(unknown, new Caller(entry, hexHash)) : new Refused(unknown);
 		}
 		return new Caller(entry, hexHash);
 	}

@@ -347,7 +347,8 @@ final class ForwardProxy extends Handler.Wrapper {
 			return;
 		}
 		audit.status(407);
-		audit.finish(Decision.refusing(refusal.type()), refusal.type());
+		ErrorType reason = refused.auditReason(audit);
+		audit.finish(Decision.refusing(reason), reason);
 		audit.awaitRecorded();
 		response.getHeaders().put(HttpHeader.PROXY_AUTHENTICATE, ProxyCredentials.CHALLENGE);
 		PipelineTail.writeError(response, callback, 407, refusal);

@@ -135,6 +135,9 @@ final class Forwarder {
 		try {
 			return call.execute();
 		} catch (IOException e) {
+			if (upstream.body() instanceof StreamingBody body && body.stopped() != null) {
+				throw new Refused(body.stopped()); // the tripwire cut the upload
+			}
 			if (upstream.body() instanceof StreamingBody body && body.agentFailure() != null) {
 				throw UpstreamRequest.agentBodyFailure(entry, body.agentFailure());
 			}

@@ -39,12 +39,21 @@ final class PipelineTail {
 	private final Clock clock;
 	private final CredentialLookup credentials;
 	private final Forwarder forwarder;
+	private final ExfiltrationCheck exfiltration;
+	private final ApprovalGate approvals;
 
 	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder) {
+		this(registry, clock, credentials, forwarder, ExfiltrationCheck.OFF, ApprovalGate.OFF);
+	}
+
+	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, ExfiltrationCheck exfiltration,
+			ApprovalGate approvals) {
 		this.registry = registry;
 		this.clock = clock;
 		this.credentials = credentials;
 		this.forwarder = forwarder;
+		this.exfiltration = exfiltration;
+		this.approvals = approvals;
 	}
 
 	/**
@@ -67,16 +76,22 @@ final class PipelineTail {
 		NarrowGrant.check(allowed.rule(), request.getHeaders(), routed.query(), routed.target().segments());
 		boolean webSocket = WebSocketHandshake.isUpgrade(request);
 		Target tracked = webSocket ? WebSocketHandshake.check(request, allowed.rule(), routed.target()) : routed.target();
+		exfiltration.checkHead(request, routed); // before any work, and before anything goes upstream
+		dev.amk.guard.Tripwire.BodyScan bodyScan = exfiltration.bodyScan(request, routed.agentKey());
 		// Tracked before the body is read or a token refreshed: a revocation meanwhile must cut this work too.
 		InFlightRequests.Entry entry = forwarder.track(routed.caller(), tracked);
 		boolean handedOver = false;
 		try {
+			// A request under an approval rule waits here, tracked (a revocation cuts it), its body read but nothing sent.
+			byte[] approvedBody = ApprovalGate.needsApproval(allowed.rule()) ? approvals.hold(request, routed, allowed.rule(), entry, bodyScan) : null;
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
 			// --host-map: the broker's calls to a mapped host go to its upstream, through either door.
 			upstreamConnection = upstreamConnection.withUpstream(upstreamConnection.mapped(upstreamConnection.baseUrl()), upstreamConnection.injection());
-			UpstreamRequest upstream = UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(),
-					upstreamConnection, audit, entry);
+			UpstreamRequest upstream = approvedBody != null
+					? UpstreamRequest.prepareHeld(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, approvedBody)
+					: UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, audit, entry,
+							bodyScan);
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
@@ -126,7 +141,8 @@ final class PipelineTail {
 	static void refuse(Request request, Response response, Callback callback, AuditDraft audit, Refused refused) {
 		Refusal refusal = refused.refusal();
 		audit.status(refusal.status());
-		audit.finish(Decision.refusing(refusal.type()), refusal.type());
+		ErrorType reason = refused.auditReason(audit);
+		audit.finish(Decision.refusing(reason), reason);
 		if (response.isCommitted()) {
 			request.setAttribute(JsonErrorHandler.AUDITED, Boolean.TRUE);
 			callback.failed(new IOException(refusal.type().type()));

@@ -52,6 +52,22 @@ public final class ProxyServer implements AutoCloseable {
 
 	/** @param ca the local CA that intercepted tunnels' certificates come from; null: CONNECT is never intercepted */
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca) {
+		this(settings, registry, clock, credentials, audit, ca, Controls.NONE);
+	}
+
+	/**
+	 * The agent controls every request passes, whatever its grant.
+	 *
+	 * @param tripwire  the exfiltration tripwire; null: none
+	 * @param approvals where requests under approval rules wait for the app; null: such requests are refused
+	 */
+	public record Controls(dev.amk.guard.Tripwire tripwire, dev.amk.approvals.ApprovalService approvals) {
+		public static final Controls NONE = new Controls(null, null);
+	}
+
+	/** @param controls the agent controls (tripwire, approvals); {@link Controls#NONE} in tests of other stages */
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca,
+			Controls controls) {
 		this.settings = settings;
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("amk-proxy");
@@ -102,7 +118,8 @@ public final class ProxyServer implements AutoCloseable {
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
 		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
-		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder);
+		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder,
+				controls.tripwire() == null ? ExfiltrationCheck.OFF : new ExfiltrationCheck(controls.tripwire()), new ApprovalGate(controls.approvals()));
 		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);

@@ -1,6 +1,7 @@
 package dev.amk.proxy;
 
 import dev.amk.access.Authorisation;
+import dev.amk.access.Caller;
 import dev.amk.access.Refusal;
 import dev.amk.common.ErrorType;
 
@@ -11,15 +12,35 @@ import dev.amk.common.ErrorType;
 final class Refused extends Exception {
 	private final Refusal refusal;
 	private final boolean closeConnection;
+	/** The decoy agent whose key was used, or null: the answer says unknown_key, the audit row says who and why. */
+	private final Caller decoy;
 
 	Refused(Refusal refusal) {
-		this(refusal, false);
+		this(refusal, false, null);
 	}
 
-	private Refused(Refusal refusal, boolean closeConnection) {
+	private Refused(Refusal refusal, boolean closeConnection, Caller decoy) {
 		super(refusal.type().type(), null, false, false);
 		this.refusal = refusal;
 		this.closeConnection = closeConnection;
+		this.decoy = decoy;
+	}
+
+	/** A decoy key's use: answered exactly as {@code unknown}, audited as {@code decoy_used} under the decoy's name. */
+	static Refused decoyUsed(Refusal unknown, Caller decoy) {
+		return new Refused(unknown, false, decoy);
+	}
+
+	/**
+	 * The reason the audit row records, naming the decoy agent on it when this is a decoy's use; otherwise the answer's
+	 * own type.
+	 */
+	ErrorType auditReason(dev.amk.audit.AuditDraft audit) {
+		if (decoy == null) {
+			return refusal.type();
+		}
+		audit.caller(decoy.agentId(), decoy.agentName());
+		return ErrorType.DECOY_USED;
 	}
 
 	static Refused of(ErrorType type, String message) {
@@ -28,7 +49,7 @@ final class Refused extends Exception {
 
 	/** A refusal after which the rest of the connection's bytes cannot be trusted to be framed as the client meant. */
 	static Refused closingConnection(ErrorType type, String message) {
-		return new Refused(new Refusal(type, message), true);
+		return new Refused(new Refusal(type, message), true, null);
 	}
 
 	/** The permission, or the refusal thrown: for a pipeline that stops at the first refusal. */

@@ -1,6 +1,8 @@
 package dev.amk.proxy;
 
+import dev.amk.access.Refusal;
 import dev.amk.audit.AuditDraft;
+import dev.amk.guard.Tripwire;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okio.BufferedSink;
@@ -12,6 +14,11 @@ import java.io.InputStream;
  * The agent's request body, streamed upstream as it arrives rather than buffered. A failure to read the agent's
  * side (a broken chunked framing, a cut slow upload, the agent leaving) is remembered, so that it is answered as
  * the agent's fault and not as the upstream's.
+ *
+ * <p>With a {@link Tripwire.BodyScan}, every read is searched before it is sent, and the end of a read that could be
+ * the start of a secret is held back until the next read decides (at most the longest secret form's length), so
+ * that not even the first half of a secret split across two reads goes upstream. A hit ends the upload: the write
+ * fails, OkHttp drops the upstream connection mid-request, and the agent is refused {@code secret_in_request}.
  */
 final class StreamingBody extends RequestBody {
 	static final int CHUNK = 16 * 1024;
@@ -23,13 +30,27 @@ final class StreamingBody extends RequestBody {
 	/** Set once the request is tracked: an upload in progress is activity, not silence. */
 	volatile InFlightRequests.Entry entry;
 	private volatile IOException agentFailure;
+	private final Tripwire.BodyScan scan;
+	/** Why the body was stopped by the tripwire, or null. */
+	private volatile Refusal stopped;
 
 	/** @param abort fails a blocked read of the agent's body: called when the upload is cut for being too slow */
 	StreamingBody(InputStream in, long length, AuditDraft audit, Runnable abort) {
+		this(in, length, audit, abort, null);
+	}
+
+	/** @param scan the exfiltration tripwire's search of this body, or null for none */
+	StreamingBody(InputStream in, long length, AuditDraft audit, Runnable abort, Tripwire.BodyScan scan) {
 		this.in = in;
 		this.length = length;
 		this.audit = audit;
 		this.abort = abort;
+		this.scan = scan;
+	}
+
+	/** Why the tripwire stopped the upload (a secret found, or a body it could not read), or null when it did not. */
+	Refusal stopped() {
+		return stopped;
 	}
 
 	@Override
@@ -59,6 +80,10 @@ final class StreamingBody extends RequestBody {
 			e.uploadStarted(abort);
 		}
 		try {
+			if (scan != null) {
+				writeScanned(sink, e);
+				return;
+			}
 			byte[] buffer = new byte[CHUNK];
 			while (true) {
 				int n;
@@ -83,5 +108,57 @@ final class StreamingBody extends RequestBody {
 				e.uploadEnded();
 			}
 		}
+	}
+
+	/** As the plain loop, with each read searched first and a possible secret's beginning kept back. */
+	private void writeScanned(BufferedSink sink, InFlightRequests.Entry e) throws IOException {
+		byte[] buffer = new byte[CHUNK];
+		byte[] held = new byte[0];
+		int heldLength = 0;
+		while (true) {
+			int n;
+			try {
+				n = in.read(buffer);
+			} catch (IOException | RuntimeException failure) {
+				agentFailure = failure instanceof IOException io ? io : new IOException(failure);
+				throw agentFailure;
+			}
+			if (n == -1) {
+				sink.write(held, 0, heldLength); // the body ended before the held bytes became a secret
+				sink.flush();
+				return;
+			}
+			audit.addBytesIn(n);
+			if (e != null) {
+				e.uploaded(n);
+			}
+			Tripwire.Hit hit;
+			try {
+				hit = scan.feed(buffer, 0, n);
+			} catch (Tripwire.UnreadableBody unreadable) {
+				throw stop(ExfiltrationCheck.unreadableBody(unreadable.why()));
+			}
+			if (hit != null) {
+				throw stop(ExfiltrationCheck.refusal(hit, "body"));
+			}
+			int keep = Math.min(scan.heldBack(), heldLength + n);
+			int send = heldLength + n - keep;
+			int fromHeld = Math.min(send, heldLength);
+			sink.write(held, 0, fromHeld);
+			sink.write(buffer, 0, send - fromHeld);
+			sink.flush();
+			// What is kept: the tail of held + buffer, of length keep.
+			byte[] next = new byte[keep];
+			int keptFromHeld = heldLength - fromHeld;
+			System.arraycopy(held, fromHeld, next, 0, keptFromHeld);
+			System.arraycopy(buffer, send - fromHeld, next, keptFromHeld, keep - keptFromHeld);
+			held = next;
+			heldLength = keep;
+		}
+	}
+
+	private IOException stop(Refusal why) {
+		stopped = why;
+		return new IOException(why.type().type());
 	}
 }

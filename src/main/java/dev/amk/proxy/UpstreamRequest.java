@@ -47,6 +47,13 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 	 */
 	static UpstreamRequest prepare(Request agentRequest, List<String> rawSegments, List<QueryParameter> query, String agentKey,
 			Connection connection, AuditDraft audit, InFlightRequests.Entry entry) throws Refused, ExchangeBroken {
+		return prepare(agentRequest, rawSegments, query, agentKey, connection, audit, entry, null);
+	}
+
+	/** As above, with the body searched by the exfiltration tripwire's {@code scan} (null: not searched). */
+	static UpstreamRequest prepare(Request agentRequest, List<String> rawSegments, List<QueryParameter> query, String agentKey,
+			Connection connection, AuditDraft audit, InFlightRequests.Entry entry, dev.amk.guard.Tripwire.BodyScan scan) throws Refused,
+			ExchangeBroken {
 		String method = agentRequest.getMethod();
 		long contentLength = agentRequest.getLength();
 		boolean hasBody = contentLength > 0 || (contentLength < 0 && agentRequest.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
@@ -58,13 +65,42 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 		boolean replayable = connection.isOAuth() && (!hasBody || (contentLength > 0 && contentLength <= REPLAYABLE_BODY_LIMIT));
 		RequestBody body;
 		if (hasBody && replayable) {
-			body = RequestBody.create(readWhole(agentRequest, (int) contentLength, audit, entry));
+			byte[] whole = readWhole(agentRequest, (int) contentLength, audit, entry);
+			scanWhole(scan, whole);
+			body = RequestBody.create(whole);
 		} else if (hasBody) {
-			body = new StreamingBody(Request.asInputStream(agentRequest), contentLength, audit, abortUpload(agentRequest));
+			body = new StreamingBody(Request.asInputStream(agentRequest), contentLength, audit, abortUpload(agentRequest), scan);
 		} else {
 			body = HttpMethod.requiresRequestBody(method) ? RequestBody.EMPTY : null;
 		}
 		return new UpstreamRequest(agentRequest.getHeaders(), connection, rawSegments, query, agentKey, method, body, replayable);
+	}
+
+	/** The request with a body already read (and searched) while it waited for approval. */
+	static UpstreamRequest prepareHeld(Request agentRequest, List<String> rawSegments, List<QueryParameter> query, String agentKey,
+			Connection connection, byte[] body) throws Refused {
+		String method = agentRequest.getMethod();
+		if (body.length > 0 && !HttpMethod.permitsRequestBody(method)) {
+			throw Refused.of(ErrorType.BAD_REQUEST, method + " requests cannot carry a body through the broker.");
+		}
+		RequestBody requestBody = body.length > 0 || HttpMethod.requiresRequestBody(method) ? RequestBody.create(body) : null;
+		return new UpstreamRequest(agentRequest.getHeaders(), connection, rawSegments, query, agentKey, method, requestBody, true);
+	}
+
+	/** A body read whole (to be replayable) is searched whole, before anything is sent. */
+	private static void scanWhole(dev.amk.guard.Tripwire.BodyScan scan, byte[] whole) throws Refused {
+		if (scan == null) {
+			return;
+		}
+		dev.amk.guard.Tripwire.Hit hit;
+		try {
+			hit = scan.feed(whole, 0, whole.length);
+		} catch (dev.amk.guard.Tripwire.UnreadableBody e) {
+			throw new Refused(ExfiltrationCheck.unreadableBody(e.why()));
+		}
+		if (hit != null) {
+			throw new Refused(ExfiltrationCheck.refusal(hit, "body"));
+		}
 	}
 
 	private static byte[] readWhole(Request agentRequest, int length, AuditDraft audit, InFlightRequests.Entry entry) throws Refused,

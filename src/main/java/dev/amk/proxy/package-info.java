@@ -4,6 +4,6 @@
  * sends exactly what the proxy would.
  *
  * <p>Core. May import {@code access}, {@code agents}, {@code audit}, {@code connections}, {@code secrets},
- * {@code common}; never {@code ui}, {@code cli}, {@code launcher} or JavaFX.
+ * {@code guard}, {@code approvals}, {@code common}; never {@code ui}, {@code cli}, {@code launcher} or JavaFX.
  */
 package dev.amk.proxy;

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentMap;
 public final class CachingSecretStore implements SecretStore {
 	private final SecretStore delegate;
 	private final ConcurrentMap<String, String> cache = new ConcurrentHashMap<>();
+	/** Changes whenever the cached secrets may have: the exfiltration tripwire rebuilds its matcher only then. */
+	private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
 	public CachingSecretStore(SecretStore delegate) {
 		this.delegate = delegate;
@@ -20,6 +22,7 @@ public final class CachingSecretStore implements SecretStore {
 	public void put(String ref, String secret) {
 		delegate.put(ref, secret);
 		cache.put(ref, secret);
+		version.incrementAndGet();
 	}
 
 	@Override
@@ -28,22 +31,44 @@ public final class CachingSecretStore implements SecretStore {
 		if (cached != null) {
 			return cached;
 		}
-		return cache.computeIfAbsent(ref, delegate::get);
+		String read = cache.computeIfAbsent(ref, delegate::get);
+		version.incrementAndGet();
+		return read;
 	}
 
 	@Override
 	public void delete(String ref) {
 		cache.remove(ref);
+		version.incrementAndGet();
 		delegate.delete(ref);
 	}
 
 	/** Drops every cached secret whose reference is not in {@code live}. */
 	public void retainOnly(java.util.Set<String> live) {
-		cache.keySet().retainAll(live);
+		if (cache.keySet().retainAll(live)) {
+			version.incrementAndGet();
+		}
 	}
 
 	public void forget(String ref) {
-		cache.remove(ref);
+		if (cache.remove(ref) != null) {
+			version.incrementAndGet();
+		}
+	}
+
+	/** Whether the secret filed under {@code ref} is in memory already. */
+	public boolean holds(String ref) {
+		return cache.containsKey(ref);
+	}
+
+	/** A number that changes whenever {@link #cachedSecrets()} may return something else. */
+	public long version() {
+		return version.get();
+	}
+
+	/** Every secret held in memory now: what the exfiltration tripwire looks for in requests. */
+	public java.util.Collection<String> cachedSecrets() {
+		return java.util.List.copyOf(cache.values());
 	}
 
 	@Override

@@ -381,6 +381,17 @@ class ForwardProxyTest {
 
 	// ---- raw clients ----
 
+	@Test
+	@DisplayName("proxy mode passes the exfiltration tripwire too: a real secret in a header is refused 403 before the upstream is contacted")
+	void tripwireInProxyMode() throws Exception {
+		assertEquals(List.of(), broker.broker.readSecrets()); // as serve and the app do on start
+		RawResponse leak = raw("GET http://" + HOST + "/v1/things?x=1 HTTP/1.1\r\nHost: " + HOST + "\r\nProxy-Authorization: " + basic(key)
+				+ "\r\nX-Leak: " + SECRET + "\r\n\r\n");
+		assertEquals(403, leak.status());
+		assertTrue(leak.body().contains("secret_in_request"), leak.body());
+		assertEquals(0, upstream.getRequestCount());
+	}
+
 	record RawResponse(int status, String head, String body) {
 	}
 

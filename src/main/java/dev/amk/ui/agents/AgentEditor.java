@@ -194,8 +194,10 @@ public final class AgentEditor extends BorderPane {
 			none.setWrapText(true);
 			return new VBox(4, title, none);
 		}
+		// Approval rules (CONN:ask:…) sit beside a connection's grant; the form edits the grants and keeps them as they are.
 		Map<String, GrantRule> current = original == null ? Map.of()
-				: original.grants().stream().collect(Collectors.toMap(Grant::connection, Grant::rule));
+				: original.grants().stream().filter(g -> g.rule().preset() != GrantRule.Preset.ASK)
+						.collect(Collectors.toMap(Grant::connection, Grant::rule));
 		GridPane grid = new GridPane();
 		grid.setHgap(8);
 		grid.setVgap(4);
@@ -275,6 +277,9 @@ public final class AgentEditor extends BorderPane {
 			}
 		}
 		List<Grant> grants = new ArrayList<>();
+		if (original != null) {
+			original.grants().stream().filter(g -> g.rule().preset() == GrantRule.Preset.ASK).forEach(grants::add); // kept: see above
+		}
 		for (ConnectionRow row : rows) {
 			if (!row.granted.isSelected()) {
 				continue;
@@ -346,6 +351,8 @@ public final class AgentEditor extends BorderPane {
 		return switch (preset) {
 			case FULL -> new Grant(connection, GrantRule.FULL);
 			case READ -> new Grant(connection, GrantRule.READ);
+			// Not offered by the editor's choices; approval rules are kept as they are when an agent is edited.
+			case ASK -> new Grant(connection, GrantRule.parse("ask:" + (list(methods).isEmpty() ? "*" : list(methods)) + ":" + list(paths)));
 			case CUSTOM -> {
 				String m = list(methods);
 				String p = list(paths);
@@ -442,7 +449,7 @@ public final class AgentEditor extends BorderPane {
 			granted.setSelected(current != null);
 			granted.setMinWidth(Region.USE_PREF_SIZE); // the name is what the row is about: the fields give way, not it
 			preset.setId("preset-" + n);
-			preset.getItems().setAll(GrantRule.Preset.values());
+			preset.getItems().setAll(GrantRule.Preset.FULL, GrantRule.Preset.READ, GrantRule.Preset.CUSTOM); // ask rules: CLI only
 			preset.setConverter(converter(PRESET_LABELS::get));
 			preset.setValue(current == null ? GrantRule.Preset.FULL : current.preset());
 			preset.setAccessibleText("Access to " + n + ": full, read-only or custom");

@@ -9,7 +9,9 @@ import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.SystemBrowser;
 import dev.amk.settings.Settings;
+import dev.amk.approvals.PersonPresence;
 import dev.amk.ui.agents.AgentsModel;
+import dev.amk.ui.approvals.ApprovalPrompter;
 import dev.amk.ui.common.AppTheme;
 import dev.amk.ui.connections.ConnectionsModel;
 import dev.amk.ui.doctor.KeysFoundModel;
@@ -47,6 +49,8 @@ public final class DesktopApp {
 	private ConnectionsModel connections;
 	private volatile MainWindow window;
 	private volatile TrayMenu tray;
+	/** The app as the one answerer of held requests; null until the UI is up. */
+	private ApprovalPrompter approvalPrompter;
 	/** System notifications (the tray's, or a test's recorder). */
 	private final DeniedNotifier.SystemNotifier notices;
 
@@ -74,6 +78,7 @@ public final class DesktopApp {
 		this.settings = new SimpleObjectProperty<>(Settings.load(services.dataDir()));
 		this.denied = new DeniedNotifier(services.registry(), target, services.clock(), () -> settings.get().notifyOnDenied());
 		services.activity().addEventListener(denied::onEvents);
+		denied.onDecoy(name -> Platform.runLater(() -> DecoyAlert.show(name, agents)));
 		// Always on, unlike denial notices: a dead sign-in breaks every agent using it, and only the person can fix it.
 		this.reconnect = new ReconnectNotifier(target, () -> true);
 		services.registry().addListener(snapshot -> {
@@ -126,6 +131,7 @@ public final class DesktopApp {
 			window.show();
 		}
 		background.execute(this::readSecrets);
+		approvalPrompter = new ApprovalPrompter(services.approvals(), notices, PersonPresence.CLICK, background).attach();
 	}
 
 	/**
@@ -188,6 +194,9 @@ public final class DesktopApp {
 	}
 
 	public void stop() {
+		if (approvalPrompter != null) {
+			approvalPrompter.detach(); // whatever still waits for an answer is refused: nobody is left to give one
+		}
 		background.shutdown();
 	}
 }

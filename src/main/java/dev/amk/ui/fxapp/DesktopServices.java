@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * @param localCa   the local certificate authority, for the Settings section that shows and trusts it
  * @param doctorFix amk doctor's fix for the Keys found view, checked through this broker
  * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
+ * @param approvals   where requests under approval rules wait; the app is their one answerer
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
-		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets) {
+		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals) {
 }

@@ -38,6 +38,9 @@ public final class DeniedNotifier {
 	private final java.util.ArrayDeque<Instant> shown = new java.util.ArrayDeque<>();
 	private int heldBack;
 	private volatile Instant lastDenied;
+	/** What the app does when a decoy key is used (offer to pause every agent); given the decoy's name. */
+	private volatile java.util.function.Consumer<String> decoyAction = name -> { };
+	private final Map<String, Instant> lastDecoyAlert = new HashMap<>();
 
 	public DeniedNotifier(RegistryView registry, SystemNotifier notifier, Clock clock, BooleanSupplier enabled) {
 		this.registry = registry;
@@ -51,11 +54,20 @@ public final class DeniedNotifier {
 		return lastDenied;
 	}
 
+	/** What to do, besides the notice, when a decoy key is used: the app offers to pause every agent at once. */
+	public void onDecoy(java.util.function.Consumer<String> action) {
+		this.decoyAction = action;
+	}
+
 	/** Feed it every new audit batch (ActivityTracker event listener). */
 	public synchronized void onEvents(List<AuditEvent> batch) {
 		for (AuditEvent e : batch) {
 			if (!AuditEvent.DENIED.equals(e.decision()) || e.agent() == null) {
 				continue; // unknown keys are noise (scanners, typos); only identified agents are news
+			}
+			if (DECOY_USED.equals(e.reason())) {
+				decoyUsed(e);
+				continue;
 			}
 			lastDenied = e.time();
 			if (!enabled.getAsBoolean()) {
@@ -78,6 +90,25 @@ public final class DeniedNotifier {
 		}
 	}
 
+	static final String DECOY_USED = "decoy_used";
+
+	/**
+	 * An alarm, not a denial like the others: shown whatever the denial-notice setting and outside the shared budget,
+	 * once a minute per decoy so that an intruder retrying cannot flood the screen.
+	 */
+	private void decoyUsed(AuditEvent e) {
+		lastDenied = e.time();
+		Instant now = clock.instant();
+		Instant last = lastDecoyAlert.get(e.agent());
+		if (last != null && last.isAfter(now.minus(PER_AGENT))) {
+			return;
+		}
+		lastDecoyAlert.put(e.agent(), now);
+		notifier.notify("Decoy key used", "The decoy key '" + e.agent() + "' was just used (" + e.method() + " " + e.path()
+				+ "). Someone has found it: pause all agents, then find out where it leaked.");
+		decoyAction.accept(e.agent());
+	}
+
 	/** "research-bot was denied DELETE /repos/acme/api on github — read-only grant". */
 	String message(AuditEvent e) {
 		String on = e.connection() == null ? "" : " on " + e.connection();
@@ -90,6 +121,9 @@ public final class DeniedNotifier {
 			case "expired_key" -> "its key has expired";
 			case "unknown_connection" -> "there is no connection named '" + e.connection() + "'";
 			case "scope_denied" -> scope(e);
+			case "secret_in_request" -> "the request carried a real secret or another agent's key (exfiltration tripwire)";
+			case "approval_denied" -> "the approval was denied";
+			case "approval_timeout" -> "nobody approved it in time";
 			default -> String.valueOf(e.reason());
 		};
 	}
@@ -105,6 +139,7 @@ public final class DeniedNotifier {
 			case READ -> "read-only grant";
 			case FULL -> "outside its grant";
 			case CUSTOM -> "grant allows only " + rule.describe();
+			case ASK -> "needs approval";
 		};
 	}
 }

@@ -69,4 +69,27 @@ class DeniedNotifierTest {
 		assertTrue(shown.isEmpty());
 		assertEquals(clock.instant(), notifier.lastDenied(), "the tray still shows the alert");
 	}
+
+	@Test
+	@DisplayName("a decoy's use is an alarm: shown even with denial notices off and past the shared budget, with the pause action offered")
+	void decoyAlarm() {
+		enabled.set(false);
+		List<String> offered = new ArrayList<>();
+		notifier.onDecoy(offered::add);
+		for (int i = 0; i < 5; i++) {
+			notifier.onEvents(List.of(denied("bot-" + i, "GET", "/x", "revoked_key")));
+		}
+		notifier.onEvents(List.of(denied("trap", "GET", "/v1/models", "decoy_used"), denied("trap", "GET", "/v1/models", "decoy_used")));
+		assertEquals(1, shown.size(), "once a minute per decoy");
+		assertTrue(shown.getFirst().contains("decoy key 'trap'"), shown.getFirst());
+		assertEquals(List.of("trap"), offered);
+	}
+
+	@Test
+	@DisplayName("a tripwire hit says what happened")
+	void tripwireWording() {
+		notifier.onEvents(List.of(denied("coder", "POST", "/v1/chat", "secret_in_request")));
+		assertEquals(List.of("coder was denied POST /v1/chat on github — the request carried a real secret or another agent's key"
+				+ " (exfiltration tripwire)"), shown);
+	}
 }
