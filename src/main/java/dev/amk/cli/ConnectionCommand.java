@@ -36,6 +36,15 @@ final class ConnectionCommand extends AmkCommand.Group {
 		@ArgGroup(exclusive = true)
 		InjectionChoice injection;
 
+		@Option(names = "--region", paramLabel = "R", description = "AWS: the default region (us-east-1 unless given).")
+		String region;
+
+		@Option(names = "--role-arn", paramLabel = "ARN", description = "AWS: the role each agent's session assumes (else GetFederationToken).")
+		String roleArn;
+
+		@Option(names = "--from-profile", paramLabel = "P", description = "AWS: take the keys from profile P of ~/.aws/credentials instead of stdin.")
+		String fromProfile;
+
 		static final class InjectionChoice {
 			@ArgGroup(exclusive = false)
 			HeaderChoice header;
@@ -59,8 +68,13 @@ final class ConnectionCommand extends AmkCommand.Group {
 		public Integer call() {
 			ProviderSpec p = Providers.byId(provider);
 			Injection chosen = chosenInjection();
-			String secret = SecretInput.read(ctx(), "Secret for " + name);
+			CloudKeys.refuseAwsOptionsFor(p, region, roleArn, fromProfile);
+			String secret = p == Providers.AWS ? CloudKeys.awsSecret(ctx(), name, region, roleArn, fromProfile)
+					: SecretInput.read(ctx(), "Secret for " + name);
 			Connection c = ctx().connections().add(new ConnectionService.NewConnection(name, p, baseUrl, chosen), secret);
+			if (fromProfile != null) {
+				ctx().err().println(CloudKeys.profileRemovalHint(ctx(), fromProfile));
+			}
 			if (json()) {
 				Output.printJson(ctx().out(), toJson(c, List.of()));
 			} else {

@@ -75,7 +75,7 @@ final class PipelineTail {
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
-			try (Forwarder.Forwarded answer = forwarder.forward(entry, upstream, credential)) {
+			try (Forwarder.Forwarded answer = forwarder.forward(entry, upstream, credential, allowed.rule())) {
 				ByteBuffer last = Relay.relay(answer, response, audit);
 				audit.finish(Decision.ALLOWED, null);
 				audit.awaitRecorded();

@@ -1,5 +1,7 @@
 package dev.amk.proxy;
 
+import dev.amk.cloud.AwsRequestSigning;
+import dev.amk.cloud.AwsSessions;
 import dev.amk.access.AccessRegistry;
 import dev.amk.audit.AuditLog;
 import dev.amk.ca.LeafCertificates;
@@ -87,7 +89,9 @@ public final class ProxyServer implements AutoCloseable {
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
-		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
+		AwsRequestSigning awsSigning = new AwsRequestSigning(new AwsSessions(client, clock), clock); // STS follows the same client
+		registry.addListener(snapshot -> awsSigning.sessions().retain(key -> AwsSessionsLive.live(snapshot, key, clock.instant())));
+		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup, awsSigning);
 		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder);
 		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.

@@ -1,0 +1,38 @@
+package dev.amk.cli;
+
+import dev.amk.cloud.AwsAccount;
+import dev.amk.cloud.AwsProfiles;
+import dev.amk.common.AmkException;
+import dev.amk.providers.ProviderSpec;
+import dev.amk.providers.Providers;
+
+import java.nio.file.Path;
+
+/** The secrets of cloud connections, as {@code connection add} reads them: AWS keys from stdin lines or a credentials profile. */
+final class CloudKeys {
+	private CloudKeys() {
+	}
+
+	static void refuseAwsOptionsFor(ProviderSpec provider, String region, String roleArn, String fromProfile) {
+		if (provider != Providers.AWS && (region != null || roleArn != null || fromProfile != null)) {
+			throw AmkException.invalid("--region, --role-arn and --from-profile are for --provider aws only.");
+		}
+	}
+
+	/** The AWS connection's keychain item: the keys from stdin (id, secret, optional token on lines) or from a profile. */
+	static String awsSecret(CliContext ctx, String name, String region, String roleArn, String fromProfile) {
+		AwsAccount account = fromProfile != null
+				? AwsProfiles.read(credentialsFile(ctx), fromProfile, region, roleArn)
+				: AwsAccount.fromLines(SecretInput.read(ctx, "AWS access key id, newline, secret access key for " + name), region, roleArn);
+		return account.toSecret();
+	}
+
+	static String profileRemovalHint(CliContext ctx, String profile) {
+		return AwsProfiles.removalHint(credentialsFile(ctx), profile);
+	}
+
+	private static Path credentialsFile(CliContext ctx) {
+		String home = ctx.env().getOrDefault("HOME", System.getProperty("user.home"));
+		return AwsProfiles.credentialsFile(ctx.env(), Path.of(home));
+	}
+}
