@@ -54,7 +54,9 @@ public final class AwsRequestSigning {
 		HttpUrl url = unsigned.url();
 		for (String p : url.queryParameterNames()) {
 			String lower = p.toLowerCase(Locale.ROOT);
-			if (lower.equals("x-amz-signature") || lower.equals("x-amz-credential") || lower.equals("x-amz-algorithm")) {
+			// SigV4 query signing, and the older SigV2 form (AWSAccessKeyId, Signature) that S3 presigned URLs may still use.
+			if (lower.equals("x-amz-signature") || lower.equals("x-amz-credential") || lower.equals("x-amz-algorithm")
+					|| lower.equals("awsaccesskeyid") || p.equals("Signature")) {
 				throw new AmkException(ErrorType.BAD_REQUEST, "Presigned AWS URLs cannot go through the broker: the tool signed it with its"
 						+ " placeholder key, and the broker signs only requests it sends itself. Make the call with the SDK or CLI instead of a"
 						+ " presigned URL.");

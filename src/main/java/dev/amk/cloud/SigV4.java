@@ -45,6 +45,10 @@ final class SigV4 {
 		for (int i = 0; i < headers.size(); i++) {
 			request.appendHeader(headers.name(i), headers.value(i));
 		}
+		if (service.equals("s3")) {
+			// S3 requires the payload hash as a header too (the SDK's S3 client adds it; the bare signer leaves it to the caller).
+			request.putHeader("x-amz-content-sha256", payload == null ? UNSIGNED_PAYLOAD : sha256Hex(payload));
+		}
 		AwsCredentialsIdentity identity = credentials.sessionToken() == null
 				? AwsCredentialsIdentity.create(credentials.accessKeyId(), credentials.secretAccessKey())
 				: AwsSessionCredentialsIdentity.create(credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
@@ -61,13 +65,22 @@ final class SigV4 {
 		}
 		SignedRequest signed = SIGNER.sign(sign.build());
 		Headers.Builder out = new Headers.Builder();
+		signed.request().firstMatchingHeader("x-amz-content-sha256").ifPresent(v -> out.add("x-amz-content-sha256", v));
 		for (Map.Entry<String, List<String>> h : signed.request().headers().entrySet()) {
 			String name = h.getKey();
 			if (name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("X-Amz-Date") || name.equalsIgnoreCase("X-Amz-Security-Token")
-					|| name.equalsIgnoreCase("x-amz-content-sha256")) {
+) {
 				h.getValue().forEach(v -> out.add(name, v));
 			}
 		}
 		return out.build();
+	}
+
+	private static String sha256Hex(byte[] payload) {
+		try {
+			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+		} catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 }
