@@ -31,6 +31,9 @@ public record CloudScope(List<String> policyArns, String policy, Set<String> ser
 		if (rule.preset() == GrantRule.Preset.READ) {
 			return new CloudScope(List.of(READ_ONLY_ACCESS), null, Set.of());
 		}
+		if (rule.cloud() != null) {
+			return new CloudScope(List.of(), rule.cloud().sessionPolicy(), rule.cloud().services());
+		}
 		return new CloudScope(List.of(), null, Set.of());
 	}
 

@@ -275,6 +275,73 @@ class AwsProxyTest {
 		assertEquals(before, fake.log().size());
 	}
 
+	@Test
+	@DisplayName("services=s3 lets S3 through and refuses IAM in the broker (403 scope_denied, never signed); policy=FILE goes to STS inline")
+	void servicesAndPolicyGrants() throws Exception {
+		startBroker();
+		String key = broker.createAgent("s3only", "aws:services=s3");
+		Run ls = run("s3only", key, "aws", "s3api", "list-objects-v2", "--bucket", "data");
+		assertEquals(0, ls.exit(), ls.err());
+		Run iam = run("s3only", key, "aws", "iam", "list-users");
+		assertNotEquals(0, iam.exit(), iam.out());
+		assertTrue(iam.err().contains("scope_denied"), iam.err()); // the broker's JSON refusal, quoted by the CLI
+		assertTrue(fake.log().stream().noneMatch(e -> "iam.amazonaws.com".equals(e.get("host"))), "IAM reached the fake");
+		assertTrue(broker.cli("audit", "--json").out().contains("scope_denied"));
+
+		Path policy = work.resolve("policy.json");
+		Files.writeString(policy, """
+				{ "Version": "2012-10-17",
+				  "Statement": [ { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*" } ] }
+				""");
+		String pol = broker.createAgent("pol", "aws:policy=" + policy);
+		Run who = run("pol", pol, "aws", "sts", "get-caller-identity");
+		assertEquals(0, who.exit(), who.err());
+		Map<String, Object> issued = fake.await(e -> "amk-pol".equals(e.get("name")));
+		assertEquals(dev.amk.common.Json.readObject(Files.readString(policy)), dev.amk.common.Json.readObject((String) issued.get("policy")));
+		assertEquals(List.of(), issued.get("policyArns"));
+		assertEveryRequestVerifiedAndNoPlaceholder();
+	}
+
+	@Test
+	@DisplayName("aws-chunked uploads (signed chunks, and unsigned with a trailing checksum) are decoded and sent as UNSIGNED-PAYLOAD")
+	void awsChunkedUploads() throws Exception {
+		startBroker();
+		String key = broker.createAgent("chunky", "aws");
+		Run r = python("chunky", key, """
+				import http.client, ssl, os, base64, hashlib, urllib.parse
+				proxy = urllib.parse.urlsplit(os.environ['HTTPS_PROXY'])
+				ctx = ssl.create_default_context(cafile=os.environ['AWS_CA_BUNDLE'])
+				auth = base64.b64encode(f'{proxy.username}:{proxy.password}'.encode()).decode()
+				for mode in ('STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'):
+				    c = http.client.HTTPSConnection(proxy.hostname, proxy.port, context=ctx)
+				    c.set_tunnel('data.s3.amazonaws.com', 443, headers={'Proxy-Authorization': 'Basic ' + auth})
+				    data = os.urandom(200000)
+				    signed = mode.startswith('STREAMING-AWS4')
+				    ext = (b';chunk-signature=' + b'0' * 64) if signed else b''
+				    body = b''.join(b'%x' % len(data[i:i + 65536]) + ext + b'\\r\\n' + data[i:i + 65536] + b'\\r\\n' for i in range(0, len(data), 65536))
+				    body += b'0' + ext + b'\\r\\n' + (b'' if signed else b'x-amz-checksum-crc32:AAAAAA==\\r\\n') + b'\\r\\n'
+				    headers = {'Authorization': 'AWS4-HMAC-SHA256 Credential=AKIAAMKPLACEHOLDER00/20260101/us-east-1/s3/aws4_request,'
+				               ' SignedHeaders=host, Signature=' + '0' * 64, 'x-amz-content-sha256': mode, 'x-amz-date': '20260101T000000Z',
+				               'Content-Encoding': 'aws-chunked', 'x-amz-decoded-content-length': str(len(data))}
+				    if not signed:
+				        headers['x-amz-trailer'] = 'x-amz-checksum-crc32'
+				    key = 'chunked-' + ('signed' if signed else 'trailer') + '.bin'
+				    c.request('PUT', '/' + key, body=body, headers=headers)
+				    resp = c.getresponse()
+				    print(key, resp.status, hashlib.sha256(data).hexdigest(), resp.read().decode()[:300])
+				""");
+		assertEquals(0, r.exit(), r.err());
+		for (String line : r.out().strip().split("\n")) {
+			String[] f = line.split(" ");
+			assertEquals("200", f[1], r.out());
+			Map<String, Object> stored = fake.await(e -> ("data/" + f[0]).equals(e.get("stored")));
+			assertEquals(f[2], stored.get("sha256"));
+		}
+		assertTrue(fake.log().stream().filter(e -> String.valueOf(e.get("path")).startsWith("/chunked-"))
+				.allMatch(e -> "UNSIGNED-PAYLOAD".equals(e.get("contentSha256")) && e.get("contentEncoding") == null), fake.log().toString());
+		assertEveryRequestVerifiedAndNoPlaceholder();
+	}
+
 	private static String sha256(byte[] data) throws Exception {
 		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
 	}

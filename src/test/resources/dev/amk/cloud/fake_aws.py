@@ -65,7 +65,7 @@ class PayloadAsSent(S3SigV4Auth):
 
 def verify(method, host, path, headers, body):
     """Returns (key record, access key id) or raises ValueError saying why the signature is wrong."""
-    auth = headers.get("Authorization", "")
+    auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
     if not auth.startswith("AWS4-HMAC-SHA256 "):
         raise ValueError("no SigV4 Authorization header")
     parts = dict(p.strip().split("=", 1) for p in auth[len("AWS4-HMAC-SHA256 "):].split(","))
@@ -84,7 +84,7 @@ def verify(method, host, path, headers, body):
             raise ValueError("signed header missing: " + name)
         subset[name] = values[0]
     request = AWSRequest(method=method, url="https://" + host + path, headers=subset, data=body)
-    request.context["timestamp"] = headers["X-Amz-Date"]
+    request.context["timestamp"] = next(v for k, v in headers.items() if k.lower() == "x-amz-date")
     creds = Credentials(akid, key["secret"], key["token"])
     signer = PayloadAsSent(creds, service, region) if service == "s3" else SigV4Auth(creds, service, region)
     signer.declared = subset.get("x-amz-content-sha256")
@@ -95,7 +95,7 @@ def verify(method, host, path, headers, body):
     expected = signer.signature(signer.string_to_sign(request, canonical), request)
     if not hmac.compare_digest(expected, parts["Signature"]):
         raise ValueError("signature does not match (botocore canonical request: " + canonical.replace("\n", "\\n") + ")")
-    if key["token"] is not None and headers.get("X-Amz-Security-Token") != key["token"]:
+    if key["token"] is not None and subset.get("x-amz-security-token") != key["token"]:
         raise ValueError("session token missing or wrong")
     return key, akid
 
@@ -133,8 +133,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         host = self.headers.get("Host", "").split(":")[0]
         body = self.body() if method in ("PUT", "POST") else b""
         headers = dict(self.headers.items())
-        entry = {"method": method, "host": host, "path": self.path, "authorization": headers.get("Authorization", ""),
-                 "contentSha256": headers.get("X-Amz-Content-SHA256"), "contentEncoding": headers.get("Content-Encoding"),
+        entry = {"method": method, "host": host, "path": self.path, "authorization": self.headers.get("Authorization", ""),
+                 "contentSha256": self.headers.get("X-Amz-Content-SHA256"), "contentEncoding": self.headers.get("Content-Encoding"),
                  "bytes": len(body)}
         try:
             key, akid = verify(method, host, self.path, headers, body)
