@@ -2,6 +2,7 @@ package dev.amk.cli;
 
 import dev.amk.cloud.AwsAccount;
 import dev.amk.cloud.AwsProfiles;
+import dev.amk.cloud.GcpServiceAccount;
 import dev.amk.common.AmkException;
 import dev.amk.providers.ProviderSpec;
 import dev.amk.providers.Providers;
@@ -25,6 +26,11 @@ final class CloudKeys {
 				? AwsProfiles.read(credentialsFile(ctx), fromProfile, region, roleArn)
 				: AwsAccount.fromLines(SecretInput.read(ctx, "AWS access key id, newline, secret access key for " + name), region, roleArn);
 		return account.toSecret();
+	}
+
+	/** The gcp connection's keychain item: the service-account key file's JSON, from stdin, kept on one line. */
+	static String gcpSecret(CliContext ctx, String name) {
+		return GcpServiceAccount.fromJson(SecretInput.read(ctx, "Service-account key JSON for " + name)).toSecret();
 	}
 
 	static String profileRemovalHint(CliContext ctx, String profile) {

@@ -70,7 +70,7 @@ final class ConnectionCommand extends AmkCommand.Group {
 			Injection chosen = chosenInjection();
 			CloudKeys.refuseAwsOptionsFor(p, region, roleArn, fromProfile);
 			String secret = p == Providers.AWS ? CloudKeys.awsSecret(ctx(), name, region, roleArn, fromProfile)
-					: SecretInput.read(ctx(), "Secret for " + name);
+					: p == Providers.GCP ? CloudKeys.gcpSecret(ctx(), name) : SecretInput.read(ctx(), "Secret for " + name);
 			Connection c = ctx().connections().add(new ConnectionService.NewConnection(name, p, baseUrl, chosen), secret);
 			if (fromProfile != null) {
 				ctx().err().println(CloudKeys.profileRemovalHint(ctx(), fromProfile));

@@ -3,7 +3,7 @@ package dev.amk.proxy;
 import dev.amk.access.Caller;
 import dev.amk.access.Target;
 import dev.amk.agents.GrantRule;
-import dev.amk.cloud.AwsRequestSigning;
+import dev.amk.cloud.CloudSigning;
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
@@ -32,13 +32,13 @@ final class Forwarder {
 	private final CredentialLookup credentials;
 	private final Map<String, SecretMask> masks = new ConcurrentHashMap<>();
 	/** Signs requests of providers that sign rather than inject (AWS); null where none is wired (then such requests are refused). */
-	private final AwsRequestSigning signing;
+	private final CloudSigning signing;
 
 	Forwarder(OkHttpClient client, InFlightRequests inFlight, CredentialLookup credentials) {
 		this(client, inFlight, credentials, null);
 	}
 
-	Forwarder(OkHttpClient client, InFlightRequests inFlight, CredentialLookup credentials, AwsRequestSigning signing) {
+	Forwarder(OkHttpClient client, InFlightRequests inFlight, CredentialLookup credentials, CloudSigning signing) {
 		this.client = client;
 		this.inFlight = inFlight;
 		this.credentials = credentials;
@@ -96,7 +96,7 @@ final class Forwarder {
 			streaming.entry = entry; // an upload in progress is activity, not silence
 		}
 		okhttp3.Request request = upstream.withCredential(credential);
-		if (upstream.connection().provider().signsRequests()) {
+		if (upstream.connection().provider() != null && upstream.connection().provider().signsRequests()) {
 			request = signed(request, upstream, entry, credential, rule);
 		}
 		entry.attach(client.newCall(request));

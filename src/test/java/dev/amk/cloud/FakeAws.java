@@ -10,10 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,47 +76,9 @@ final class FakeAws implements AutoCloseable {
 		return c;
 	}
 
-	/**
-	 * The test-only host map: the broker's upstream client resolves *.amazonaws.com to loopback (its Dns) and this
-	 * factory sends port 443 there to the fake's port. {@code --host-map} replaces both in production use.
-	 */
+	/** The test-only host map's port half: see {@link LoopbackHostMap}. */
 	SocketFactory portMap() {
-		return new SocketFactory() {
-			@Override
-			public Socket createSocket() {
-				return new Socket() {
-					@Override
-					public void connect(SocketAddress endpoint, int timeout) throws IOException {
-						InetSocketAddress a = (InetSocketAddress) endpoint;
-						super.connect(a.getAddress().isLoopbackAddress() && a.getPort() == 443 ? new InetSocketAddress(a.getAddress(), port) : a, timeout);
-					}
-				};
-			}
-
-			@Override
-			public Socket createSocket(String host, int p) throws IOException {
-				Socket s = createSocket();
-				s.connect(new InetSocketAddress(host, p));
-				return s;
-			}
-
-			@Override
-			public Socket createSocket(String host, int p, InetAddress local, int localPort) throws IOException {
-				return createSocket(host, p);
-			}
-
-			@Override
-			public Socket createSocket(InetAddress host, int p) throws IOException {
-				Socket s = createSocket();
-				s.connect(new InetSocketAddress(host, p));
-				return s;
-			}
-
-			@Override
-			public Socket createSocket(InetAddress address, int p, InetAddress local, int localPort) throws IOException {
-				return createSocket(address, p);
-			}
-		};
+		return LoopbackHostMap.port443To(port);
 	}
 
 	/** The fake's log so far: one map per request or event. */
