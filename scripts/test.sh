@@ -51,6 +51,9 @@ case "$(uname -s)" in
     [ -x /usr/bin/chromium ] || missing+=(chromium)   # the real browser for the OAuth sign-in tests
     for tool in curl python3 git; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done   # TLS clients of the local CA's tests
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v aws >/dev/null 2>&1 || missing+=(awscli)   # the cloud tests' real AWS CLI (AwsProxyTest)
+    python3 -c 'import botocore, boto3' >/dev/null 2>&1 || missing+=(python3-botocore python3-boto3)   # their fake's signer, and boto3
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the fake AWS makes its TLS certificate with it
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"

@@ -22,9 +22,21 @@ final class CloudKeys {
 
 	/** The AWS connection's keychain item: the keys from stdin (id, secret, optional token on lines) or from a profile. */
 	static String awsSecret(CliContext ctx, String name, String region, String roleArn, String fromProfile) {
-		AwsAccount account = fromProfile != null
-				? AwsProfiles.read(credentialsFile(ctx), fromProfile, region, roleArn)
-				: AwsAccount.fromLines(SecretInput.read(ctx, "AWS access key id, newline, secret access key for " + name), region, roleArn);
+		java.io.Console console = System.console();
+		AwsAccount account;
+		if (fromProfile != null) {
+			account = AwsProfiles.read(credentialsFile(ctx), fromProfile, region, roleArn);
+		} else if (ctx.interactive() && console != null) {
+			// On a terminal: the key id is not secret and is shown; the secret is not echoed.
+			String id = console.readLine("AWS access key id for %s: ", name);
+			char[] secret = console.readPassword("AWS secret access key: ");
+			if (id == null || secret == null) {
+				throw AmkException.invalid("No AWS keys were entered.");
+			}
+			account = AwsAccount.fromLines(id + "\n" + new String(secret), region, roleArn);
+		} else {
+			account = AwsAccount.fromLines(SecretInput.read(ctx, "AWS keys for " + name), region, roleArn);
+		}
 		return account.toSecret();
 	}
 
