@@ -1,5 +1,6 @@
 package dev.amk.cli;
 
+import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
@@ -174,7 +175,11 @@ final class ConnectionCommand extends AmkCommand.Group {
 	static final class SetSecret extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
-			ctx().connections().get(name); // fail before prompting for a secret nobody can use
+			Connection existing = ctx().connections().get(name); // fail before prompting for a secret nobody can use
+			if (existing.provider().signsRequests()) {
+				throw AmkException.invalid("A " + existing.provider().displayName() + " connection's keys are replaced by adding it again: amk connection"
+						+ " remove " + name + ", then amk connection add " + name + " --provider " + existing.provider().id() + " (grants must be given again).");
+			}
 			ctx().connections().setSecret(name, SecretInput.read(ctx(), "New secret for " + name));
 			respond(Map.of("updated", name), "Replaced the secret of '" + name + "'. Running brokers use it from the next request.");
 			return 0;

@@ -70,7 +70,14 @@ public record AwsAccount(String accessKeyId, String secretAccessKey, String sess
 	}
 
 	public static AwsAccount fromSecret(String secret) {
-		Map<String, Object> m = Json.readObject(secret);
+		Map<String, Object> m;
+		try {
+			m = Json.readObject(secret);
+		} catch (RuntimeException e) {
+			// Never the parser's message: it may quote the item.
+			throw new dev.amk.common.AmkException(dev.amk.common.ErrorType.CONNECTION_UNAVAILABLE, "The connection's keychain item is not an AWS"
+					+ " key set. Remove the connection and add it again with 'amk connection add NAME --provider aws'.");
+		}
 		return new AwsAccount((String) m.get("accessKeyId"), (String) m.get("secretAccessKey"), (String) m.get("sessionToken"), (String) m.get("region"),
 				(String) m.get("roleArn"));
 	}

@@ -1,6 +1,8 @@
 package dev.amk.cloud;
 
 import dev.amk.agents.GrantRule;
+import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import okhttp3.Request;
 
@@ -26,7 +28,14 @@ public final class CloudSigning {
 			GrantRule rule, String secret) {
 		if (connection.provider().id().equals("gcp")) {
 			String scopes = rule.preset() == GrantRule.Preset.READ ? GcpTokens.CLOUD_PLATFORM_READ_ONLY : GcpTokens.CLOUD_PLATFORM;
-			String token = gcp.token(connection.secretRef(), connection.name(), GcpServiceAccount.fromJson(secret), scopes);
+			GcpServiceAccount account;
+			try {
+				account = GcpServiceAccount.fromJson(secret);
+			} catch (RuntimeException e) {
+				throw new AmkException(ErrorType.CONNECTION_UNAVAILABLE, "The keychain item of connection '" + connection.name() + "' is not a"
+						+ " service-account key. Remove the connection and add it again with 'amk connection add NAME --provider gcp'.");
+			}
+			String token = gcp.token(connection.secretRef(), connection.name(), account, scopes);
 			return unsigned.newBuilder().header("Authorization", "Bearer " + token).build();
 		}
 		return aws.sign(unsigned, agentHeader, connection, agentId, agentName, rule, secret);

@@ -219,6 +219,30 @@ class AwsProxyTest {
 		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("renew") && a.agent().revokedAt() != null));
 		Run refused = python("renew", key, who);
 		assertNotEquals(0, refused.exit(), refused.out());
+
+		// Revocation dropped the session: once enabled again the agent gets a fresh one, not the old credentials.
+		assertEquals(0, broker.cli("agent", "enable", "renew").exit());
+		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals("renew") && a.agent().revokedAt() == null));
+		String afterEnable = python("renew", key, who).out().strip();
+		assertTrue(afterEnable.startsWith("ASIA"), afterEnable);
+		assertNotEquals(renewed, afterEnable);
+	}
+
+	@Test
+	@DisplayName("--role-arn: each agent's session comes from AssumeRole with the grant's policy; a placeholder never reaches AWS")
+	void assumeRole() throws Exception {
+		startBroker();
+		BrokerFixture.CliResult added = broker.cliWithStdin(FakeAws.ACCESS_KEY_ID + "\n" + FakeAws.SECRET + "\n", "connection", "add", "roled",
+				"--provider", "aws", "--role-arn", "arn:aws:iam::123456789012:role/agents");
+		assertEquals(0, added.exit(), added.err());
+		broker.awaitRegistry(s -> s.connection("roled") != null);
+		String key = broker.createAgent("roler", "roled:read");
+		Run who = run("roler", key, "aws", "sts", "get-caller-identity");
+		assertEquals(0, who.exit(), who.err());
+		Map<String, Object> issued = fake.await(e -> "AssumeRole".equals(e.get("action")) && "amk-roler".equals(e.get("name")));
+		assertEquals(List.of(CloudScope.READ_ONLY_ACCESS), issued.get("policyArns"));
+		assertEquals(null, issued.get("policy"), "AssumeRole without an inline policy: the role's own permissions, narrowed by the ARN");
+		assertEveryRequestVerifiedAndNoPlaceholder();
 	}
 
 	@Test
