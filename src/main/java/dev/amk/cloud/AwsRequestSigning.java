@@ -116,7 +116,7 @@ public final class AwsRequestSigning {
 		return signed.build();
 	}
 
-	/** Drops the sessions of grants and agents that no longer exist. */
+	/** The session cache, which the proxy trims on every registry change ({@link AwsSessions#retain}). */
 	public AwsSessions sessions() {
 		return sessions;
 	}

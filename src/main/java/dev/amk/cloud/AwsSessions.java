@@ -96,7 +96,7 @@ public final class AwsSessions {
 		HttpUrl url = HttpUrl.get("https://sts." + region + ".amazonaws.com/");
 		Headers unsigned = new Headers.Builder().add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").build();
 		Headers signature = SigV4.sign("POST", url, unsigned, body, account.credentials(), region, "sts", clock);
-		Request request = new Request.Builder().url(url).headers(unsigned).headers(merge(unsigned, signature))
+		Request request = new Request.Builder().url(url).headers(merge(unsigned, signature))
 				.post(RequestBody.create(body, MediaType.get("application/x-www-form-urlencoded; charset=utf-8"))).build();
 		try (Response response = client.newCall(request).execute()) {
 			String xml = response.body().string();

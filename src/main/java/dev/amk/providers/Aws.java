@@ -26,6 +26,11 @@ public final class Aws extends BaseProvider {
 	}
 
 	@Override
+	public boolean takesSessionPolicy() {
+		return true;
+	}
+
+	@Override
 	public boolean enforcesReadItself() {
 		return true;
 	}

@@ -65,6 +65,11 @@ public interface ProviderSpec {
 		return false;
 	}
 
+	/** True when grants may carry a session policy or a list of services ({@code CONN:policy=…}, {@code CONN:services=…}): AWS. */
+	default boolean takesSessionPolicy() {
+		return false;
+	}
+
 	/**
 	 * True when the provider's own policy engine enforces a {@code read} grant (an AWS session policy): the broker then
 	 * does not also limit the methods, since read-only cloud APIs are POSTs too ({@code sts get-caller-identity}).

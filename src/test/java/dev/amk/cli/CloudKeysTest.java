@@ -79,6 +79,12 @@ class CloudKeysTest {
 
 		Result wrongProvider = amk("sk-x\n", Map.of(), "connection", "add", "o", "--provider", "openai", "--region", "eu-west-3");
 		assertEquals(1, wrongProvider.exit());
+		assertEquals(0, amk("sk-openai-0123456789\n", Map.of(), "connection", "add", "o", "--provider", "openai").exit());
+		Result notAws = amk("", Map.of(), "agent", "create", "x", "--grant", "o:services=s3");
+		assertEquals(1, notAws.exit(), "services= on a non-AWS connection would silently grant everything");
+		assertTrue(notAws.err().contains("for AWS"), notAws.err());
+		assertEquals(0, amk("", Map.of(), "agent", "create", "y", "--grant", "work:services=s3,sts").exit());
+		assertTrue(amk("", Map.of(), "agent", "list").out().contains("services s3, sts"));
 	}
 
 	@Test
