@@ -53,6 +53,9 @@ case "$(uname -s)" in
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     command -v gh >/dev/null 2>&1 || missing+=(gh)   # proxy mode: `gh api user` through `amk run`
     /usr/bin/python3 -c 'import requests, httpx' >/dev/null 2>&1 || missing+=(python3-requests python3-httpx)   # proxy mode's Python clients
+    command -v aws >/dev/null 2>&1 || missing+=(awscli)   # the cloud tests' real AWS CLI (AwsProxyTest)
+    /usr/bin/python3 -c 'import botocore, boto3' >/dev/null 2>&1 || missing+=(python3-botocore python3-boto3)   # their fake's signer, and boto3
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the fake AWS makes its TLS certificate with it
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"

@@ -96,9 +96,9 @@ public final class AgentService {
 				agents.markDecoy(c, id);
 			}
 			for (Grant grant : grants) {
-				long connectionId = connections.byName(c, grant.connection())
+				long connectionId = fitting(grant, connections.byName(c, grant.connection())
 						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(),
-								"Add it first with 'amk connection add', or see 'amk connection list'."))
+								"Add it first with 'amk connection add', or see 'amk connection list'.")))
 						.id();
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
@@ -149,8 +149,8 @@ public final class AgentService {
 		return update(name, (c, a) -> {
 			agents.deleteGrants(c, a.id());
 			for (Grant grant : grants) {
-				long connectionId = connections.byName(c, grant.connection())
-						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'."))
+				long connectionId = fitting(grant, connections.byName(c, grant.connection())
+						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'.")))
 						.id();
 				agents.insertGrant(c, a.id(), connectionId, grant.rule());
 			}
@@ -329,5 +329,14 @@ public final class AgentService {
 						+ "' is granted twice; give one " + w.name(InvalidInput.Field.GRANT) + " per connection.");
 			}
 		}
+	}
+
+	/** A session policy or service list means something only to AWS: elsewhere it would silently grant everything. */
+	private static dev.amk.connections.Connection fitting(Grant grant, dev.amk.connections.Connection connection) {
+		if (grant.rule().cloud() != null && !connection.provider().takesSessionPolicy()) {
+			throw AmkException.invalid("'" + grant.connection() + ":" + grant.rule().toSpec() + "': policy= and services= grants are for AWS"
+					+ " connections; '" + grant.connection() + "' is " + connection.provider().displayName() + ". Use read, full or METHODS:PATHS.");
+		}
+		return connection;
 	}
 }

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * connection's grant (and before it), so {@code github} plus {@code github:ask:PUT:/repos/**}{@code /merge} asks only
  * before merges.
  */
-public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
+public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, CloudLimits cloud) {
 	public static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 	private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE");
 
@@ -41,6 +41,11 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public static final GrantRule FULL = new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING));
 	public static final GrantRule READ = new GrantRule(Preset.READ, READ_METHODS, List.of(PathGlob.EVERYTHING));
 
+	/** A rule without cloud limits: every grant but {@code CONN:services=…} and {@code CONN:policy=…}. */
+	public GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
+		this(preset, methods, paths, null);
+	}
+
 	public GrantRule {
 		methods = Set.copyOf(methods);
 		paths = List.copyOf(paths);
@@ -53,6 +58,10 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public static GrantRule parse(String spec) {
 		if (spec == null || spec.isBlank()) {
 			return FULL;
+		}
+		if (CloudLimits.isCloudSpec(spec)) {
+			// Enforced by the cloud (session policy) and by the broker before signing (services); every method and path.
+			return new GrantRule(Preset.CUSTOM, Set.of(), List.of(PathGlob.EVERYTHING), CloudLimits.parse(spec));
 		}
 		String[] parts = spec.split(":", 2);
 		String methodPart = parts[0].trim();
@@ -80,9 +89,22 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 
 	/** Rebuilds a rule from its stored columns. */
 	public static GrantRule fromColumns(String preset, String methods, String paths) {
+		return fromColumns(preset, methods, paths, null, null);
+	}
+
+	/** With the cloud columns of {@code V7__cloud.sql}. */
+	public static GrantRule fromColumns(String preset, String methods, String paths, String sessionPolicy, String services) {
 		Set<String> m = methods.equals("*") ? Set.of() : Set.of(methods.split(","));
 		List<PathGlob> p = Arrays.stream(paths.split(",")).map(PathGlob::parse).toList();
-		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p);
+		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p, CloudLimits.fromColumns(sessionPolicy, services));
+	}
+
+	public String sessionPolicyColumn() {
+		return cloud == null ? null : cloud.sessionPolicy();
+	}
+
+	public String servicesColumn() {
+		return cloud == null ? null : cloud.servicesColumn();
 	}
 
 	public String methodsColumn() {
@@ -121,7 +143,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return switch (preset) {
 			case FULL -> "full";
 			case READ -> "read";
-			case CUSTOM -> (methods.isEmpty() ? "any method" : methodsColumn()) + " on " + pathsColumn();
+			case CUSTOM -> cloud != null ? cloud.describe() : (methods.isEmpty() ? "any method" : methodsColumn()) + " on " + pathsColumn();
 			case ASK -> "ask before " + (methods.isEmpty() ? "any method" : methodsColumn()) + " on " + pathsColumn();
 		};
 	}
@@ -131,7 +153,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return switch (preset) {
 			case FULL -> "full";
 			case READ -> "read";
-			case CUSTOM -> (methods.isEmpty() ? "*" : methodsColumn()) + ":" + pathsColumn();
+			case CUSTOM -> cloud != null ? cloud.toSpec() : (methods.isEmpty() ? "*" : methodsColumn()) + ":" + pathsColumn();
 			case ASK -> "ask:" + (methods.isEmpty() ? "*" : methodsColumn()) + ":" + pathsColumn();
 		};
 	}

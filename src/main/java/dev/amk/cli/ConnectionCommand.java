@@ -1,5 +1,6 @@
 package dev.amk.cli;
 
+import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
@@ -41,6 +42,15 @@ final class ConnectionCommand extends AmkCommand.Group {
 		@ArgGroup(exclusive = true)
 		InjectionChoice injection;
 
+		@Option(names = "--region", paramLabel = "R", description = "AWS: the default region (us-east-1 unless given).")
+		String region;
+
+		@Option(names = "--role-arn", paramLabel = "ARN", description = "AWS: the role each agent's session assumes (else GetFederationToken).")
+		String roleArn;
+
+		@Option(names = "--from-profile", paramLabel = "P", description = "AWS: take the keys from profile P of ~/.aws/credentials instead of stdin.")
+		String fromProfile;
+
 		static final class InjectionChoice {
 			@ArgGroup(exclusive = false)
 			HeaderChoice header;
@@ -65,8 +75,13 @@ final class ConnectionCommand extends AmkCommand.Group {
 			ProviderSpec p = Providers.byId(provider);
 			Injection chosen = chosenInjection();
 			List<HostMap> maps = HostMap.parseAll(hostMaps); // before a secret is typed for nothing
-			String secret = SecretInput.read(ctx(), "Secret for " + name);
+			CloudKeys.refuseAwsOptionsFor(p, region, roleArn, fromProfile);
+			String secret = p == Providers.AWS ? CloudKeys.awsSecret(ctx(), name, region, roleArn, fromProfile)
+					: p == Providers.GCP ? CloudKeys.gcpSecret(ctx(), name) : SecretInput.read(ctx(), "Secret for " + name);
 			Connection c = ctx().connections().add(new ConnectionService.NewConnection(name, p, baseUrl, chosen), secret, maps);
+			if (fromProfile != null) {
+				ctx().err().println(CloudKeys.profileRemovalHint(ctx(), fromProfile));
+			}
 			if (json()) {
 				Output.printJson(ctx().out(), toJson(c, List.of()));
 			} else {
@@ -172,7 +187,11 @@ final class ConnectionCommand extends AmkCommand.Group {
 	static final class SetSecret extends AmkCommand.NamedLeaf {
 		@Override
 		public Integer call() {
-			ctx().connections().get(name); // fail before prompting for a secret nobody can use
+			Connection existing = ctx().connections().get(name); // fail before prompting for a secret nobody can use
+			if (existing.provider().signsRequests()) {
+				throw AmkException.invalid("A " + existing.provider().displayName() + " connection's keys are replaced by adding it again: amk connection"
+						+ " remove " + name + ", then amk connection add " + name + " --provider " + existing.provider().id() + " (grants must be given again).");
+			}
 			ctx().connections().setSecret(name, SecretInput.read(ctx(), "New secret for " + name));
 			respond(Map.of("updated", name), "Replaced the secret of '" + name + "'. Running brokers use it from the next request.");
 			return 0;

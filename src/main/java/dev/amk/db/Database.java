@@ -46,7 +46,8 @@ public final class Database {
 
 	/** The registry ({@code amk.db}): connections, agents, grants. */
 	public static Database openRegistry(Path dataDir) {
-		return open(dataDir, "amk.db", "registry", List.of("V1__registry.sql", "V2__oauth.sql", "V3__proxy_mode.sql", "V5__approvals_decoys.sql"));
+		return open(dataDir, "amk.db", "registry", List.of("V1__registry.sql", "V2__oauth.sql", "V3__proxy_mode.sql", "V5__approvals_decoys.sql",
+				"V7__cloud.sql"));
 	}
 
 	/** The audit log ({@code audit.db}), kept apart so that its writes never look like configuration changes. */

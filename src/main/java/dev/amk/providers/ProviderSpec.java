@@ -57,6 +57,27 @@ public interface ProviderSpec {
 		return true;
 	}
 
+	/**
+	 * True when the broker signs each request itself (AWS SigV4) instead of putting the secret in it: the stored secret
+	 * is then the account's keys, never sent, and the proxy hands the request to the signer rather than inject.
+	 */
+	default boolean signsRequests() {
+		return false;
+	}
+
+	/** True when grants may carry a session policy or a list of services ({@code CONN:policy=…}, {@code CONN:services=…}): AWS. */
+	default boolean takesSessionPolicy() {
+		return false;
+	}
+
+	/**
+	 * True when the provider's own policy engine enforces a {@code read} grant (an AWS session policy): the broker then
+	 * does not also limit the methods, since read-only cloud APIs are POSTs too ({@code sts get-caller-identity}).
+	 */
+	default boolean enforcesReadItself() {
+		return false;
+	}
+
 	/** Where a person withdraws an app's access by hand, when the broker could not revoke it. */
 	default String accessPage() {
 		return "the provider's account settings";

@@ -20,10 +20,12 @@ public final class Providers {
 	public static final ProviderSpec SLACK = new Slack();
 	public static final ProviderSpec NOTION = new Notion();
 	public static final ProviderSpec LINEAR = new Linear();
+	public static final ProviderSpec AWS = new Aws();
+	public static final ProviderSpec GCP = new Gcp();
 	public static final ProviderSpec CUSTOM = new Custom();
 	public static final ProviderSpec OAUTH = new GenericOAuth();
 
-	private static final List<ProviderSpec> ALL = List.of(OPENAI, ANTHROPIC, GEMINI, GITHUB, GOOGLE, SLACK, NOTION, LINEAR, CUSTOM, OAUTH);
+	private static final List<ProviderSpec> ALL = List.of(OPENAI, ANTHROPIC, GEMINI, GITHUB, GOOGLE, SLACK, NOTION, LINEAR, AWS, GCP, CUSTOM, OAUTH);
 
 	private Providers() {
 	}

@@ -2,6 +2,9 @@ package dev.amk.proxy;
 
 import dev.amk.access.Caller;
 import dev.amk.access.Target;
+import dev.amk.agents.GrantRule;
+import dev.amk.cloud.CloudSigning;
+import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import okhttp3.Call;
@@ -30,12 +33,19 @@ final class Forwarder {
 	private final InFlightRequests inFlight;
 	private final CredentialLookup credentials;
 	private final Map<String, SecretMask> masks = new ConcurrentHashMap<>();
+	/** Signs requests of providers that sign rather than inject (AWS); null where none is wired (then such requests are refused). */
+	private final CloudSigning signing;
 
 	Forwarder(OkHttpClient client, InFlightRequests inFlight, CredentialLookup credentials) {
+		this(client, inFlight, credentials, null);
+	}
+
+	Forwarder(OkHttpClient client, InFlightRequests inFlight, CredentialLookup credentials, CloudSigning signing) {
 		this.client = client;
 		this.http1 = client.newBuilder().protocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1)).build();
 		this.inFlight = inFlight;
 		this.credentials = credentials;
+		this.signing = signing;
 	}
 
 	/** The upstream's answer, headers read, body still to stream; close it to stop tracking the request. */
@@ -80,10 +90,19 @@ final class Forwarder {
 
 	/** Sends {@code upstream} for the tracked {@code entry}; on a refusal the entry is still tracked, for the caller to untrack. */
 	Forwarded forward(InFlightRequests.Entry entry, UpstreamRequest upstream, String credential) throws Refused {
+		return forward(entry, upstream, credential, null);
+	}
+
+	/** As {@link #forward(InFlightRequests.Entry, UpstreamRequest, String)}, under {@code rule}, which a signing provider's session follows. */
+	Forwarded forward(InFlightRequests.Entry entry, UpstreamRequest upstream, String credential, GrantRule rule) throws Refused {
 		if (upstream.body() instanceof StreamingBody streaming) {
 			streaming.entry = entry; // an upload in progress is activity, not silence
 		}
-		entry.attach(client.newCall(upstream.withCredential(credential)));
+		okhttp3.Request request = upstream.withCredential(credential);
+		if (upstream.connection().provider() != null && upstream.connection().provider().signsRequests()) {
+			request = signed(request, upstream, entry, credential, rule);
+		}
+		entry.attach(client.newCall(request));
 		okhttp3.Response answer = execute(entry, upstream);
 		if (answer.code() == 401 && upstream.replayable()) {
 			String better;
@@ -115,6 +134,20 @@ final class Forwarder {
 		okhttp3.Request handshake = WebSocketHandshake.upstream(upstream.withCredential(credential));
 		entry.attach(http1.newCall(handshake));
 		return new Forwarded(execute(entry, upstream), entry, mask(upstream.connection(), credential), inFlight);
+	}
+
+	/** The request signed for the agent (AWS): the agent's credential headers go, the broker's signature comes. */
+	private okhttp3.Request signed(okhttp3.Request request, UpstreamRequest upstream, InFlightRequests.Entry entry, String credential, GrantRule rule)
+			throws Refused {
+		if (signing == null) {
+			throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "This broker cannot sign " + upstream.connection().provider().displayName() + " requests.");
+		}
+		try {
+			return signing.sign(request, upstream.agentHeaders()::get, upstream.connection(), entry.caller.agentId(), entry.caller.agentName(),
+					rule == null ? GrantRule.FULL : rule, credential);
+		} catch (AmkException e) {
+			throw Refused.of(e.errorType(), e.getMessage());
+		}
 	}
 
 	/** The mask for {@code credential}, built once per connection and secret: building one encodes the secret several ways. */

@@ -54,12 +54,21 @@ final class InterceptedHosts {
 	/** The route of {@code host} (valid, lower case) for this agent, or refused as {@code host_not_allowed}. */
 	static Route route(AccessSnapshot snapshot, AccessSnapshot.AgentEntry agent, String host) throws Refused {
 		List<Route> found = new ArrayList<>();
+		List<Route> exact = new ArrayList<>();
 		for (String name : agent.grants().keySet().stream().sorted().toList()) {
 			Connection connection = snapshot.connection(name);
 			OwnedHost owned = connection == null ? null : owner(connection, host);
 			if (owned != null) {
 				found.add(route(connection, owned, host));
+				if (!owned.pattern().startsWith("*.")) {
+					exact.add(found.getLast());
+				}
 			}
+		}
+		if (found.size() > 1 && exact.size() == 1) {
+			// A provider that names the host beats one that owns its whole domain: Gemini's generativelanguage.googleapis.com
+			// stays Gemini's when the agent also holds a Google Cloud (*.googleapis.com) grant.
+			return exact.getFirst();
 		}
 		if (found.isEmpty()) {
 			throw Refused.of(ErrorType.HOST_NOT_ALLOWED, "Agent '" + agent.agent().name() + "' has no granted connection for " + host

@@ -105,7 +105,7 @@ final class PipelineTail {
 				relay(response, callback, audit, answer);
 				return;
 			}
-			relay(response, callback, audit, forwarder.forward(entry, upstream, credential));
+			relay(response, callback, audit, forwarder.forward(entry, upstream, credential, allowed.rule()));
 		} finally {
 			if (!handedOver) {
 				forwarder.untrack(entry);

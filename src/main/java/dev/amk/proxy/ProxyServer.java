@@ -1,5 +1,9 @@
 package dev.amk.proxy;
 
+import dev.amk.cloud.AwsRequestSigning;
+import dev.amk.cloud.AwsSessions;
+import dev.amk.cloud.CloudSigning;
+import dev.amk.cloud.GcpTokens;
 import dev.amk.access.AccessRegistry;
 import dev.amk.audit.AuditLog;
 import dev.amk.ca.LeafCertificates;
@@ -117,7 +121,10 @@ public final class ProxyServer implements AutoCloseable {
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
-		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
+		// STS and Google's token endpoint are reached through the same client as the agents' requests: one host map.
+		CloudSigning cloud = new CloudSigning(new AwsRequestSigning(new AwsSessions(client, clock), clock), new GcpTokens(client, clock));
+		registry.addListener(snapshot -> cloud.awsSessions().retain(key -> AwsSessionsLive.live(snapshot, key, clock.instant())));
+		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup, cloud);
 		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder,
 				controls.tripwire() == null ? ExfiltrationCheck.OFF : new ExfiltrationCheck(controls.tripwire()), new ApprovalGate(controls.approvals()));
 		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);

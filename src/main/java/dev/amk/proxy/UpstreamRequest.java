@@ -177,7 +177,9 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 			throw Refused.of(ErrorType.BAD_REQUEST, "A request header has a non-ASCII value, which HTTP does not allow. Encode it"
 					+ " (percent-encoding or RFC 8187) or leave it out.");
 		}
-		SecretInjection.intoHeaders(upstream, connection.injection(), credential);
+		if (connection.provider() == null || !connection.provider().signsRequests()) { // signed afterwards instead (Forwarder): the secret is never sent
+			SecretInjection.intoHeaders(upstream, connection.injection(), credential);
+		}
 		return upstream.method(method, body).build();
 	}
 

@@ -30,7 +30,7 @@ class DatabaseTest {
 	/** The registry after every migration (V3: proxy mode's host maps and allowed hosts). */
 	private static final Set<String> REGISTRY_TABLES = Set.of("agents", "connections", "grants", "oauth_connections", "host_maps", "allowed_hosts",
 			"decoy_agents", "approval_rules");
-	private static final String REGISTRY_VERSION = "4";
+	private static final String REGISTRY_VERSION = "5";
 
 	private static Set<String> tables(Database db) {
 		return db.read(c -> {

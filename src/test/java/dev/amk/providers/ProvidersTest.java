@@ -24,7 +24,7 @@ class ProvidersTest {
 	@Test
 	@DisplayName("the ids stored in SQLite and typed after --provider never change")
 	void storedIds() {
-		assertEquals(List.of("openai", "anthropic", "gemini", "github", "google", "slack", "notion", "linear", "custom", "oauth"),
+		assertEquals(List.of("openai", "anthropic", "gemini", "github", "google", "slack", "notion", "linear", "aws", "gcp", "custom", "oauth"),
 				Providers.all().stream().map(ProviderSpec::id).toList());
 	}
 
@@ -77,7 +77,7 @@ class ProvidersTest {
 	@Test
 	@DisplayName("connection add takes the providers with keys; connection connect those with an OAuth profile, whose back-reference is right")
 	void derivedLists() {
-		assertEquals(List.of("openai", "anthropic", "gemini", "github", "slack", "notion", "linear", "custom"),
+		assertEquals(List.of("openai", "anthropic", "gemini", "github", "slack", "notion", "linear", "aws", "gcp", "custom"),
 				Providers.withApiKeys().stream().map(ProviderSpec::id).toList());
 		assertEquals(List.of("github", "google", "slack", "notion", "linear", "oauth"), Providers.withOAuth().stream().map(ProviderSpec::id).toList());
 		for (ProviderSpec p : Providers.withOAuth()) {

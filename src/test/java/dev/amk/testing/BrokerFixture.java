@@ -73,6 +73,12 @@ public final class BrokerFixture implements AutoCloseable {
 				Duration.ofSeconds(30), Duration.ofSeconds(30))));
 	}
 
+	/** As {@link #start(Path, UnaryOperator)}, on {@code clock} (session renewal tests move it). */
+	public static BrokerFixture start(Path home, Clock clock, UnaryOperator<ProxySettings> adjust) {
+		return new BrokerFixture(home, clock, adjust.apply(ProxySettings.defaults(0).withTimeouts(Duration.ofSeconds(2),
+				Duration.ofSeconds(30), Duration.ofSeconds(30))));
+	}
+
 	/** A broker with its own proxy settings: small limits, so that tests of them are quick. */
 	public static BrokerFixture start(Path home, ProxySettings settings) {
 		return new BrokerFixture(home, Clock.systemUTC(), settings);

@@ -66,7 +66,9 @@ public final class AddConnectionDialog {
 		this.onSaved = onSaved;
 
 		// Google and generic OAuth APIs take only tokens the broker must refresh: they have their own Connect buttons.
-		provider.getItems().setAll(Providers.withApiKeys());
+		// Cloud accounts (AWS keys, a Google service-account file) take their secret in a form this one field cannot hold:
+		// they are added with 'amk connection add' until the app has their own form.
+		provider.getItems().setAll(Providers.withApiKeys().stream().filter(p -> !p.signsRequests()).toList());
 		provider.setId("provider");
 		provider.setAccessibleText("Provider");
 		provider.setCellFactory(v -> new ProviderCell());
@@ -139,7 +141,7 @@ public final class AddConnectionDialog {
 			baseHint.setText(custom ? "The root of the API. Plain http only for a service on this machine."
 					: "Leave empty for " + chosen.defaultBaseUrl() + "; give another address for a proxy, Azure or a self-hosted endpoint.");
 		});
-		provider.setValue(Providers.withApiKeys().getFirst());
+		provider.setValue(provider.getItems().getFirst());
 		for (javafx.beans.Observable field : java.util.List.<javafx.beans.Observable>of(provider.valueProperty(), name.textProperty(),
 				secret.textProperty(), baseUrl.textProperty(), headerName.textProperty(), headerFormat.textProperty())) {
 			field.addListener(o -> {

@@ -199,8 +199,9 @@ class ConnectionsViewTest {
 		openAddDialog(robot);
 		@SuppressWarnings("unchecked")
 		ComboBox<ProviderSpec> picker = find(robot, "#provider", ComboBox.class);
-		assertEquals(Providers.withApiKeys(), picker.getItems());
-		for (ProviderSpec p : Providers.all()) {
+		// Cloud accounts (issue 14) are added with the CLI until the app has a form for their keys.
+		assertEquals(Providers.withApiKeys().stream().filter(p -> !p.signsRequests()).toList(), picker.getItems());
+		for (ProviderSpec p : Providers.all().stream().filter(p -> !p.signsRequests()).toList()) {
 			boolean picked = picker.getItems().contains(p);
 			boolean button = robot.lookup("#connect-" + p.id()).tryQuery().isPresent();
 			assertTrue(picked || button, p.id() + " can be connected from the app");
