@@ -140,6 +140,9 @@ public final class AuditLog implements AutoCloseable {
 	 * of requests just answered, since an answer no longer waits for its row's commit.
 	 */
 	public void awaitCommitted() {
+		if (Thread.currentThread() == writer) {
+			return; // a listener reading the log on the writer's own thread: everything it can wait for is committed
+		}
 		long last;
 		synchronized (enqueueLock) {
 			last = enqueued;

@@ -18,6 +18,7 @@ import java.util.Map;
 /** Reads and appends audit rows in {@code audit.db}. */
 public final class AuditStore implements UsageSource {
 	private final Database db;
+	private volatile Runnable flush = () -> { };
 
 	/** Opening the log also commits the rows a killed broker left in its {@linkplain AuditJournal journal}. */
 	public AuditStore(Database db) {
@@ -29,9 +30,23 @@ public final class AuditStore implements UsageSource {
 		return db;
 	}
 
+	/**
+	 * Makes every read first wait for {@code flush} (the broker's {@link AuditLog#awaitCommitted}): a reader in the broker's
+	 * process (the app's views, in-process commands) then sees every request answered before it asked, although answers no
+	 * longer wait for their rows' commits.
+	 */
+	public void flushBeforeReads(Runnable flush) {
+		this.flush = flush;
+	}
+
+	private <T> T read(Database.SqlWork<T> work) {
+		flush.run();
+		return db.read(work);
+	}
+
 	/** Newest first. {@code agent} may be null for all agents. */
 	public List<AuditEvent> recent(String agent, int limit) {
-		return db.read(c -> {
+		return read(c -> {
 			try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit WHERE (? IS NULL OR agent = ?) ORDER BY id DESC LIMIT ?")) {
 				ps.setString(1, agent);
 				ps.setString(2, agent);
@@ -43,7 +58,7 @@ public final class AuditStore implements UsageSource {
 
 	/** Rows written after {@code afterId}, oldest first: for following the log. */
 	public List<AuditEvent> after(long afterId, String agent, int limit) {
-		return db.read(c -> {
+		return read(c -> {
 			try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit WHERE id > ? AND (? IS NULL OR agent = ?) ORDER BY id LIMIT ?")) {
 				ps.setLong(1, afterId);
 				ps.setString(2, agent);
@@ -55,7 +70,7 @@ public final class AuditStore implements UsageSource {
 	}
 
 	public long latestId() {
-		return db.read(c -> {
+		return read(c -> {
 			try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM audit"); ResultSet rs = ps.executeQuery()) {
 				return rs.getLong(1);
 			}
@@ -67,7 +82,7 @@ public final class AuditStore implements UsageSource {
 	}
 
 	public List<AgentCounts> countsSince(Instant since) {
-		return db.read(c -> {
+		return read(c -> {
 			try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, count(*), sum(decision = 'denied'), max(time) FROM audit"
 					+ " WHERE time >= ? AND agent_id IS NOT NULL GROUP BY agent_id")) {
 				ps.setLong(1, since.toEpochMilli());
@@ -84,7 +99,7 @@ public final class AuditStore implements UsageSource {
 
 	@Override
 	public Map<Long, Instant> lastUsedByAgentId() {
-		return db.read(c -> {
+		return read(c -> {
 			Map<Long, Instant> result = new HashMap<>();
 			try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, last_used_at FROM agent_usage"); ResultSet rs = ps.executeQuery()) {
 				while (rs.next()) {

@@ -181,6 +181,7 @@ public final class Services implements AutoCloseable {
 	public synchronized AuditLog auditLog() {
 		if (auditLog == null) {
 			auditLog = new AuditLog(auditStore().database(), 65_536, clock, requireBroker().auditRetention());
+			auditStore().flushBeforeReads(auditLog::awaitCommitted);
 		}
 		return auditLog;
 	}
