@@ -1,6 +1,7 @@
 package dev.amk.access;
 
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentLimits;
 import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.connections.Connection;
@@ -24,8 +25,14 @@ public final class AccessSnapshot {
 	private final Map<String, AgentEntry> agentsByKeyHash;
 	private final Map<Long, AgentEntry> agentsById;
 	private final Map<String, Connection> connectionsByName;
+	private final Map<Long, AgentLimits> limitsByAgentId;
 
 	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes) {
+		this(connections, agentsWithKeyHashes, Map.of());
+	}
+
+	/** @param limits each agent's controls by agent id (amk agent limit); an agent not in it has none */
+	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes, Map<Long, AgentLimits> limits) {
 		Map<String, Connection> byName = new HashMap<>();
 		connections.forEach(c -> byName.put(c.name(), c));
 		Map<String, AgentEntry> byHash = new HashMap<>();
@@ -42,6 +49,12 @@ public final class AccessSnapshot {
 		this.agentsByKeyHash = Map.copyOf(byHash);
 		this.agentsById = Map.copyOf(byId);
 		this.connectionsByName = Map.copyOf(byName);
+		this.limitsByAgentId = Map.copyOf(limits);
+	}
+
+	/** The agent's controls, read with the rest of the registry so that the proxy needs no database call per request. */
+	public AgentLimits limits(long agentId) {
+		return limitsByAgentId.getOrDefault(agentId, AgentLimits.NONE);
 	}
 
 	public AgentEntry agentByKeyHash(String hexHash) {

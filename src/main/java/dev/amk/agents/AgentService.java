@@ -25,6 +25,7 @@ public final class AgentService {
 	private final UsageSource usage;
 	private final Runnable afterCommit;
 	private final AgentRepository agents = new AgentRepository();
+	private final AgentLimitsRepository limits = new AgentLimitsRepository();
 	private final ConnectionRepository connections = new ConnectionRepository();
 
 	public AgentService(Database db, Clock clock, UsageSource usage) {
@@ -53,7 +54,13 @@ public final class AgentService {
 	}
 
 	public Issued create(String name, List<Grant> grants, Instant expiresAt) {
+		return create(name, grants, expiresAt, AgentLimits.Change.NOTHING);
+	}
+
+	/** As {@link #create(String, List, Instant)}, with its limits set in the same commit. */
+	public Issued create(String name, List<Grant> grants, Instant expiresAt, AgentLimits.Change limitChange) {
 		requireValidName(name);
+		AgentLimits initial = AgentLimits.NONE.with(limitChange); // checked before anything is written
 		requireDistinctConnections(grants);
 		Instant now = clock.instant();
 		if (expiresAt != null && !expiresAt.isAfter(now)) {
@@ -73,6 +80,7 @@ public final class AgentService {
 						.id();
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
+			limits.put(c, id, initial);
 			return id;
 		});
 		return new Issued(get(name), key);
@@ -128,6 +136,29 @@ public final class AgentService {
 
 	public Agent setExpiry(String name, Instant expiresAt) {
 		return update(name, (c, a) -> agents.setExpiry(c, a.id(), expiresAt));
+	}
+
+	/** The agent's limits ({@link AgentLimits#NONE} when it has none). */
+	public AgentLimits limits(String name) {
+		return db.read(c -> {
+			Agent agent = agents.byName(c, name).orElseThrow(() -> AmkException.notFound("agent", name, "See 'amk agent list'."));
+			return limits.of(c, agent.id());
+		});
+	}
+
+	/** Every agent's limits by agent id; agents without limits are absent. */
+	public Map<Long, AgentLimits> allLimits() {
+		return db.read(limits::all);
+	}
+
+	/** Changes the limits {@code change} names; the others stay. Returns the agent's limits after the change. */
+	public AgentLimits setLimits(String name, AgentLimits.Change change) {
+		return commit(c -> {
+			Agent agent = agents.byName(c, name).orElseThrow(() -> AmkException.notFound("agent", name, "See 'amk agent list'."));
+			AgentLimits changed = limits.of(c, agent.id()).with(change);
+			limits.put(c, agent.id(), changed);
+			return changed;
+		});
 	}
 
 	public void delete(String name) {

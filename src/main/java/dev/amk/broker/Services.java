@@ -13,6 +13,9 @@ import dev.amk.connections.CredentialSource;
 import dev.amk.db.Database;
 import dev.amk.doctor.BrokerCheck;
 import dev.amk.doctor.DoctorFix;
+import dev.amk.limits.AgentControls;
+import dev.amk.limits.PriceTable;
+import dev.amk.limits.UsageLedger;
 import dev.amk.oauth.BrokerCredentials;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
@@ -69,6 +72,7 @@ public final class Services implements AutoCloseable {
 	private ActivityTracker activity;
 	private ConnectionTester tester;
 	private LocalCa localCa;
+	private AgentControls agentControls;
 
 	private Services(Path dataDir, Clock clock, Supplier<SecretStore> keychainFactory, Broker.Options brokerOptions) {
 		this.dataDir = dataDir;
@@ -198,9 +202,23 @@ public final class Services implements AutoCloseable {
 
 	public synchronized ProxyServer proxy() {
 		if (proxy == null) {
-			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa());
+			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa(), agentControls());
 		}
 		return proxy;
+	}
+
+	/**
+	 * Each agent's rate, concurrency, model and budget controls: usage totals loaded from the audit database and written
+	 * in the audit writer's batches, prices from the bundled table under the data folder's {@code prices.json}, and
+	 * pause-on-budget revoking the agent.
+	 */
+	public synchronized AgentControls agentControls() {
+		if (agentControls == null) {
+			UsageLedger ledger = new UsageLedger(auditStore().database(), clock).load();
+			auditLog().addBatchPart(ledger);
+			agentControls = new AgentControls(clock, ledger, PriceTable.load(dataDir.resolve("prices.json")), name -> agents().revoke(name));
+		}
+		return agentControls;
 	}
 
 	/** Today's requests per agent and the recent feed, for the app; follows the audit log from its first call. */

@@ -11,6 +11,8 @@ import dev.amk.audit.Decision;
 import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
+import dev.amk.limits.AgentControls;
+import dev.amk.limits.UsageMeter;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -39,8 +41,15 @@ final class PipelineTail {
 	private final Clock clock;
 	private final CredentialLookup credentials;
 	private final Forwarder forwarder;
+	private final AgentControls controls;
 
 	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder) {
+		this(registry, clock, credentials, forwarder, AgentControls.inMemory(clock));
+	}
+
+	/** @param controls the agent's rate, concurrency, model and budget controls (issue 15), applied once a request is authorised */
+	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, AgentControls controls) {
+		this.controls = controls;
 		this.registry = registry;
 		this.clock = clock;
 		this.credentials = credentials;
@@ -65,18 +74,43 @@ final class PipelineTail {
 		Authorisation.Allowed allowed = Refused.unlessAllowed(Authorisation.authorise(routed.decidedOn(), routed.caller(), routed.target(),
 				clock.instant()));
 		NarrowGrant.check(allowed.rule(), request.getHeaders(), routed.query(), routed.target().segments());
+		try (AgentControls.Admission admission = admit(routed, allowed)) {
+			forward(request, response, callback, audit, routed, allowed, admission);
+		}
+	}
+
+	/** The agent's own controls: rate, concurrent requests, budgets, the model a path names (see {@link AgentControls}). */
+	private AgentControls.Admission admit(Routed routed, Authorisation.Allowed allowed) throws Refused {
+		try {
+			return controls.admit(routed.caller(), routed.decidedOn().limits(routed.caller().agentId()), allowed.connection().provider().id(),
+					routed.target());
+		} catch (AgentControls.Denied denied) {
+			throw Refused.by(denied);
+		}
+	}
+
+	private void forward(Request request, Response response, Callback callback, AuditDraft audit, Routed routed, Authorisation.Allowed allowed,
+			AgentControls.Admission admission) throws Refused, ExchangeBroken {
 		// Tracked before the body is read or a token refreshed: a revocation meanwhile must cut this work too.
 		InFlightRequests.Entry entry = forwarder.track(routed.caller(), routed.target());
 		try {
+			ModelGate.Checked checked = ModelGate.check(request, admission);
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
-			UpstreamRequest upstream = UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(),
+			UpstreamRequest upstream = UpstreamRequest.prepare(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(),
 					upstreamConnection, audit, entry);
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
 			try (Forwarder.Forwarded answer = forwarder.forward(entry, upstream, credential)) {
-				ByteBuffer last = Relay.relay(answer, response, audit);
+				UsageMeter meter = admission.meter(answer.answer().header("Content-Type"));
+				ByteBuffer last;
+				try {
+					last = Relay.relay(answer, response, audit, meter);
+				} finally {
+					// What the upstream produced counts, even when the agent left before the end.
+					admission.finished(meter, checked.bodyBytes());
+				}
 				audit.finish(Decision.ALLOWED, null);
 				audit.awaitRecorded();
 				response.write(true, last, callback);
@@ -115,7 +149,9 @@ final class PipelineTail {
 		if (refused.closesConnection()) {
 			response.getHeaders().put(HttpHeader.CONNECTION, "close");
 		}
-		if (refusal.type() == ErrorType.RATE_LIMITED) {
+		if (refused.retryAfterSeconds() > 0) {
+			response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
+		} else if (refusal.type() == ErrorType.RATE_LIMITED) {
 			response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		}
 		writeError(response, callback, refusal.status(), refusal);

@@ -8,6 +8,7 @@ import dev.amk.ca.SniKeyManager;
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.CredentialSource;
+import dev.amk.limits.AgentControls;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
@@ -49,6 +50,12 @@ public final class ProxyServer implements AutoCloseable {
 
 	/** @param ca the local CA that intercepted tunnels' certificates come from; null: CONNECT is never intercepted */
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca) {
+		this(settings, registry, clock, credentials, audit, ca, AgentControls.inMemory(clock));
+	}
+
+	/** @param controls each agent's rate, concurrency, model and budget controls */
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca,
+			AgentControls controls) {
 		this.settings = settings;
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("amk-proxy");
@@ -88,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
 		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup);
-		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder);
+		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder, controls);
 		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);
