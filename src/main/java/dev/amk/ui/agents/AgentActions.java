@@ -3,6 +3,7 @@ package dev.amk.ui.agents;
 import dev.amk.access.AccessSnapshot;
 import dev.amk.access.RegistryView;
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentLimits;
 import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.common.AmkException;
@@ -87,7 +88,26 @@ public final class AgentActions {
 
 	/** Creates an agent; the future's {@code Issued} carries its key, to be shown once and dropped. */
 	public CompletableFuture<AgentService.Issued> create(String name, List<Grant> grants, Instant expiresAt) {
-		return submit(() -> agents.create(name, grants, expiresAt));
+		return create(name, grants, expiresAt, AgentLimits.Change.NOTHING);
+	}
+
+	/** Creates an agent with its limits, in one commit. */
+	public CompletableFuture<AgentService.Issued> create(String name, List<Grant> grants, Instant expiresAt, AgentLimits.Change limits) {
+		return submit(() -> agents.create(name, grants, expiresAt, limits));
+	}
+
+	/** The agent's limits as the running broker holds them. */
+	public AgentLimits limits(Agent agent) {
+		return registry.current().limits(agent.id());
+	}
+
+	/** As {@link #update(String, List, boolean, Instant)}, and the agent's limits changed as {@code limits} says. */
+	public CompletableFuture<Agent> update(String name, List<Grant> grants, boolean changeExpiry, Instant expiresAt, AgentLimits.Change limits) {
+		return submit(() -> {
+			agents.setLimits(name, limits);
+			Agent updated = agents.setGrants(name, grants);
+			return changeExpiry ? agents.setExpiry(name, expiresAt) : updated;
+		});
 	}
 
 	/** Replaces the agent's grants and, when {@code changeExpiry}, its expiry ({@code null}: never expires). */

@@ -6,6 +6,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
 import dev.amk.doctor.DoctorFix;
+import dev.amk.limits.UsageLedger;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
@@ -26,8 +27,9 @@ import java.util.function.Supplier;
  * @param localCa   the local certificate authority, for the Settings section that shows and trusts it
  * @param doctorFix amk doctor's fix for the Keys found view, checked through this broker
  * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
+ * @param usage     each agent's LLM usage today, for the agent list (null: not shown)
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
-		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets) {
+		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, UsageLedger usage) {
 }
