@@ -96,8 +96,8 @@ class DatabaseTest {
 			Database db = Database.openRegistry(dir);
 			assertEquals(dir.resolve("amk.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("amk.db")));
-			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(db));
-			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals(Set.of("agent_limits", "agents", "connections", "grants", "oauth_connections"), tables(db));
+			assertEquals("3", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test
@@ -117,7 +117,7 @@ class DatabaseTest {
 				insertConnection(c, "openai");
 			}
 			Database db = Database.openRegistry(dir);
-			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals("3", db.read(c -> pragma(c, "user_version")));
 			assertEquals(1, count(db, "SELECT count(*) FROM connections WHERE name = 'openai'"));
 			db.inTransaction(c -> {
 				try (Statement s = c.createStatement()) {
@@ -136,8 +136,8 @@ class DatabaseTest {
 			first.inTransaction(c -> insertAgent(c, "bot"));
 			for (int i = 0; i < 3; i++) {
 				Database again = Database.openRegistry(dir);
-				assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(again));
-				assertEquals("2", again.read(c -> pragma(c, "user_version")));
+				assertEquals(Set.of("agent_limits", "agents", "connections", "grants", "oauth_connections"), tables(again));
+				assertEquals("3", again.read(c -> pragma(c, "user_version")));
 				assertEquals(1, count(again, "SELECT count(*) FROM agents WHERE name = 'bot'"));
 			}
 		}
@@ -276,8 +276,8 @@ class DatabaseTest {
 			Database db = Database.openAudit(dir);
 			assertEquals(dir.resolve("audit.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("audit.db")));
-			assertEquals(Set.of("agent_usage", "audit"), tables(db));
-			assertEquals("1", db.read(c -> pragma(c, "user_version")));
+			assertEquals(Set.of("agent_usage", "audit", "usage_daily"), tables(db));
+			assertEquals("2", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test
@@ -285,9 +285,9 @@ class DatabaseTest {
 			Path dir = temp.resolve("data");
 			Database registry = Database.openRegistry(dir);
 			Database audit = Database.openAudit(dir);
-			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(registry));
-			assertEquals(Set.of("agent_usage", "audit"), tables(audit));
-			assertEquals(Set.of("agent_usage", "audit"), tables(Database.openAudit(dir)));
+			assertEquals(Set.of("agent_limits", "agents", "connections", "grants", "oauth_connections"), tables(registry));
+			assertEquals(Set.of("agent_usage", "audit", "usage_daily"), tables(audit));
+			assertEquals(Set.of("agent_usage", "audit", "usage_daily"), tables(Database.openAudit(dir)));
 		}
 
 		@Test
