@@ -97,6 +97,30 @@ public final class UsageLedger implements AuditLog.BatchPart {
 		return totals.compute(agentId, (id, t) -> (t == null ? Totals.empty(today) : t).plus(today, costMicroUsd, usage.totalTokens()));
 	}
 
+	/**
+	 * The agent's last {@code days} UTC days, today included, oldest first, a day without use as zeros: for the app's chart.
+	 * Reads the database (blocking); without one, only today, from memory.
+	 */
+	public List<UsageStore.Day> recentDays(long agentId, int days) {
+		LocalDate today = today();
+		LocalDate from = today.minusDays(days - 1L);
+		Map<LocalDate, UsageStore.Day> stored = new HashMap<>();
+		if (db != null) {
+			for (UsageStore.Day d : db.read(c -> UsageStore.since(c, from))) {
+				if (d.agentId() == agentId) {
+					stored.put(d.day(), d);
+				}
+			}
+		}
+		UsageStore.Day pendingToday = pending.get(new Key(agentId, today)); // not yet written by the audit writer
+		List<UsageStore.Day> result = new ArrayList<>();
+		for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
+			UsageStore.Day d = stored.getOrDefault(day, new UsageStore.Day(agentId, day, 0, 0, 0, 0, 0, 0));
+			result.add(day.equals(today) && pendingToday != null ? d.plus(pendingToday) : d);
+		}
+		return result;
+	}
+
 	@Override
 	public void write(Connection c) throws SQLException {
 		for (Key k : pending.keySet()) {

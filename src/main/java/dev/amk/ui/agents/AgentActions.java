@@ -4,6 +4,8 @@ import dev.amk.access.AccessSnapshot;
 import dev.amk.access.RegistryView;
 import dev.amk.agents.Agent;
 import dev.amk.agents.AgentLimits;
+import dev.amk.limits.UsageLedger;
+import dev.amk.limits.UsageStore;
 import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.common.AmkException;
@@ -43,6 +45,8 @@ public final class AgentActions {
 	private final Consumer<String> errors;
 	/** Where agents reach the proxy, for their setup text; the app sets the real port once the broker listens. */
 	private volatile int proxyPort = ProxySettings.DEFAULT_PORT;
+	/** The broker's usage totals, for the editor's chart; null when the app runs without them. */
+	private volatile UsageLedger usage;
 
 	/** @param errors told (on the FX thread) of a failed rotate or delete, and of success with null; the dialogs report their own */
 	public AgentActions(RegistryView registry, AgentService agents, Clock clock, Executor background, Consumer<String> errors) {
@@ -68,6 +72,19 @@ public final class AgentActions {
 
 	public Clock clock() {
 		return clock;
+	}
+
+	void setUsage(UsageLedger usage) {
+		this.usage = usage;
+	}
+
+	/** The agent's LLM use over the last {@code days} UTC days, read in the background; empty when usage is not available. */
+	public CompletableFuture<List<UsageStore.Day>> recentUsage(Agent agent, int days) {
+		UsageLedger u = usage;
+		if (u == null) {
+			return CompletableFuture.completedFuture(List.of());
+		}
+		return CompletableFuture.supplyAsync(() -> u.recentDays(agent.id(), days), background);
 	}
 
 	/** Every connection an agent could be granted, by name. Reads the in-memory snapshot: cheap on the FX thread. */

@@ -114,6 +114,9 @@ public final class AgentEditor extends BorderPane {
 
 		limits = new LimitFields(original == null ? dev.amk.agents.AgentLimits.NONE : actions.limits(original));
 		form = new VBox(12, heading, intro, nameSection(), connectionsSection(), expirySection(), limits.section());
+		if (original != null) {
+			form.getChildren().add(new UsageChart(actions, original).section());
+		}
 		scroll = new ScrollPane(form);
 		scroll.setFitToWidth(true);
 		scroll.setStyle("-fx-background-color: transparent;");

@@ -63,6 +63,7 @@ public final class AgentsModel {
 		this.clock = clock;
 		this.background = background;
 		this.actions = new AgentActions(registry, agents, clock, background, lastError::set);
+		actions.setUsage(usage);
 	}
 
 	/** What the agent dialogs use to change agents and to build setup text (which needs the proxy's port). */

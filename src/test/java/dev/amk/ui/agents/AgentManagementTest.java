@@ -402,6 +402,11 @@ class AgentManagementTest {
 		robot.type(KeyCode.ENTER);
 		assertEquals("1", awaitShowing(robot, "#limit-rpm", TextField.class).getText(), "the form shows the stored limits");
 		assertEquals("5", showing(robot, "#limit-daily-usd", TextField.class).orElseThrow().getText());
+		@SuppressWarnings("unchecked")
+		javafx.scene.chart.BarChart<String, Number> chart = awaitShowing(robot, "#usage-chart", javafx.scene.chart.BarChart.class);
+		waitUntil("the chart has two weeks of days", () -> !chart.getData().isEmpty() && chart.getData().getFirst().getData().size() == UsageChart.DAYS);
+		String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().substring(5);
+		assertEquals(today, chart.getData().getFirst().getData().getLast().getXValue(), "the last bar is today (UTC)");
 		robot.clickOn("#editor-cancel");
 	}
 }
