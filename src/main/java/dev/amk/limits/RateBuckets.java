@@ -26,8 +26,8 @@ final class RateBuckets {
 	long take(long agentId, int perMinute, long nowNanos) {
 		Bucket b = buckets.get(agentId);
 		if (b == null || b.perMinute != perMinute) {
-			b = new Bucket(perMinute, new AtomicLong(Long.MIN_VALUE)); // a changed limit starts full
-			buckets.put(agentId, b);
+			// Atomic per agent: racing first requests must share one bucket, not each start a full one. A changed limit starts full.
+			b = buckets.compute(agentId, (id, old) -> old != null && old.perMinute == perMinute ? old : new Bucket(perMinute, new AtomicLong(Long.MIN_VALUE)));
 		}
 		long interval = MINUTE_NANOS / perMinute;
 		long burst = interval * (perMinute - 1);

@@ -29,12 +29,15 @@ class RateBucketsTest {
 	@DisplayName("under contention exactly the bucket's size gets through, no more")
 	void concurrent() {
 		RateBuckets b = new RateBuckets();
-		AtomicInteger allowed = new AtomicInteger();
-		IntStream.range(0, 10_000).parallel().forEach(i -> {
-			if (b.take(7, 500, 42 * SECOND) == 0) {
-				allowed.incrementAndGet();
-			}
-		});
-		assertEquals(500, allowed.get());
+		for (long agent = 0; agent < 20; agent++) { // a fresh bucket each round: its creation is raced too
+			long id = agent;
+			AtomicInteger allowed = new AtomicInteger();
+			IntStream.range(0, 5_000).parallel().forEach(i -> {
+				if (b.take(id, 500, 42 * SECOND) == 0) {
+					allowed.incrementAndGet();
+				}
+			});
+			assertEquals(500, allowed.get(), "round " + agent);
+		}
 	}
 }
