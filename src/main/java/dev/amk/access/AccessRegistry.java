@@ -1,6 +1,7 @@
 package dev.amk.access;
 
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentLimitsRepository;
 import dev.amk.agents.AgentRepository;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.db.Database;
@@ -45,6 +46,7 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 	private final Database db;
 	private final long busyPollNanos;
 	private final AgentRepository agents = new AgentRepository();
+	private final AgentLimitsRepository limits = new AgentLimitsRepository();
 	private final ConnectionRepository connections = new ConnectionRepository();
 	private final List<Consumer<AccessSnapshot>> listeners = new CopyOnWriteArrayList<>();
 	private final ReentrantLock dbLock = new ReentrantLock();
@@ -166,7 +168,7 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 			for (AgentRepository.KeyedAgent ka : agents.allWithKeys(c)) {
 				keyed.put(ka.agent(), ka.keyHash());
 			}
-			return new AccessSnapshot(conns, keyed, agents.decoyIds(c));
+			return new AccessSnapshot(conns, keyed, agents.decoyIds(c), limits.all(c));
 		} finally {
 			c.rollback();
 			c.setAutoCommit(true);

@@ -1,6 +1,7 @@
 package dev.amk.access;
 
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentLimits;
 import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.connections.Connection;
@@ -30,13 +31,24 @@ public final class AccessSnapshot {
 	private final Map<Long, AgentEntry> agentsById;
 	private final Map<String, Connection> connectionsByName;
 	private final java.util.Set<Long> decoyIds;
+	private final Map<Long, AgentLimits> limitsByAgentId;
 
 	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes) {
-		this(connections, agentsWithKeyHashes, java.util.Set.of());
+		this(connections, agentsWithKeyHashes, java.util.Set.of(), Map.of());
 	}
 
 	/** @param decoyIds the agents whose keys are decoys: any use is an alarm, answered like an unknown key */
 	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes, java.util.Set<Long> decoyIds) {
+		this(connections, agentsWithKeyHashes, decoyIds, Map.of());
+	}
+
+	/** @param limits each agent's controls by agent id (amk agent limit); an agent not in it has none */
+	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes, Map<Long, AgentLimits> limits) {
+		this(connections, agentsWithKeyHashes, java.util.Set.of(), limits);
+	}
+
+	public AccessSnapshot(List<Connection> connections, Map<Agent, String> agentsWithKeyHashes, java.util.Set<Long> decoyIds,
+			Map<Long, AgentLimits> limits) {
 		this.decoyIds = java.util.Set.copyOf(decoyIds);
 		Map<String, Connection> byName = new HashMap<>();
 		connections.forEach(c -> byName.put(c.name(), c));
@@ -56,6 +68,12 @@ public final class AccessSnapshot {
 		this.agentsByKeyHash = Map.copyOf(byHash);
 		this.agentsById = Map.copyOf(byId);
 		this.connectionsByName = Map.copyOf(byName);
+		this.limitsByAgentId = Map.copyOf(limits);
+	}
+
+	/** The agent's controls, read with the rest of the registry so that the proxy needs no database call per request. */
+	public AgentLimits limits(long agentId) {
+		return limitsByAgentId.getOrDefault(agentId, AgentLimits.NONE);
 	}
 
 	public AgentEntry agentByKeyHash(String hexHash) {

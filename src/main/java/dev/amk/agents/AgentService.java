@@ -26,6 +26,7 @@ public final class AgentService {
 	private final UsageSource usage;
 	private final Runnable afterCommit;
 	private final AgentRepository agents = new AgentRepository();
+	private final AgentLimitsRepository limits = new AgentLimitsRepository();
 	private final ConnectionRepository connections = new ConnectionRepository();
 
 	public AgentService(Database db, Clock clock, UsageSource usage) {
@@ -54,12 +55,17 @@ public final class AgentService {
 	}
 
 	public Issued create(String name, List<Grant> grants, Instant expiresAt) {
-		return create(name, grants, List.of(), expiresAt);
+		return create(name, grants, List.of(), expiresAt, AgentLimits.Change.NOTHING);
 	}
 
 	/** An agent that may also reach {@code allowedHosts} through blind tunnels in proxy mode. */
 	public Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt) {
-		return create(name, grants, allowedHosts, expiresAt, false);
+		return create(name, grants, allowedHosts, expiresAt, AgentLimits.Change.NOTHING);
+	}
+
+	/** As {@link #create(String, List, List, Instant)}, with its limits set in the same commit. */
+	public Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt, AgentLimits.Change limitChange) {
+		return create(name, grants, allowedHosts, expiresAt, limitChange, false);
 	}
 
 	/**
@@ -67,7 +73,7 @@ public final class AgentService {
 	 * answered exactly like an unknown key, audited as {@code decoy_used}, and raises an alert.
 	 */
 	public Issued createDecoy(String name, Instant expiresAt) {
-		return create(name, List.of(), List.of(), expiresAt, true);
+		return create(name, List.of(), List.of(), expiresAt, AgentLimits.Change.NOTHING, true);
 	}
 
 	/** The names of the decoy agents, for lists to mark them. */
@@ -78,8 +84,10 @@ public final class AgentService {
 		});
 	}
 
-	private Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt, boolean decoy) {
+	private Issued create(String name, List<Grant> grants, List<HostPattern> allowedHosts, Instant expiresAt, AgentLimits.Change limitChange,
+			boolean decoy) {
 		requireValidName(name);
+		AgentLimits initial = AgentLimits.NONE.with(limitChange); // checked before anything is written
 		requireDistinctConnections(grants);
 		Instant now = clock.instant();
 		if (expiresAt != null && !expiresAt.isAfter(now)) {
@@ -103,6 +111,7 @@ public final class AgentService {
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
 			agents.replaceAllowedHosts(c, id, allowedHosts);
+			limits.put(c, id, initial);
 			return id;
 		});
 		return new Issued(get(name), key);
@@ -289,6 +298,29 @@ public final class AgentService {
 
 	public Agent setExpiry(String name, Instant expiresAt) {
 		return update(name, (c, a) -> agents.setExpiry(c, a.id(), expiresAt));
+	}
+
+	/** The agent's limits ({@link AgentLimits#NONE} when it has none). */
+	public AgentLimits limits(String name) {
+		return db.read(c -> {
+			Agent agent = agents.byName(c, name).orElseThrow(() -> AmkException.notFound("agent", name, "See 'amk agent list'."));
+			return limits.of(c, agent.id());
+		});
+	}
+
+	/** Every agent's limits by agent id; agents without limits are absent. */
+	public Map<Long, AgentLimits> allLimits() {
+		return db.read(limits::all);
+	}
+
+	/** Changes the limits {@code change} names; the others stay. Returns the agent's limits after the change. */
+	public AgentLimits setLimits(String name, AgentLimits.Change change) {
+		return commit(c -> {
+			Agent agent = agents.byName(c, name).orElseThrow(() -> AmkException.notFound("agent", name, "See 'amk agent list'."));
+			AgentLimits changed = limits.of(c, agent.id()).with(change);
+			limits.put(c, agent.id(), changed);
+			return changed;
+		});
 	}
 
 	public void delete(String name) {

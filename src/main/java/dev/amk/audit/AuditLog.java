@@ -52,6 +52,7 @@ public final class AuditLog implements AutoCloseable {
 	private AuditJournal journal;
 	private final AtomicLong dropped = new AtomicLong();
 	private final List<Consumer<List<AuditEvent>>> listeners = new CopyOnWriteArrayList<>();
+	private final List<BatchPart> parts = new CopyOnWriteArrayList<>();
 	private final Thread writer;
 	private volatile boolean closing;
 	/** Tickets are handed out in queue order, so "the first n queued rows are committed" is one number. */
@@ -162,6 +163,26 @@ public final class AuditLog implements AutoCloseable {
 		listeners.add(listener);
 	}
 
+	/**
+	 * Other rows that ride in the audit writer's transactions (usage totals): one commit per batch for all of them, never
+	 * one per request. Called on the writer thread.
+	 */
+	public interface BatchPart {
+		/** Writes what is pending, inside the batch's transaction. */
+		void write(Connection c) throws SQLException;
+
+		/** The transaction that {@link #write} wrote into was rolled back: keep those rows for the next batch. */
+		void rolledBack();
+
+		/** The transaction committed. */
+		void committed();
+	}
+
+	/** Adds a part to every batch from now on; add it before {@link #start}. */
+	public void addBatchPart(BatchPart part) {
+		parts.add(part);
+	}
+
 	public long droppedCount() {
 		return dropped.get();
 	}
@@ -223,11 +244,15 @@ public final class AuditLog implements AutoCloseable {
 			if (lastSeq != 0) {
 				AuditJournal.markCommitted(c, lastSeq);
 			}
+			for (BatchPart part : parts) {
+				part.write(c);
+			}
 			c.commit();
 			c.setAutoCommit(true);
 			if (lastSeq != 0) {
 				journal.release(journalEnd, lastSeq + 1);
 			}
+			parts.forEach(BatchPart::committed);
 			for (Consumer<List<AuditEvent>> l : listeners) {
 				try {
 					l.accept(written);
@@ -243,6 +268,7 @@ public final class AuditLog implements AutoCloseable {
 				// the next batch starts a fresh transaction
 			}
 			// The journaled rows stay in the journal: a later commit moves past them, a crash before it replays them.
+			parts.forEach(BatchPart::rolledBack);
 			dropped.addAndGet(real + lost); // the overflow row itself was not a request
 			LOG.log(System.Logger.Level.ERROR, "Writing " + batch.size() + " audit rows failed: " + e.getMessage());
 		}

@@ -16,6 +16,9 @@ import dev.amk.doctor.DoctorFix;
 import dev.amk.approvals.ApprovalService;
 import dev.amk.guard.Tripwire;
 import dev.amk.oauth.TokenSet;
+import dev.amk.limits.AgentControls;
+import dev.amk.limits.PriceTable;
+import dev.amk.limits.UsageLedger;
 import dev.amk.oauth.BrokerCredentials;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
@@ -74,6 +77,7 @@ public final class Services implements AutoCloseable {
 	private ActivityTracker activity;
 	private ConnectionTester tester;
 	private LocalCa localCa;
+	private AgentControls agentControls;
 
 	private Services(Path dataDir, Clock clock, Supplier<SecretStore> keychainFactory, Broker.Options brokerOptions) {
 		this.dataDir = dataDir;
@@ -204,7 +208,8 @@ public final class Services implements AutoCloseable {
 
 	public synchronized ProxyServer proxy() {
 		if (proxy == null) {
-			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa(), new ProxyServer.Controls(tripwire(), approvals()));
+			proxy = new ProxyServer(requireBroker().proxy(), accessRegistry(), clock, credentials(), auditLog(), localCa(),
+					new ProxyServer.Controls(tripwire(), approvals(), agentControls()));
 		}
 		return proxy;
 	}
@@ -241,6 +246,20 @@ public final class Services implements AutoCloseable {
 		}
 		java.util.stream.Stream<String> lines = stored.contains("\n") ? stored.lines().map(String::strip) : java.util.stream.Stream.empty();
 		return java.util.stream.Stream.concat(java.util.stream.Stream.of(stored), lines);
+	}
+
+	/**
+	 * Each agent's rate, concurrency, model and budget controls: usage totals loaded from the audit database and written
+	 * in the audit writer's batches, prices from the bundled table under the data folder's {@code prices.json}, and
+	 * pause-on-budget revoking the agent.
+	 */
+	public synchronized AgentControls agentControls() {
+		if (agentControls == null) {
+			UsageLedger ledger = new UsageLedger(auditStore().database(), clock).load();
+			auditLog().addBatchPart(ledger);
+			agentControls = new AgentControls(clock, ledger, PriceTable.load(dataDir.resolve("prices.json")), name -> agents().revoke(name));
+		}
+		return agentControls;
 	}
 
 	/** Today's requests per agent and the recent feed, for the app; follows the audit log from its first call. */

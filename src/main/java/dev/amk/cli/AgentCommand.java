@@ -1,6 +1,7 @@
 package dev.amk.cli;
 
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentLimits;
 import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.common.Durations;
@@ -10,6 +11,7 @@ import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionRepository;
 import dev.amk.providers.SetupSnippet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,7 +26,7 @@ import java.util.Map;
 @Command(name = "agent", description = "Create, list, revoke and rotate agent keys.",
 		subcommands = {AgentCommand.Create.class, AgentCommand.ListCmd.class, AgentCommand.Revoke.class, AgentCommand.Enable.class,
 				AgentCommand.Rotate.class, AgentCommand.Delete.class, AgentCommand.SetGrants.class,
-				AgentCommand.SetExpiry.class})
+				AgentCommand.SetExpiry.class, AgentCommand.Limit.class})
 final class AgentCommand extends AmkCommand.Group {
 
 	@Command(name = "create", description = {"Create an agent and print its key (shown once).",
@@ -44,6 +46,9 @@ final class AgentCommand extends AmkCommand.Group {
 				"answered like an unknown key, audited as decoy_used, and raises an alert in the app."})
 		boolean decoy;
 
+		@Mixin
+		LimitOptions limits = new LimitOptions();
+
 		@Override
 		public Integer call() {
 			Instant expiresAt = expires == null ? null : Durations.parseExpiry(expires, ctx().clock().instant());
@@ -56,23 +61,46 @@ final class AgentCommand extends AmkCommand.Group {
 				return 0;
 			}
 			AgentService.Issued issued = ctx().agents().create(name, grants.stream().map(Grant::parse).toList(), allowedHosts(allowHosts),
-					expiresAt);
+					expiresAt, limits.change(false));
 			printIssued(this, issued, "Created agent");
 			return 0;
 		}
 	}
 
-	@Command(name = "list", description = "List agents: status, reach, last use.")
+	@Command(name = "limit", description = {"Change an agent's limits; the options given change those limits, the others stay.",
+			"Budgets count LLM connections (OpenAI, Anthropic, Gemini), by UTC day and month; see 'amk usage'."})
+	static final class Limit extends AmkCommand.NamedLeaf {
+		@Mixin
+		LimitOptions limits = new LimitOptions();
+
+		@Option(names = "--clear", description = "Remove all limits first (then apply any others given).")
+		boolean clear;
+
+		@Override
+		public Integer call() {
+			AgentLimits.Change change = limits.change(clear);
+			AgentLimits now = change.isNothing() ? ctx().agents().limits(name) : ctx().agents().setLimits(name, change);
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("name", name);
+			json.put("limits", now.toJson());
+			respond(json, (change.isNothing() ? "'" + name + "' has limits: " : "'" + name + "' now has limits: ") + now.describe() + ".");
+			return 0;
+		}
+	}
+
+	@Command(name = "list", description = "List agents: status, reach, limits, last use.")
 	static final class ListCmd extends AmkCommand.Leaf {
 		@Override
 		public Integer call() {
 			List<Agent> agents = ctx().agents().list();
 			java.util.Set<String> decoys = ctx().agents().decoyNames();
+			Map<Long, AgentLimits> limits = ctx().agents().allLimits();
 			Instant now = ctx().clock().instant();
 			if (json()) {
 				Output.printJson(ctx().out(), agents.stream().map(a -> {
 					Map<String, Object> m = toJson(a, now);
 					m.put("decoy", decoys.contains(a.name()));
+					m.put("limits", limits.getOrDefault(a.id(), AgentLimits.NONE).toJson());
 					return m;
 				}).toList());
 				return 0;
@@ -82,10 +110,11 @@ final class AgentCommand extends AmkCommand.Group {
 				ctx().out().flush();
 				return 0;
 			}
-			Output.printTable(ctx().out(), List.of("NAME", "STATUS", "KEY", "MAY REACH", "EXPIRES", "LAST USED"), agents.stream()
+			Output.printTable(ctx().out(), List.of("NAME", "STATUS", "KEY", "MAY REACH", "LIMITS", "EXPIRES", "LAST USED"), agents.stream()
 					.map(a -> List.of(a.name(), a.status(now).id() + (decoys.contains(a.name()) ? " (decoy)" : ""), a.keyPrefix() + "…",
 							decoys.contains(a.name()) ? "nothing: a decoy" : a.reach() + (a.allowedHosts().isEmpty() ? ""
 									: " · tunnels to " + String.join(", ", a.allowedHosts().stream().map(HostPattern::pattern).toList())),
+							limits.getOrDefault(a.id(), AgentLimits.NONE).describe(),
 							a.expiresAt() == null ? "never" : Durations.until(a.expiresAt(), now),
 							a.lastUsedAt() == null ? "never" : Durations.ago(a.lastUsedAt(), now)))
 					.toList());

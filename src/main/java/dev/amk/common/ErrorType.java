@@ -25,6 +25,10 @@ public enum ErrorType {
 	BAD_HOST("bad_host", 421),
 	/** Too many requests running at once, for the agent or the whole broker; answered with Retry-After. */
 	RATE_LIMITED("rate_limited", 429),
+	/** The agent spent one of its budgets (daily or monthly dollars, daily tokens); answered with Retry-After until it resets. */
+	BUDGET_EXCEEDED("budget_exceeded", 429),
+	/** The request names a model outside the agent's model list (or one the broker could not read). */
+	MODEL_DENIED("model_denied", 403),
 	// The forward proxy (HTTPS_PROXY mode); a bad proxy key is answered with the 401 types above, as 407
 	/** A CONNECT or absolute-form request without {@code Proxy-Authorization}. */
 	PROXY_AUTH_REQUIRED("proxy_auth_required", 407),

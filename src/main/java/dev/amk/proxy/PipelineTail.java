@@ -11,6 +11,8 @@ import dev.amk.audit.Decision;
 import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
+import dev.amk.limits.AgentControls;
+import dev.amk.limits.UsageMeter;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -41,13 +43,16 @@ final class PipelineTail {
 	private final Forwarder forwarder;
 	private final ExfiltrationCheck exfiltration;
 	private final ApprovalGate approvals;
+	private final AgentControls controls;
 
 	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder) {
-		this(registry, clock, credentials, forwarder, ExfiltrationCheck.OFF, ApprovalGate.OFF);
+		this(registry, clock, credentials, forwarder, ExfiltrationCheck.OFF, ApprovalGate.OFF, AgentControls.inMemory(clock));
 	}
 
+	/** @param controls the agent's rate, concurrency, model and budget controls (issue 15), applied once a request is authorised */
 	PipelineTail(AccessRegistry registry, Clock clock, CredentialLookup credentials, Forwarder forwarder, ExfiltrationCheck exfiltration,
-			ApprovalGate approvals) {
+			ApprovalGate approvals, AgentControls controls) {
+		this.controls = controls;
 		this.registry = registry;
 		this.clock = clock;
 		this.credentials = credentials;
@@ -74,24 +79,45 @@ final class PipelineTail {
 		Authorisation.Allowed allowed = Refused.unlessAllowed(Authorisation.authorise(routed.decidedOn(), routed.caller(), routed.target(),
 				clock.instant()));
 		NarrowGrant.check(allowed.rule(), request.getHeaders(), routed.query(), routed.target().segments());
+		exfiltration.checkHead(request, routed); // before any work, and before anything goes upstream
+		try (AgentControls.Admission admission = admit(routed, allowed)) {
+			forward(request, response, callback, audit, routed, allowed, admission);
+		}
+	}
+
+	/** The agent's own controls: rate, concurrent requests, budgets, the model a path names (see {@link AgentControls}). */
+	private AgentControls.Admission admit(Routed routed, Authorisation.Allowed allowed) throws Refused {
+		try {
+			return controls.admit(routed.caller(), routed.decidedOn().limits(routed.caller().agentId()), allowed.connection().provider().id(),
+					routed.target());
+		} catch (AgentControls.Denied denied) {
+			throw Refused.by(denied);
+		}
+	}
+
+	private void forward(Request request, Response response, Callback callback, AuditDraft audit, Routed routed, Authorisation.Allowed allowed,
+			AgentControls.Admission admission) throws Refused, ExchangeBroken {
 		boolean webSocket = WebSocketHandshake.isUpgrade(request);
 		Target tracked = webSocket ? WebSocketHandshake.check(request, allowed.rule(), routed.target()) : routed.target();
-		exfiltration.checkHead(request, routed); // before any work, and before anything goes upstream
 		dev.amk.guard.Tripwire.BodyScan bodyScan = exfiltration.bodyScan(request, routed.agentKey());
 		// Tracked before the body is read or a token refreshed: a revocation meanwhile must cut this work too.
 		InFlightRequests.Entry entry = forwarder.track(routed.caller(), tracked);
 		boolean handedOver = false;
 		try {
+			ModelGate.Checked checked = ModelGate.check(request, admission);
 			// A request under an approval rule waits here, tracked (a revocation cuts it), its body read but nothing sent.
-			byte[] approvedBody = ApprovalGate.needsApproval(allowed.rule()) ? approvals.hold(request, routed, allowed.rule(), entry, bodyScan) : null;
+			byte[] approvedBody = ApprovalGate.needsApproval(allowed.rule())
+					? approvals.hold(checked.request(), routed, allowed.rule(), entry, bodyScan)
+					: null;
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
 			// --host-map: the broker's calls to a mapped host go to its upstream, through either door.
 			upstreamConnection = upstreamConnection.withUpstream(upstreamConnection.mapped(upstreamConnection.baseUrl()), upstreamConnection.injection());
 			UpstreamRequest upstream = approvedBody != null
-					? UpstreamRequest.prepareHeld(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, approvedBody)
-					: UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, audit, entry,
-							bodyScan);
+					? UpstreamRequest.prepareHeld(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection,
+							approvedBody)
+					: UpstreamRequest.prepare(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, audit,
+							entry, bodyScan);
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
@@ -102,10 +128,10 @@ final class PipelineTail {
 				if (handedOver) {
 					return;
 				}
-				relay(response, callback, audit, answer);
+				relay(response, callback, audit, answer, admission, checked.bodyBytes());
 				return;
 			}
-			relay(response, callback, audit, forwarder.forward(entry, upstream, credential, allowed.rule()));
+			relay(response, callback, audit, forwarder.forward(entry, upstream, credential, allowed.rule()), admission, checked.bodyBytes());
 		} finally {
 			if (!handedOver) {
 				forwarder.untrack(entry);
@@ -113,9 +139,17 @@ final class PipelineTail {
 		}
 	}
 
-	private static void relay(Response response, Callback callback, AuditDraft audit, Forwarder.Forwarded forwarded) throws ExchangeBroken {
+	private static void relay(Response response, Callback callback, AuditDraft audit, Forwarder.Forwarded forwarded,
+			AgentControls.Admission admission, long requestBodyBytes) throws ExchangeBroken {
 		try (Forwarder.Forwarded answer = forwarded) {
-			ByteBuffer last = Relay.relay(answer, response, audit);
+			UsageMeter meter = admission.meter(answer.answer().header("Content-Type"));
+			ByteBuffer last;
+			try {
+				last = Relay.relay(answer, response, audit, meter);
+			} finally {
+				// What the upstream produced counts, even when the agent left before the end.
+				admission.finished(meter, requestBodyBytes);
+			}
 			audit.finish(Decision.ALLOWED, null);
 			audit.awaitRecorded();
 			response.write(true, last, callback);
@@ -152,7 +186,9 @@ final class PipelineTail {
 		if (refused.closesConnection()) {
 			response.getHeaders().put(HttpHeader.CONNECTION, "close");
 		}
-		if (refusal.type() == ErrorType.RATE_LIMITED) {
+		if (refused.retryAfterSeconds() > 0) {
+			response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
+		} else if (refusal.type() == ErrorType.RATE_LIMITED) {
 			response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		}
 		writeError(response, callback, refusal.status(), refusal);

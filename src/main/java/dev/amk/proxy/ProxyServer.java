@@ -12,6 +12,7 @@ import dev.amk.ca.SniKeyManager;
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.CredentialSource;
+import dev.amk.limits.AgentControls;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
@@ -64,12 +65,19 @@ public final class ProxyServer implements AutoCloseable {
 	 *
 	 * @param tripwire  the exfiltration tripwire; null: none
 	 * @param approvals where requests under approval rules wait for the app; null: such requests are refused
+	 * @param limits    each agent's rate, concurrency, model and budget controls; null: in memory, nothing kept
 	 */
-	public record Controls(dev.amk.guard.Tripwire tripwire, dev.amk.approvals.ApprovalService approvals) {
-		public static final Controls NONE = new Controls(null, null);
+	public record Controls(dev.amk.guard.Tripwire tripwire, dev.amk.approvals.ApprovalService approvals, AgentControls limits) {
+		public static final Controls NONE = new Controls(null, null, null);
 	}
 
-	/** @param controls the agent controls (tripwire, approvals); {@link Controls#NONE} in tests of other stages */
+	/** @param limits each agent's rate, concurrency, model and budget controls; no tripwire, no approvals */
+	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca,
+			AgentControls limits) {
+		this(settings, registry, clock, credentials, audit, ca, new Controls(null, null, limits));
+	}
+
+	/** @param controls the agent controls (tripwire, approvals, limits); {@link Controls#NONE} in tests of other stages */
 	public ProxyServer(ProxySettings settings, AccessRegistry registry, Clock clock, CredentialSource credentials, AuditLog audit, LocalCa ca,
 			Controls controls) {
 		this.settings = settings;
@@ -126,7 +134,8 @@ public final class ProxyServer implements AutoCloseable {
 		registry.addListener(snapshot -> cloud.awsSessions().retain(key -> AwsSessionsLive.live(snapshot, key, clock.instant())));
 		Forwarder forwarder = new Forwarder(client, inFlight, credentialLookup, cloud);
 		PipelineTail tail = new PipelineTail(registry, clock, credentialLookup, forwarder,
-				controls.tripwire() == null ? ExfiltrationCheck.OFF : new ExfiltrationCheck(controls.tripwire()), new ApprovalGate(controls.approvals()));
+				controls.tripwire() == null ? ExfiltrationCheck.OFF : new ExfiltrationCheck(controls.tripwire()), new ApprovalGate(controls.approvals()),
+				controls.limits() == null ? AgentControls.inMemory(clock) : controls.limits());
 		ProxyHandler handler = new ProxyHandler(registry, clock, tail, audit);
 		// HTTPS_PROXY mode on the same port: CONNECT, tunnels and absolute-form first, everything else to the routes.
 		this.tunnels = new Tunnels(clock);

@@ -2,6 +2,7 @@ package dev.amk.proxy;
 
 import dev.amk.audit.AuditDraft;
 import dev.amk.common.ErrorType;
+import dev.amk.limits.UsageMeter;
 import okio.Buffer;
 import okio.BufferedSource;
 import okio.GzipSource;
@@ -41,6 +42,11 @@ final class Relay {
 	 * @throws ExchangeBroken when the upstream broke or was cut mid-answer, or the agent went away
 	 */
 	static ByteBuffer relay(Forwarder.Forwarded forwarded, Response response, AuditDraft audit) throws ExchangeBroken {
+		return relay(forwarded, response, audit, null);
+	}
+
+	/** @param meter looks at each chunk as it passes (usage of an LLM answer), holding nothing back; null: none */
+	static ByteBuffer relay(Forwarder.Forwarded forwarded, Response response, AuditDraft audit, UsageMeter meter) throws ExchangeBroken {
 		okhttp3.Response upstream = forwarded.answer();
 		InFlightRequests.Entry entry = forwarded.entry();
 		SecretMask mask = forwarded.mask();
@@ -73,6 +79,9 @@ final class Relay {
 			entry.touch();
 			audit.addBytesOut(n);
 			byte[] chunk = buffer.readByteArray();
+			if (meter != null) {
+				meter.onChunk(chunk);
+			}
 			if (scanner != null) {
 				chunk = scanner.next(chunk);
 			}

@@ -3,7 +3,7 @@
  * client that forwards and streams the answer, secret injection and masking, and the connection tester that
  * sends exactly what the proxy would.
  *
- * <p>Core. May import {@code access}, {@code agents}, {@code audit}, {@code connections}, {@code secrets},
+ * <p>Core. May import {@code access}, {@code agents}, {@code audit}, {@code connections}, {@code secrets}, {@code limits},
  * {@code guard}, {@code approvals}, {@code common}; never {@code ui}, {@code cli}, {@code launcher} or JavaFX.
  */
 package dev.amk.proxy;

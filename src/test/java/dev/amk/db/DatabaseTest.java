@@ -29,8 +29,8 @@ class DatabaseTest {
 
 	/** The registry after every migration (V3: proxy mode's host maps and allowed hosts). */
 	private static final Set<String> REGISTRY_TABLES = Set.of("agents", "connections", "grants", "oauth_connections", "host_maps", "allowed_hosts",
-			"decoy_agents", "approval_rules");
-	private static final String REGISTRY_VERSION = "5";
+			"decoy_agents", "approval_rules", "agent_limits");
+	private static final String REGISTRY_VERSION = "6";
 
 	private static Set<String> tables(Database db) {
 		return db.read(c -> {
@@ -281,8 +281,8 @@ class DatabaseTest {
 			Database db = Database.openAudit(dir);
 			assertEquals(dir.resolve("audit.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("audit.db")));
-			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(db));
-			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals(Set.of("agent_usage", "audit", "audit_journal", "usage_daily"), tables(db));
+			assertEquals("3", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test
@@ -291,8 +291,8 @@ class DatabaseTest {
 			Database registry = Database.openRegistry(dir);
 			Database audit = Database.openAudit(dir);
 			assertEquals(REGISTRY_TABLES, tables(registry));
-			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(audit));
-			assertEquals(Set.of("agent_usage", "audit", "audit_journal"), tables(Database.openAudit(dir)));
+			assertEquals(Set.of("agent_usage", "audit", "audit_journal", "usage_daily"), tables(audit));
+			assertEquals(Set.of("agent_usage", "audit", "audit_journal", "usage_daily"), tables(Database.openAudit(dir)));
 		}
 
 		@Test

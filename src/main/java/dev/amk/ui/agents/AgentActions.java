@@ -3,6 +3,9 @@ package dev.amk.ui.agents;
 import dev.amk.access.AccessSnapshot;
 import dev.amk.access.RegistryView;
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentLimits;
+import dev.amk.limits.UsageLedger;
+import dev.amk.limits.UsageStore;
 import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.common.AmkException;
@@ -42,6 +45,8 @@ public final class AgentActions {
 	private final Consumer<String> errors;
 	/** Where agents reach the proxy, for their setup text; the app sets the real port once the broker listens. */
 	private volatile int proxyPort = ProxySettings.DEFAULT_PORT;
+	/** The broker's usage totals, for the editor's chart; null when the app runs without them. */
+	private volatile UsageLedger usage;
 
 	/** @param errors told (on the FX thread) of a failed rotate or delete, and of success with null; the dialogs report their own */
 	public AgentActions(RegistryView registry, AgentService agents, Clock clock, Executor background, Consumer<String> errors) {
@@ -69,6 +74,19 @@ public final class AgentActions {
 		return clock;
 	}
 
+	void setUsage(UsageLedger usage) {
+		this.usage = usage;
+	}
+
+	/** The agent's LLM use over the last {@code days} UTC days, read in the background; empty when usage is not available. */
+	public CompletableFuture<List<UsageStore.Day>> recentUsage(Agent agent, int days) {
+		UsageLedger u = usage;
+		if (u == null) {
+			return CompletableFuture.completedFuture(List.of());
+		}
+		return CompletableFuture.supplyAsync(() -> u.recentDays(agent.id(), days), background);
+	}
+
 	/** Every connection an agent could be granted, by name. Reads the in-memory snapshot: cheap on the FX thread. */
 	public List<Connection> connections() {
 		return registry.current().connections().stream().sorted(Comparator.comparing(Connection::name)).toList();
@@ -87,7 +105,26 @@ public final class AgentActions {
 
 	/** Creates an agent; the future's {@code Issued} carries its key, to be shown once and dropped. */
 	public CompletableFuture<AgentService.Issued> create(String name, List<Grant> grants, Instant expiresAt) {
-		return submit(() -> agents.create(name, grants, expiresAt));
+		return create(name, grants, expiresAt, AgentLimits.Change.NOTHING);
+	}
+
+	/** Creates an agent with its limits, in one commit. */
+	public CompletableFuture<AgentService.Issued> create(String name, List<Grant> grants, Instant expiresAt, AgentLimits.Change limits) {
+		return submit(() -> agents.create(name, grants, List.of(), expiresAt, limits));
+	}
+
+	/** The agent's limits as the running broker holds them. */
+	public AgentLimits limits(Agent agent) {
+		return registry.current().limits(agent.id());
+	}
+
+	/** As {@link #update(String, List, boolean, Instant)}, and the agent's limits changed as {@code limits} says. */
+	public CompletableFuture<Agent> update(String name, List<Grant> grants, boolean changeExpiry, Instant expiresAt, AgentLimits.Change limits) {
+		return submit(() -> {
+			agents.setLimits(name, limits);
+			Agent updated = agents.setGrants(name, grants);
+			return changeExpiry ? agents.setExpiry(name, expiresAt) : updated;
+		});
 	}
 
 	/** Replaces the agent's grants and, when {@code changeExpiry}, its expiry ({@code null}: never expires). */

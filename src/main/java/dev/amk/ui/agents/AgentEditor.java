@@ -94,6 +94,7 @@ public final class AgentEditor extends BorderPane {
 	private final Button cancel = new Button("Cancel");
 	private final BooleanProperty saving = new SimpleBooleanProperty();
 	private final VBox form;
+	private final LimitFields limits;
 	private final ScrollPane scroll;
 
 	private AgentEditor(Stage stage, AgentActions actions, Agent original) {
@@ -111,7 +112,11 @@ public final class AgentEditor extends BorderPane {
 				: "Changes apply at once and the key stays the same. A narrower grant also ends running requests it no longer covers.");
 		intro.setWrapText(true);
 
-		form = new VBox(12, heading, intro, nameSection(), connectionsSection(), expirySection());
+		limits = new LimitFields(original == null ? dev.amk.agents.AgentLimits.NONE : actions.limits(original));
+		form = new VBox(12, heading, intro, nameSection(), connectionsSection(), expirySection(), limits.section());
+		if (original != null) {
+			form.getChildren().add(new UsageChart(actions, original).section());
+		}
 		scroll = new ScrollPane(form);
 		scroll.setFitToWidth(true);
 		scroll.setStyle("-fx-background-color: transparent;");
@@ -299,6 +304,13 @@ public final class AgentEditor extends BorderPane {
 			show(expiryError, FieldLabels.message(e));
 			firstProblem = firstProblem != null ? firstProblem : customExpiry;
 		}
+		dev.amk.agents.AgentLimits.Change limitChange = null;
+		try {
+			limitChange = limits.change();
+		} catch (AmkException e) {
+			show(limits.error, e.getMessage());
+			firstProblem = firstProblem != null ? firstProblem : limits.rpm;
+		}
 		if (firstProblem != null) {
 			fitWindow(); // grow to show the messages, rather than leave some below the fold
 			firstProblem.requestFocus(); // keyboard users land on what needs fixing
@@ -307,7 +319,7 @@ public final class AgentEditor extends BorderPane {
 		saving.set(true);
 		progress.setText(original == null ? "Creating the agent…" : "Saving…");
 		if (original == null) {
-			actions.create(agentName, grants, expiresAt).whenComplete((issued, failure) -> {
+			actions.create(agentName, grants, expiresAt, limitChange).whenComplete((issued, failure) -> {
 				saving.set(false);
 				progress.setText("");
 				if (failure != null) {
@@ -317,7 +329,7 @@ public final class AgentEditor extends BorderPane {
 				}
 			});
 		} else {
-			actions.update(agentName, grants, choice != Expiry.KEEP, expiresAt).whenComplete((agent, failure) -> {
+			actions.update(agentName, grants, choice != Expiry.KEEP, expiresAt, limitChange).whenComplete((agent, failure) -> {
 				saving.set(false);
 				progress.setText("");
 				if (failure != null) {
@@ -399,6 +411,7 @@ public final class AgentEditor extends BorderPane {
 	private List<Label> allErrorLabels() {
 		List<Label> labels = new ArrayList<>(List.of(nameError, expiryError, formError));
 		rows.forEach(r -> labels.add(r.error));
+		labels.add(limits.error);
 		return labels;
 	}
 

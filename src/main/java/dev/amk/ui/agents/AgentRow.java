@@ -22,6 +22,7 @@ public final class AgentRow {
 	private final LongProperty requestsToday = new SimpleLongProperty();
 	private final LongProperty deniedToday = new SimpleLongProperty();
 	private final StringProperty keyPrefix = new SimpleStringProperty();
+	private final StringProperty usage = new SimpleStringProperty("");
 
 	AgentRow(long id) {
 		this.id = id;
@@ -68,6 +69,11 @@ public final class AgentRow {
 
 	public LongProperty deniedTodayProperty() {
 		return deniedToday;
+	}
+
+	/** Today's LLM usage and the agent's limits ("3,000 tokens · $0.12 of $5.00 today · 60 rpm"), or empty. */
+	public StringProperty usageProperty() {
+		return usage;
 	}
 
 	public StringProperty keyPrefixProperty() {

@@ -4,6 +4,8 @@ import dev.amk.access.AccessSnapshot;
 import dev.amk.access.RegistryView;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.agents.Agent;
+import dev.amk.agents.AgentLimits;
+import dev.amk.limits.UsageLedger;
 import dev.amk.agents.AgentService;
 import dev.amk.common.AmkException;
 import dev.amk.ui.common.FxBatcher;
@@ -31,6 +33,7 @@ import java.util.concurrent.Executor;
  * on a background executor and reach the proxy before the call's effects are shown.
  */
 public final class AgentsModel {
+	private final UsageLedger usage;
 	private final RegistryView registry;
 	private final ActivityTracker activity;
 	private final AgentService agents;
@@ -48,12 +51,19 @@ public final class AgentsModel {
 	private final AgentActions actions;
 
 	public AgentsModel(RegistryView registry, ActivityTracker activity, AgentService agents, Clock clock, Executor background) {
+		this(registry, activity, agents, clock, background, null);
+	}
+
+	/** @param usage today's LLM totals per agent (the broker's usage ledger); null: not shown */
+	public AgentsModel(RegistryView registry, ActivityTracker activity, AgentService agents, Clock clock, Executor background, UsageLedger usage) {
+		this.usage = usage;
 		this.registry = registry;
 		this.activity = activity;
 		this.agents = agents;
 		this.clock = clock;
 		this.background = background;
 		this.actions = new AgentActions(registry, agents, clock, background, lastError::set);
+		actions.setUsage(usage);
 	}
 
 	/** What the agent dialogs use to change agents and to build setup text (which needs the proxy's port). */
@@ -113,6 +123,7 @@ public final class AgentsModel {
 			row.lastSeenProperty().set(act.lastSeen());
 			row.requestsTodayProperty().set(act.requestsToday());
 			row.deniedTodayProperty().set(act.deniedToday());
+			row.usageProperty().set(usageText(a.id(), snapshot.limits(a.id())));
 			if (row.isActive()) {
 				active++;
 			}
@@ -121,6 +132,29 @@ public final class AgentsModel {
 		rows.removeIf(r -> !seen.contains(r.id()));
 		byId.keySet().retainAll(seen);
 		activeCount.set(active);
+	}
+
+	/** "3,000 tokens · $0.12 of $5.00 today · 60 rpm": today's LLM use against the agent's limits; empty when there is neither. */
+	private String usageText(long agentId, AgentLimits limits) {
+		List<String> parts = new java.util.ArrayList<>();
+		if (usage != null) {
+			UsageLedger.Totals t = usage.totals(agentId);
+			if (t.dayTokens() > 0 || limits.hasBudget()) {
+				String cost = AgentLimits.dollars(t.dayCostMicroUsd()) + (limits.dailyMicroUsd() == null ? "" : " of " + AgentLimits.dollars(limits.dailyMicroUsd()));
+				parts.add(String.format("%,d tokens", t.dayTokens()) + (limits.dailyTokens() == null ? "" : String.format(" of %,d", limits.dailyTokens()))
+						+ " · " + cost + " today");
+			}
+		}
+		if (limits.requestsPerMinute() != null) {
+			parts.add(limits.requestsPerMinute() + " rpm");
+		}
+		if (limits.concurrent() != null) {
+			parts.add(limits.concurrent() + " at once");
+		}
+		if (!limits.models().isEmpty()) {
+			parts.add(limits.modelsColumn());
+		}
+		return String.join(" · ", parts);
 	}
 
 	/** Revokes or enables one agent; the proxy refuses or accepts its key before the switch settles. */

@@ -78,6 +78,7 @@ public final class AgentsView extends BorderPane {
 		private final Label reach = new Label();
 		private final Label seen = new Label();
 		private final Label counts = new Label();
+		private final Label usage = new Label();
 		private final ToggleButton toggle = new ToggleButton();
 		private final HBox root;
 		/** Rows change in place, so a cell follows its row's properties, not just the list. */
@@ -92,6 +93,8 @@ public final class AgentsView extends BorderPane {
 			reach.getStyleClass().add("secondary");
 			seen.getStyleClass().add("secondary");
 			counts.getStyleClass().add("secondary");
+			usage.getStyleClass().add("secondary");
+			usage.managedProperty().bind(usage.visibleProperty());
 			toggle.getStyleClass().add("switch");
 			toggle.setOnAction(e -> {
 				AgentRow row = getItem();
@@ -101,7 +104,7 @@ public final class AgentsView extends BorderPane {
 			});
 			Region spacer = new Region();
 			HBox.setHgrow(spacer, Priority.ALWAYS);
-			VBox left = new VBox(2, name, reach);
+			VBox left = new VBox(2, name, reach, usage);
 			VBox right = new VBox(2, seen, counts);
 			right.setAlignment(Pos.CENTER_RIGHT);
 			root = new HBox(10, dot, left, spacer, right, toggle);
@@ -131,7 +134,7 @@ public final class AgentsView extends BorderPane {
 
 		private static java.util.List<javafx.beans.Observable> properties(AgentRow r) {
 			return java.util.List.of(r.nameProperty(), r.reachProperty(), r.statusProperty(), r.activeProperty(), r.lastSeenProperty(),
-					r.requestsTodayProperty(), r.deniedTodayProperty());
+					r.requestsTodayProperty(), r.deniedTodayProperty(), r.usageProperty());
 		}
 
 		private void render() {
@@ -149,6 +152,9 @@ public final class AgentsView extends BorderPane {
 			seen.setText(last == null ? "never seen" : "seen " + Durations.ago(last, now));
 			long denied = row.deniedTodayProperty().get();
 			counts.setText(row.requestsTodayProperty().get() + " today" + (denied > 0 ? " · " + denied + " denied" : ""));
+			String used = row.usageProperty().get();
+			usage.setText(used);
+			usage.setVisible(!used.isEmpty());
 			boolean recent = last != null && now.toEpochMilli() - last.toEpochMilli() < 10_000;
 			dot.getStyleClass().setAll(recent ? "activity-dot-live" : "activity-dot");
 			toggle.setSelected(row.isActive());

@@ -111,7 +111,7 @@ public final class DesktopApp {
 		Platform.setImplicitExit(false); // the app lives in the menu bar, not in its window
 		AppTheme.followSystem();
 		int port = services.proxyPort();
-		agents = new AgentsModel(services.registry(), services.activity(), services.agents(), services.clock(), background).start();
+		agents = new AgentsModel(services.registry(), services.activity(), services.agents(), services.clock(), background, services.usage()).start();
 		agents.actions().setProxyPort(port); // the setup snippets name the port agents must use
 		window = new MainWindow(stage, agents, services.activity(), port, services.clock(), ZoneId.systemDefault());
 		window.agentsView().showRunHelp(new dev.amk.ui.agents.RunToolPane(port, services.localCa()));

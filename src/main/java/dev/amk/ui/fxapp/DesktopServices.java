@@ -6,6 +6,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
 import dev.amk.doctor.DoctorFix;
+import dev.amk.limits.UsageLedger;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
@@ -27,8 +28,9 @@ import java.util.function.Supplier;
  * @param doctorFix amk doctor's fix for the Keys found view, checked through this broker
  * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
  * @param approvals   where requests under approval rules wait; the app is their one answerer
+ * @param usage       each agent's LLM usage today, for the agent list (null: not shown)
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
-		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals) {
+		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals, UsageLedger usage) {
 }

@@ -367,4 +367,46 @@ class AgentManagementTest {
 		assertTrue(coder.expiresAt() != null && coder.expiresAt().isAfter(Instant.now().plus(Duration.ofDays(6))));
 		assertEquals(200, get("/github/user", coderKey).statusCode());
 	}
+
+	@Test
+	@DisplayName("the editor's limits: a bad value is shown and saves nothing; --rpm 1 saved from the form limits the proxy; the list shows limits and usage")
+	void editLimits(FxRobot robot) {
+		select(robot, "coder");
+		robot.type(KeyCode.ENTER);
+		TextField rpm = awaitShowing(robot, "#limit-rpm", TextField.class);
+		assertEquals("", rpm.getText(), "no limits yet");
+		robot.interact(() -> rpm.setText("fast"));
+		robot.clickOn("#editor-save");
+		Label error = awaitShowing(robot, "#limits-error", Label.class);
+		assertTrue(error.getText().contains("Requests per minute"), error.getText());
+		assertEquals(null, broker.broker.registry().current().limits(agent("coder").orElseThrow().id()).requestsPerMinute());
+
+		robot.interact(() -> {
+			rpm.setText("1");
+			showing(robot, "#limit-models", TextField.class).orElseThrow().setText("gpt-4o*");
+		});
+		robot.clickOn("#editor-save");
+		waitUntil("the editor closes", () -> showing(robot, "#limit-rpm", TextField.class).isEmpty());
+		long id = agent("coder").orElseThrow().id();
+		assertEquals(Integer.valueOf(1), broker.broker.registry().current().limits(id).requestsPerMinute());
+		assertEquals(200, get("/openai/v1/models", coderKey).statusCode());
+		HttpResponse<String> limited = get("/openai/v1/models", coderKey);
+		assertEquals(429, limited.statusCode());
+		assertEquals("rate_limited", errorType(limited));
+		waitUntil("the list shows the limits", () -> row("coder").orElseThrow().usageProperty().get().contains("1 rpm · gpt-4o*"));
+
+		assertEquals(0, broker.cli("agent", "limit", "coder", "--daily-usd", "5").exit());
+		waitUntil("the list shows today's use against the budget", () -> row("coder").orElseThrow().usageProperty().get()
+				.contains("0 tokens · $0.00 of $5.00 today"));
+		select(robot, "coder");
+		robot.type(KeyCode.ENTER);
+		assertEquals("1", awaitShowing(robot, "#limit-rpm", TextField.class).getText(), "the form shows the stored limits");
+		assertEquals("5", showing(robot, "#limit-daily-usd", TextField.class).orElseThrow().getText());
+		@SuppressWarnings("unchecked")
+		javafx.scene.chart.BarChart<String, Number> chart = awaitShowing(robot, "#usage-chart", javafx.scene.chart.BarChart.class);
+		waitUntil("the chart has two weeks of days", () -> !chart.getData().isEmpty() && chart.getData().getFirst().getData().size() == UsageChart.DAYS);
+		String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().substring(5);
+		assertEquals(today, chart.getData().getFirst().getData().getLast().getXValue(), "the last bar is today (UTC)");
+		robot.clickOn("#editor-cancel");
+	}
 }
