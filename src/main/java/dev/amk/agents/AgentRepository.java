@@ -62,13 +62,15 @@ public final class AgentRepository {
 
 	public void insertGrant(Connection c, long agentId, long connectionId, GrantRule rule) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(
-				"INSERT INTO grants (agent_id, connection_id, methods, paths, preset) VALUES (?, ?, ?, ?, ?)"
-						+ " ON CONFLICT (agent_id, connection_id) DO UPDATE SET methods = excluded.methods, paths = excluded.paths, preset = excluded.preset")) {
+				"INSERT INTO grants (agent_id, connection_id, methods, paths, preset, tools) VALUES (?, ?, ?, ?, ?, ?)"
+						+ " ON CONFLICT (agent_id, connection_id) DO UPDATE SET methods = excluded.methods, paths = excluded.paths, preset = excluded.preset,"
+						+ " tools = excluded.tools")) {
 			ps.setLong(1, agentId);
 			ps.setLong(2, connectionId);
 			ps.setString(3, rule.methodsColumn());
 			ps.setString(4, rule.pathsColumn());
 			ps.setString(5, rule.preset().id());
+			ps.setString(6, rule.toolsColumn());
 			ps.executeUpdate();
 		}
 	}
@@ -116,11 +118,11 @@ public final class AgentRepository {
 	private static Map<Long, List<Grant>> grantsByAgent(Connection c) throws SQLException {
 		Map<Long, List<Grant>> result = new LinkedHashMap<>();
 		try (PreparedStatement ps = c.prepareStatement(
-				"SELECT g.agent_id, n.name, g.methods, g.paths, g.preset FROM grants g JOIN connections n ON n.id = g.connection_id ORDER BY n.name");
+				"SELECT g.agent_id, n.name, g.methods, g.paths, g.preset, g.tools FROM grants g JOIN connections n ON n.id = g.connection_id ORDER BY n.name");
 				ResultSet rs = ps.executeQuery()) {
 			while (rs.next()) {
 				result.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-						.add(new Grant(rs.getString(2), GrantRule.fromColumns(rs.getString(5), rs.getString(3), rs.getString(4))));
+						.add(new Grant(rs.getString(2), GrantRule.fromColumns(rs.getString(5), rs.getString(3), rs.getString(4), rs.getString(6))));
 			}
 		}
 		return result;

@@ -14,9 +14,13 @@ import java.util.stream.Collectors;
  *
  * <p>Written on the command line as {@code CONN}, {@code CONN:read}, {@code CONN:full},
  * {@code CONN:GET,POST} or {@code CONN:METHODS:/path/glob,/other/**}, where METHODS may also be
- * {@code read}, {@code full} or {@code *}.
+ * {@code read}, {@code full} or {@code *}. For an MCP server, {@code CONN:tools=GLOB,GLOB} grants every method and path
+ * but only the tools named ({@link ToolGlob}); {@code tools} is null when every tool is granted.
  */
-public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
+public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, List<ToolGlob> tools) {
+	/** The prefix of a per-tool grant, after {@code CONN:}. */
+	public static final String TOOLS_PREFIX = "tools=";
+
 	public static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 	private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE");
 
@@ -36,9 +40,17 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public static final GrantRule FULL = new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING));
 	public static final GrantRule READ = new GrantRule(Preset.READ, READ_METHODS, List.of(PathGlob.EVERYTHING));
 
+	public GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
+		this(preset, methods, paths, null);
+	}
+
 	public GrantRule {
 		methods = Set.copyOf(methods);
 		paths = List.copyOf(paths);
+		tools = tools == null ? null : List.copyOf(tools);
+		if (tools != null && tools.isEmpty()) {
+			throw new IllegalArgumentException("a tool grant needs at least one tool pattern");
+		}
 		if (paths.isEmpty()) {
 			throw new IllegalArgumentException("a grant needs at least one path rule");
 		}
@@ -48,6 +60,9 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public static GrantRule parse(String spec) {
 		if (spec == null || spec.isBlank()) {
 			return FULL;
+		}
+		if (spec.strip().startsWith(TOOLS_PREFIX)) {
+			return withTools(spec.strip().substring(TOOLS_PREFIX.length()));
 		}
 		String[] parts = spec.split(":", 2);
 		String methodPart = parts[0].trim();
@@ -66,11 +81,42 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		};
 	}
 
+	/** Every method and path, only the tools named: {@code GLOB,GLOB} as typed after {@code tools=}. */
+	public static GrantRule withTools(String globs) {
+		List<ToolGlob> tools = globs == null ? List.of() : Arrays.stream(globs.split(",")).filter(g -> !g.isBlank()).map(ToolGlob::parse).toList();
+		if (tools.isEmpty()) {
+			throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.MISSING, "'tools=' names no tool. Use CONN:tools=search,read_*"
+					+ " (names or patterns with *, separated by commas), or the bare CONN for every tool.");
+		}
+		return new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING), tools);
+	}
+
 	/** Rebuilds a rule from its stored columns. */
 	public static GrantRule fromColumns(String preset, String methods, String paths) {
+		return fromColumns(preset, methods, paths, null);
+	}
+
+	/** @param tools the {@code tools} column: null for every tool, else comma-separated patterns */
+	public static GrantRule fromColumns(String preset, String methods, String paths, String tools) {
 		Set<String> m = methods.equals("*") ? Set.of() : Set.of(methods.split(","));
 		List<PathGlob> p = Arrays.stream(paths.split(",")).map(PathGlob::parse).toList();
-		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p);
+		List<ToolGlob> t = tools == null ? null : Arrays.stream(tools.split(",")).map(ToolGlob::new).toList();
+		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p, t);
+	}
+
+	/** The {@code tools} column: null when every tool is granted. */
+	public String toolsColumn() {
+		return tools == null ? null : tools.stream().map(ToolGlob::pattern).collect(Collectors.joining(","));
+	}
+
+	/** Whether an MCP {@code tools/call} of {@code toolName} is within this grant; compared exactly (see {@link ToolGlob}). */
+	public boolean allowsTool(String toolName) {
+		return tools == null || tools.stream().anyMatch(t -> t.matches(toolName));
+	}
+
+	/** Whether only some tools are granted, so that MCP traffic must be inspected and tool lists filtered. */
+	public boolean limitsTools() {
+		return tools != null;
 	}
 
 	public String methodsColumn() {
@@ -89,8 +135,11 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return paths.stream().anyMatch(p -> p.matches(pathSegments));
 	}
 
-	/** "full", "read", or "GET,POST on /v1/chat/**". */
+	/** "full", "read", "GET,POST on /v1/chat/**", or "tools search,read_*". */
 	public String describe() {
+		if (tools != null) {
+			return "tools " + toolsColumn();
+		}
 		return switch (preset) {
 			case FULL -> "full";
 			case READ -> "read";
@@ -100,6 +149,9 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 
 	/** The form the CLI accepts, so that a grant can be printed and typed back. */
 	public String toSpec() {
+		if (tools != null) {
+			return TOOLS_PREFIX + toolsColumn();
+		}
 		return switch (preset) {
 			case FULL -> "full";
 			case READ -> "read";

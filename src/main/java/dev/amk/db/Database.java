@@ -46,12 +46,12 @@ public final class Database {
 
 	/** The registry ({@code amk.db}): connections, agents, grants. */
 	public static Database openRegistry(Path dataDir) {
-		return open(dataDir, "amk.db", "registry", List.of("V1__registry.sql", "V2__oauth.sql"));
+		return open(dataDir, "amk.db", "registry", List.of("V1__registry.sql", "V2__oauth.sql", "V6__mcp.sql"));
 	}
 
 	/** The audit log ({@code audit.db}), kept apart so that its writes never look like configuration changes. */
 	public static Database openAudit(Path dataDir) {
-		return open(dataDir, "audit.db", "audit", List.of("V1__audit.sql"));
+		return open(dataDir, "audit.db", "audit", List.of("V1__audit.sql", "V3__mcp_audit.sql"));
 	}
 
 	private static Database open(Path dataDir, String fileName, String migrationFolder, List<String> migrations) {

@@ -23,4 +23,11 @@ public final class BrokerCredentials implements CredentialSource {
 	public String afterRejection(Connection connection, String rejected) {
 		return connection.isOAuth() ? tokens.afterRejection(connection, rejected) : null;
 	}
+
+	@Override
+	public void rejectedForGood(Connection connection) {
+		if (connection.isOAuth()) {
+			tokens.rejectedForGood(connection);
+		}
+	}
 }

@@ -57,6 +57,19 @@ public interface ProviderSpec {
 		return true;
 	}
 
+	/** True for an MCP server: its JSON-RPC traffic is inspected for per-tool grants ({@code dev.amk.mcp}). */
+	default boolean speaksMcp() {
+		return false;
+	}
+
+	/**
+	 * The RFC 8707 {@code resource} indicator every token request of a connection at {@code baseUrl} carries, binding its
+	 * tokens to that server (MCP authorization requires it); null for providers that take none.
+	 */
+	default String oauthResource(HttpUrl baseUrl) {
+		return null;
+	}
+
 	/** Where a person withdraws an app's access by hand, when the broker could not revoke it. */
 	default String accessPage() {
 		return "the provider's account settings";

@@ -22,8 +22,9 @@ public final class Providers {
 	public static final ProviderSpec LINEAR = new Linear();
 	public static final ProviderSpec CUSTOM = new Custom();
 	public static final ProviderSpec OAUTH = new GenericOAuth();
+	public static final ProviderSpec MCP = new Mcp();
 
-	private static final List<ProviderSpec> ALL = List.of(OPENAI, ANTHROPIC, GEMINI, GITHUB, GOOGLE, SLACK, NOTION, LINEAR, CUSTOM, OAUTH);
+	private static final List<ProviderSpec> ALL = List.of(OPENAI, ANTHROPIC, GEMINI, GITHUB, GOOGLE, SLACK, NOTION, LINEAR, CUSTOM, OAUTH, MCP);
 
 	private Providers() {
 	}

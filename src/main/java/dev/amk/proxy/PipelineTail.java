@@ -68,16 +68,23 @@ final class PipelineTail {
 		// Tracked before the body is read or a token refreshed: a revocation meanwhile must cut this work too.
 		InFlightRequests.Entry entry = forwarder.track(routed.caller(), routed.target());
 		try {
+			// An MCP server's JSON-RPC is checked against the tool grant before any credential is fetched (McpExchange).
+			McpExchange mcp = allowed.connection().provider().speaksMcp() ? McpExchange.inspect(request, allowed.rule(), audit, entry) : null;
+			if (mcp != null && mcp.answeredByBroker()) {
+				mcp.answer(response, callback, audit);
+				return;
+			}
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
-			UpstreamRequest upstream = UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(),
-					upstreamConnection, audit, entry);
+			UpstreamRequest upstream = mcp != null ? mcp.upstream(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection)
+					: UpstreamRequest.prepare(request, routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, audit, entry);
 			stillAllowed(entry, routed);
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
-			try (Forwarder.Forwarded answer = forwarder.forward(entry, upstream, credential)) {
+			try (Forwarder.Forwarded forwarded = forwarder.forward(entry, upstream, credential)) {
+				Forwarder.Forwarded answer = mcp == null ? forwarded : mcp.answerFrom(forwarded, credentials, upstreamConnection);
 				ByteBuffer last = Relay.relay(answer, response, audit);
-				audit.finish(Decision.ALLOWED, null);
+				audit.finish(mcp == null ? Decision.ALLOWED : mcp.decision(), mcp == null ? null : mcp.reason());
 				audit.awaitRecorded();
 				response.write(true, last, callback);
 			}
