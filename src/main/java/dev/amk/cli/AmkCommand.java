@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code amk}: the root of the command line. */
 @Command(name = "amk", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = AmkCommand.Version.class,
 		description = "Agent Master Key: give every AI agent its own revocable key; real secrets stay in the OS keychain.",
-		subcommands = {AppCommand.class, ServeCommand.class, ConnectionCommand.class, AgentCommand.class, AuditCommand.class, CaCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+		subcommands = {AppCommand.class, ServeCommand.class, ConnectionCommand.class, AgentCommand.class, AuditCommand.class, CaCommand.class, DoctorCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class AmkCommand implements Runnable {
 	final CliContext ctx;
 
