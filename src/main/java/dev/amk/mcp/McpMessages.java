@@ -1,6 +1,7 @@
 package dev.amk.mcp;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.jr.ob.JSON;
 
@@ -21,7 +22,8 @@ import java.util.Map;
  * a lenient parser might check the first). Numbers keep their exact value, so an {@code id} goes back as it came.
  */
 public final class McpMessages {
-	private static final JSON STRICT = JSON.builder(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+	private static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+	private static final JSON STRICT = JSON.builder(FACTORY)
 			.enable(JSON.Feature.USE_BIG_DECIMAL_FOR_FLOATS).enable(JSON.Feature.WRITE_NULL_PROPERTIES).build();
 
 	/** The body is not one JSON value the broker can read the same way the server would. */
@@ -89,8 +91,12 @@ public final class McpMessages {
 		if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
 			throw new Unreadable("a byte-order mark before the JSON");
 		}
-		try {
-			return STRICT.anyFrom(text);
+		try (JsonParser parser = FACTORY.createParser(text)) {
+			Object value = STRICT.anyFrom(parser);
+			if (parser.nextToken() != null) {
+				throw new Unreadable("more than one JSON value"); // a server reading a stream of values might act on the second
+			}
+			return value;
 		} catch (IOException | RuntimeException e) {
 			throw new Unreadable("not valid JSON, or an object with a key twice");
 		}
