@@ -53,6 +53,7 @@ case "$(uname -s)" in
     [ -x /usr/bin/chromium ] || missing+=(chromium)   # the real browser for the OAuth sign-in tests
     for tool in curl python3 git; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done   # TLS clients of the local CA's tests
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)   # installs the MCP SDK for McpSdkTest
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"

@@ -45,6 +45,10 @@ public final class Mcp extends BaseProvider {
 	public List<SetupSnippet> setupSnippets(String proxyBase, String key) {
 		return List.of(new SetupSnippet("mcp-http", "MCP clients (Streamable HTTP)",
 				"Add an HTTP MCP server with this URL and the key as a Bearer token, or run 'amk mcp setup CLIENT AGENT'.",
-				List.of(new SetupSnippet.EnvVar("MCP_URL", proxyBase), new SetupSnippet.EnvVar("MCP_AUTHORIZATION", "Bearer " + key)), List.of()));
+				List.of(new SetupSnippet.EnvVar("MCP_URL", proxyBase), new SetupSnippet.EnvVar("MCP_AUTHORIZATION", "Bearer " + key)), List.of()),
+				new SetupSnippet("curl", "curl", "Checks the route from a terminal: the server answers an initialize request (a JSON-RPC result).",
+						List.of(), List.of("curl " + proxyBase + " -H \"Authorization: Bearer " + key + "\" -H \"Content-Type: application/json\""
+						+ " -H \"Accept: application/json, text/event-stream\" -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+						+ "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}'")));
 	}
 }

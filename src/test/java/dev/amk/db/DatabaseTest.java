@@ -97,7 +97,7 @@ class DatabaseTest {
 			assertEquals(dir.resolve("amk.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("amk.db")));
 			assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(db));
-			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals("3", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test
@@ -117,7 +117,7 @@ class DatabaseTest {
 				insertConnection(c, "openai");
 			}
 			Database db = Database.openRegistry(dir);
-			assertEquals("2", db.read(c -> pragma(c, "user_version")));
+			assertEquals("3", db.read(c -> pragma(c, "user_version")));
 			assertEquals(1, count(db, "SELECT count(*) FROM connections WHERE name = 'openai'"));
 			db.inTransaction(c -> {
 				try (Statement s = c.createStatement()) {
@@ -137,7 +137,7 @@ class DatabaseTest {
 			for (int i = 0; i < 3; i++) {
 				Database again = Database.openRegistry(dir);
 				assertEquals(Set.of("agents", "connections", "grants", "oauth_connections"), tables(again));
-				assertEquals("2", again.read(c -> pragma(c, "user_version")));
+				assertEquals("3", again.read(c -> pragma(c, "user_version")));
 				assertEquals(1, count(again, "SELECT count(*) FROM agents WHERE name = 'bot'"));
 			}
 		}
@@ -277,7 +277,7 @@ class DatabaseTest {
 			assertEquals(dir.resolve("audit.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("audit.db")));
 			assertEquals(Set.of("agent_usage", "audit"), tables(db));
-			assertEquals("1", db.read(c -> pragma(c, "user_version")));
+			assertEquals("2", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test

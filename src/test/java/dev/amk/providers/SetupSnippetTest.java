@@ -30,6 +30,8 @@ class SetupSnippetTest {
 				Providers.LINEAR, List.of("LINEAR_API_URL=" + BASE + "/graphql", "LINEAR_ACCESS_TOKEN=" + KEY),
 				Providers.CUSTOM, List.of("BASE_URL=" + BASE, "API_KEY=" + KEY),
 				Providers.OAUTH, List.of("BASE_URL=" + BASE, "API_KEY=" + KEY));
+		expected = new java.util.HashMap<>(expected);
+		expected.put(Providers.MCP, List.of("MCP_URL=" + BASE, "MCP_AUTHORIZATION=Bearer " + KEY));
 		for (ProviderSpec p : Providers.all()) {
 			assertEquals(expected.get(p), p.agentSetup(BASE, KEY), p.id());
 		}
