@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code amk mcp}: remote MCP servers behind the broker. */
 @Command(name = "mcp", description = "Remote MCP servers (Streamable HTTP) behind the broker: add them as connections, set up MCP clients.",
-		subcommands = {McpCommand.Add.class})
+		subcommands = {McpCommand.Add.class, McpSetupCommand.class})
 final class McpCommand extends AmkCommand.Group {
 
 	/**

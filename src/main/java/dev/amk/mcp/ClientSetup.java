@@ -194,7 +194,7 @@ public final class ClientSetup {
 		}
 	}
 
-	private static final Pattern TABLE_HEADER = Pattern.compile("(?m)^\\s*\\[\\[?\\s*([^\\]]+?)\\s*]]?\\s*(#.*)?$");
+	private static final Pattern TABLE_HEADER = Pattern.compile("(?m)^[ \\t]*\\[\\[?[ \\t]*([^\\]\\n]+?)[ \\t]*]]?[ \\t]*(#.*)?$");
 
 	/**
 	 * Codex's {@code config.toml}: each {@code [mcp_servers.NAME]} table the broker owns is replaced (or appended) as text, so
