@@ -62,6 +62,14 @@ public record AuditEvent(long id, Instant time, Long agentId, String agent, Stri
 		return new AuditEvent(newId, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut, mcpMethod, tool);
 	}
 
+	/** "tools/call delete_page", "tools/list": what an MCP request asked for, as the Activity view shows it; null for other traffic. */
+	public String mcpSummary() {
+		if (mcpMethod == null) {
+			return null;
+		}
+		return tool == null ? mcpMethod : mcpMethod + " " + tool;
+	}
+
 	/** The contract's JSON shape. */
 	public Map<String, Object> toJson() {
 		Map<String, Object> m = new LinkedHashMap<>();
