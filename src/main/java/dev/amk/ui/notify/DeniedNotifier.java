@@ -81,7 +81,8 @@ public final class DeniedNotifier {
 	/** "research-bot was denied DELETE /repos/acme/api on github — read-only grant". */
 	String message(AuditEvent e) {
 		String on = e.connection() == null ? "" : " on " + e.connection();
-		return e.agent() + " was denied " + e.method() + " " + e.path() + on + " — " + why(e);
+		String what = e.mcpSummary() != null ? e.mcpSummary() : e.method() + " " + e.path(); // an MCP tool call says which tool
+		return e.agent() + " was denied " + what + on + " — " + why(e);
 	}
 
 	private String why(AuditEvent e) {
@@ -90,6 +91,7 @@ public final class DeniedNotifier {
 			case "expired_key" -> "its key has expired";
 			case "unknown_connection" -> "there is no connection named '" + e.connection() + "'";
 			case "scope_denied" -> scope(e);
+			case "tool_denied" -> "the tool is outside its grant";
 			default -> String.valueOf(e.reason());
 		};
 	}
