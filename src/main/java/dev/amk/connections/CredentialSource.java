@@ -15,11 +15,4 @@ public interface CredentialSource {
 	default String afterRejection(Connection connection, String rejected) {
 		return null;
 	}
-
-	/**
-	 * The upstream refused the connection's credential even after {@link #afterRejection}: only the person can fix it. An
-	 * OAuth connection is marked as needing a new sign-in; an API key is left as it is (the person replaces it).
-	 */
-	default void rejectedForGood(Connection connection) {
-	}
 }

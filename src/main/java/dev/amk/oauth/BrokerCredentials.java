@@ -23,11 +23,4 @@ public final class BrokerCredentials implements CredentialSource {
 	public String afterRejection(Connection connection, String rejected) {
 		return connection.isOAuth() ? tokens.afterRejection(connection, rejected) : null;
 	}
-
-	@Override
-	public void rejectedForGood(Connection connection) {
-		if (connection.isOAuth()) {
-			tokens.rejectedForGood(connection);
-		}
-	}
 }

@@ -101,17 +101,6 @@ public final class TokenManager {
 		}
 	}
 
-	/** The upstream refused even a fresh token (an MCP server's 401 after a refresh): the grant needs a new sign-in. */
-	public void rejectedForGood(Connection connection) {
-		Slot slot = slot(connection);
-		slot.lock.lock();
-		try {
-			markDead(slot, connection, "The server refused the access token even after a refresh; sign in again.");
-		} finally {
-			slot.lock.unlock();
-		}
-	}
-
 	private Slot slot(Connection connection) {
 		if (!connection.isOAuth()) {
 			throw new IllegalArgumentException("not an OAuth connection: " + connection.name());

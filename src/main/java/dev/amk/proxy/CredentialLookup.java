@@ -27,15 +27,6 @@ final class CredentialLookup {
 		return source.afterRejection(connection, rejected);
 	}
 
-	void rejectedForGood(Connection connection) {
-		try {
-			source.rejectedForGood(connection);
-		} catch (RuntimeException e) {
-			System.getLogger(CredentialLookup.class.getName()).log(System.Logger.Level.WARNING,
-					"Could not mark connection " + connection.name() + " for a new sign-in: " + e.getClass().getName());
-		}
-	}
-
 	private static Refusal refusal(Connection connection, AmkException e) {
 		ErrorType type = e.errorType();
 		if (type == ErrorType.CONNECTION_NEEDS_REAUTH) {

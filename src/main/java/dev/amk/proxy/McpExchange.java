@@ -35,8 +35,8 @@ import java.util.Locale;
  * JSON-RPC body is read (up to {@link #MAX_BODY}) and checked against the agent's per-tool grant ({@link ToolGate}); a
  * denied tool call is answered here and never reaches the server; the server's answer is filtered to the granted tools
  * ({@link ToolListFilter}); and the server's own 401, with its {@code WWW-Authenticate} challenge, never reaches the
- * agent: the broker already retried once with a refreshed token, so the connection is marked for a new sign-in and
- * the agent gets the broker's JSON error. GET streams and DELETE pass through as they are.
+ * agent (its SDK would start a sign-in of its own): the broker already refreshed and retried once, and a refresh the
+ * provider refused marked the connection for a new sign-in; the agent gets the broker's JSON error. GET streams and DELETE pass through as they are.
  *
  * <p>Reading the whole (bounded) body also makes every MCP request replayable, so the OAuth retry after a 401 always applies.
  */
@@ -172,13 +172,15 @@ final class McpExchange {
 	 * The server's answer as the agent may see it. Its 401 never gets through (see the class comment); a tool list is
 	 * filtered and a batch's denials added, for JSON and event-stream answers alike.
 	 */
-	Forwarder.Forwarded answerFrom(Forwarder.Forwarded forwarded, CredentialLookup credentials, Connection connection) throws Refused {
+	Forwarder.Forwarded answerFrom(Forwarder.Forwarded forwarded, Connection connection) throws Refused {
 		okhttp3.Response answer = forwarded.answer();
 		if (answer.code() == 401) {
+			// The Forwarder already refreshed and replayed once; a grant the provider refused is marked for a new sign-in there
+			// (TokenManager). A 401 after a good refresh is not taken as proof that the sign-in is dead: an agent could
+			// otherwise disable a connection other agents share by asking for a path the server refuses.
 			answer.close();
-			credentials.rejectedForGood(connection);
 			throw Refused.of(ErrorType.CONNECTION_NEEDS_REAUTH, "The MCP server '" + connection.name() + "' refused the broker's credential"
-					+ (connection.isOAuth() ? " even after a refresh. Ask the person who runs the broker to sign in again (amk mcp add "
+					+ (connection.isOAuth() ? ". If this goes on, ask the person who runs the broker to sign in again (amk mcp add "
 							+ connection.name() + " --reconnect)." : ". Ask the person who runs the broker to replace its key (amk connection set-secret "
 							+ connection.name() + ")."));
 		}

@@ -82,7 +82,7 @@ final class PipelineTail {
 			// Long silences are ours to police (InFlightRequests); Jetty's connection idle timeout must not cut a stream.
 			request.addIdleTimeoutListener(t -> false);
 			try (Forwarder.Forwarded forwarded = forwarder.forward(entry, upstream, credential)) {
-				Forwarder.Forwarded answer = mcp == null ? forwarded : mcp.answerFrom(forwarded, credentials, upstreamConnection);
+				Forwarder.Forwarded answer = mcp == null ? forwarded : mcp.answerFrom(forwarded, upstreamConnection);
 				ByteBuffer last = Relay.relay(answer, response, audit);
 				audit.finish(mcp == null ? Decision.ALLOWED : mcp.decision(), mcp == null ? null : mcp.reason());
 				audit.awaitRecorded();

@@ -40,10 +40,11 @@ class McpAddOAuthTest {
 	Path home;
 	BrokerFixture broker;
 	FakeMcpServer server;
+	final dev.amk.testing.MutableClock clock = new dev.amk.testing.MutableClock(java.time.Instant.now());
 
 	@BeforeEach
 	void start() {
-		broker = BrokerFixture.start(home);
+		broker = BrokerFixture.start(home, clock, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30));
 		server = FakeMcpServer.start();
 	}
 
@@ -133,7 +134,9 @@ class McpAddOAuthTest {
 		assertEquals(server.url(), refresh.get("resource"));
 
 		// Every token gone: the broker's JSON error, never the server's 401 and its challenge; the connection awaits a new sign-in.
+		// (Past the 30 s in which a fresh token is not refreshed again, so the broker does try, and the refresh is refused.)
 		server.revokeEverything();
+		clock.advance(java.time.Duration.ofSeconds(31));
 		HttpResponse<String> dead = listTools(key);
 		assertEquals(503, dead.statusCode(), dead.body());
 		assertEquals("connection_needs_reauth", BrokerFixture.errorType(dead));
