@@ -202,6 +202,38 @@ class McpExchangeTest {
 	}
 
 	@Test
+	@DisplayName("revoking the agent ends its open MCP event stream at once, a filtered one too")
+	void revocationEndsStream() throws Exception {
+		try (mockwebserver3.MockWebServer slow = new mockwebserver3.MockWebServer()) {
+			slow.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+			// About a minute of server stream: 600 comment events, 8 bytes every 100 ms.
+			slow.enqueue(new mockwebserver3.MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+					.body(": ping\n\n".repeat(600)).throttleBody(8, 100, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+			assertEquals(0, broker.cliWithStdin(SERVER_KEY + "\n", "mcp", "add", "slow", "--url", slow.url("/mcp").toString(), "--header",
+					"Authorization").exit());
+			broker.awaitRegistry(s -> s.connection("slow") != null);
+			String key = broker.createAgent("streamer", "slow:tools=read_*");
+			HttpResponse<java.io.InputStream> stream = broker.http.send(HttpRequest.newBuilder(broker.url("/slow"))
+					.header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(list(1))).build(), HttpResponse.BodyHandlers.ofInputStream());
+			java.io.InputStream body = stream.body();
+			assertTrue(body.read() != -1, "the stream started");
+			assertEquals(0, broker.cli("agent", "revoke", "streamer").exit());
+			java.util.concurrent.CompletableFuture<Void> ended = java.util.concurrent.CompletableFuture.runAsync(() -> {
+				byte[] buf = new byte[256];
+				try {
+					while (body.read(buf) != -1) {
+						// drain
+					}
+				} catch (java.io.IOException cut) {
+					// an aborted stream: how a cut shows to the agent
+				}
+			});
+			ended.get(10, java.util.concurrent.TimeUnit.SECONDS); // far less than the minute the server would stream
+		}
+	}
+
+	@Test
 	@DisplayName("a tools= grant is refused on a connection that is not an MCP server")
 	void toolsOnlyOnMcp() {
 		broker.addConnection("api", "custom", server.url(), "k".repeat(16), "--header", "X-Key");
