@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -28,23 +27,25 @@ public final class ToolListFilter {
 	public static final int MAX_JSON = 8 * 1024 * 1024;
 	public static final int MAX_EVENT = 8 * 1024 * 1024;
 
-	private final Set<String> toolListIds;
+	private final boolean limitsTools;
 	private final Predicate<String> allowsTool;
 	private final List<Map<String, Object>> extra;
 
 	/**
-	 * @param toolListIds the ids (as JSON text) of the request's {@code tools/list} calls
+	 * @param limitsTools whether the grant names tools: then every answer carrying a tool list is filtered, whatever
+	 *                    request it answers (its own POST, a stream resumed with Last-Event-ID, the older HTTP+SSE
+	 *                    transport's GET stream), since matching by id would miss the ones not sent in this exchange
 	 * @param extra       the broker's own answers to add (denied tool calls of a batch)
 	 */
-	public ToolListFilter(Set<String> toolListIds, Predicate<String> allowsTool, List<Map<String, Object>> extra) {
-		this.toolListIds = toolListIds;
+	public ToolListFilter(boolean limitsTools, Predicate<String> allowsTool, List<Map<String, Object>> extra) {
+		this.limitsTools = limitsTools;
 		this.allowsTool = allowsTool;
 		this.extra = List.copyOf(extra);
 	}
 
 	/** Whether an answer needs this filter at all. */
 	public boolean needed() {
-		return !toolListIds.isEmpty() || !extra.isEmpty();
+		return limitsTools || !extra.isEmpty();
 	}
 
 	/** A JSON answer, filtered; throws when it is too large or unreadable. */
@@ -72,10 +73,10 @@ public final class ToolListFilter {
 		return McpMessages.write(filtered).getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** One message with a filtered tool list when it answers a {@code tools/list} of this request; otherwise the same object. */
+	/** One message with a filtered tool list when it is an answer carrying one ({@code result.tools}); otherwise the same object. */
 	@SuppressWarnings("unchecked")
 	Object message(Object value) {
-		if (!(value instanceof Map<?, ?> m) || !m.containsKey("id") || !toolListIds.contains(McpMessages.write(m.get("id")))
+		if (!limitsTools || !(value instanceof Map<?, ?> m) || !m.containsKey("id")
 				|| !(m.get("result") instanceof Map<?, ?> result) || !(result.get("tools") instanceof List<?> tools)) {
 			return value;
 		}
@@ -93,7 +94,8 @@ public final class ToolListFilter {
 		if (value instanceof List<?> list) {
 			return list.stream().anyMatch(this::answersToolList);
 		}
-		return value instanceof Map<?, ?> m && m.containsKey("id") && toolListIds.contains(McpMessages.write(m.get("id")));
+		return limitsTools && value instanceof Map<?, ?> m && m.containsKey("id") && m.get("result") instanceof Map<?, ?> result
+				&& result.get("tools") instanceof List<?>;
 	}
 
 	/** A server-sent-event stream, filtered event by event. */
@@ -195,7 +197,7 @@ public final class ToolListFilter {
 					others.add(l);
 				}
 			}
-			if (data == null || toolListIds.isEmpty()) {
+			if (data == null || !limitsTools) {
 				return event.toByteArray();
 			}
 			Object value;

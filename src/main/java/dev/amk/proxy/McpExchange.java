@@ -184,10 +184,12 @@ final class McpExchange {
 							+ connection.name() + " --reconnect)." : ". Ask the person who runs the broker to replace its key (amk connection set-secret "
 							+ connection.name() + ")."));
 		}
-		if (verdict == null) {
+		if (verdict == null && !rule.limitsTools()) {
 			return forwarded;
 		}
-		ToolListFilter filter = new ToolListFilter(verdict.toolListIds(), rule::allowsTool, verdict.denials());
+		// Also GET streams and bodies without JSON-RPC: under a tool grant, any tool list on its way to the agent is filtered.
+		List<java.util.Map<String, Object>> denials = verdict == null ? List.of() : verdict.denials();
+		ToolListFilter filter = new ToolListFilter(rule.limitsTools(), rule::allowsTool, denials);
 		if (!filter.needed()) {
 			return forwarded;
 		}
@@ -200,10 +202,10 @@ final class McpExchange {
 			throw Refused.of(ErrorType.UPSTREAM_UNREACHABLE, "The MCP server sent a compressed answer, which the broker cannot filter to the"
 					+ " agent's tools.");
 		}
-		if (answer.code() == 202 && !verdict.denials().isEmpty()) {
+		if (answer.code() == 202 && !denials.isEmpty()) {
 			// The batch's other messages were notifications: the denials are the whole answer.
 			answer.close();
-			filtered = ResponseBody.create(McpMessages.write(verdict.denials()), JSON);
+			filtered = ResponseBody.create(McpMessages.write(denials), JSON);
 			rebuilt.code(200).message("OK").header("Content-Type", "application/json");
 		} else if (type.startsWith("text/event-stream")) {
 			filtered = ResponseBody.create(Okio.buffer(filter.sse(answer.body().source())), answer.body().contentType(), -1);

@@ -26,7 +26,7 @@ class ToolListFilterTest {
 			+ "{\"name\":\"delete_page\"},{\"name\":\"Read_x\"},{\"name\":42}],\"nextCursor\":\"c\"}}";
 
 	private static ToolListFilter filter(List<Map<String, Object>> extra) {
-		return new ToolListFilter(Set.of("7"), RULE::allowsTool, extra);
+		return new ToolListFilter(true, RULE::allowsTool, extra);
 	}
 
 	@Test
@@ -40,11 +40,16 @@ class ToolListFilterTest {
 	}
 
 	@Test
-	@DisplayName("an answer to another request is left alone, even with a tools field")
-	void otherIds() throws Exception {
-		String other = LIST.replace("\"id\":7", "\"id\":\"7\"");
+	@DisplayName("any answer carrying a tool list is filtered, whatever its id (a resumed stream); other answers pass as they are")
+	void anyIds() throws Exception {
+		String other = LIST.replace("\"id\":7", "\"id\":\"resumed-1\"");
 		String out = new String(filter(List.of()).json(other.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-		assertTrue(out.contains("delete_page"), "the string id \"7\" is not the number 7");
+		assertFalse(out.contains("delete_page"), out);
+		String call = "{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"delete_page\"}]}}";
+		assertEquals(call, new String(filter(List.of()).json(call.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+		String all = new String(new ToolListFilter(false, RULE::allowsTool, List.of()).json(LIST.getBytes(StandardCharsets.UTF_8)),
+				StandardCharsets.UTF_8);
+		assertTrue(all.contains("delete_page"), "a full grant filters nothing");
 	}
 
 	@Test

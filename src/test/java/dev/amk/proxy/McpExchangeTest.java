@@ -165,6 +165,8 @@ class McpExchangeTest {
 				.header("Accept", "text/event-stream").header("Mcp-Session-Id", "session-1").GET().build());
 		assertEquals(200, stream.statusCode());
 		assertTrue(stream.body().contains("list_changed"), stream.body());
+		assertTrue(stream.body().contains("read_page") && !stream.body().contains("delete_page"), "a replayed tool list is filtered too: "
+				+ stream.body());
 		HttpResponse<String> delete = broker.send(HttpRequest.newBuilder(broker.url("/docs")).header("Authorization", "Bearer " + readerKey)
 				.header("Mcp-Session-Id", "session-1").DELETE().build());
 		assertEquals(200, delete.statusCode());

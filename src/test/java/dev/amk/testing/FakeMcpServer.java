@@ -210,7 +210,10 @@ public final class FakeMcpServer implements AutoCloseable {
 		if (r.getMethod().equals("GET")) {
 			received.add(new Received("(stream)", null, authorization, r.getHeaders().get("Mcp-Session-Id"), r.getHeaders().get("MCP-Protocol-Version")));
 			return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream")
-					.body("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n").build();
+					.body("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n"
+							// A tools/list answer replayed on a resumed stream (Last-Event-ID): not an answer to anything in this exchange.
+							+ "id: 7\nevent: message\ndata: " + Json.write(Map.of("jsonrpc", "2.0", "id", "earlier-1", "result", Map.of("tools",
+							TOOLS.stream().map(t -> Map.of("name", t)).toList()))) + "\n\n").build();
 		}
 		Object body = Json.read(r.getBody().utf8());
 		boolean batch = body instanceof List<?>;
