@@ -204,7 +204,8 @@ public final class ToolListFilter {
 			try {
 				value = McpMessages.read(data.toString().getBytes(StandardCharsets.UTF_8));
 			} catch (McpMessages.Unreadable e) {
-				return event.toByteArray(); // not JSON: no tool list in it to filter
+				// MCP events carry JSON-RPC; one the broker cannot read exactly could hide a tool list: dropped, not passed on.
+				return new byte[0];
 			}
 			if (!answersToolList(value)) {
 				return event.toByteArray(); // passed on byte for byte

@@ -82,6 +82,14 @@ class ToolListFilterTest {
 	}
 
 	@Test
+	@DisplayName("SSE: an event whose data cannot be read exactly (a key twice) is dropped rather than passed on unfiltered")
+	void sseUnreadable() throws Exception {
+		String twice = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"tools\":[{\"name\":\"delete_page\"}],\"tools\":[]}}";
+		String out = Okio.buffer(filter(List.of()).sse(new Buffer().writeUtf8("data: " + twice + "\n\ndata: {\"id\":1}\n\n"))).readUtf8();
+		assertEquals("data: {\"id\":1}\n\n", out);
+	}
+
+	@Test
 	@DisplayName("SSE: each event is passed on as soon as it ends, before the stream goes on")
 	void sseUnbuffered() throws Exception {
 		Pipe pipe = new Pipe(1 << 20);
