@@ -138,6 +138,38 @@ class McpSdkTest {
 	}
 
 	@Test
+	@DisplayName("a JSON-RPC batch to the SDK server (protocol 2025-03-26, which has batches), element by element, JSON and SSE answers")
+	void batch() throws Exception {
+		String key = broker.createAgent("bot", "sdk:tools=read_*,search");
+		for (String path : List.of("/sdk?json=1", "/sdk")) {
+			HttpResponse<String> init = post(path, key, null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+					+ "\"2025-03-26\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+			assertEquals(200, init.statusCode(), init.body());
+			String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+			post(path, key, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+			HttpResponse<String> r = post(path, key, session, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+					+ "\"read_page\",\"arguments\":{\"page\":\"b\"}}},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+					+ "\"delete_page\",\"arguments\":{\"page\":\"b\"}}},{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}]");
+			assertEquals(200, r.statusCode(), r.body());
+			assertTrue(r.body().contains("contents of b"), r.body());
+			assertTrue(r.body().contains("-32001") && r.body().contains("tool_denied"), r.body());
+			assertTrue(r.body().contains("\"search\"") && !r.body().contains("\"delete_page\",\"description\""), r.body());
+		}
+		assertFalse(serverLog.contains("CALL delete_page"), "the denied call never reached the server");
+		assertEquals(2, serverLog.stream().filter("CALL read_page"::equals).count());
+	}
+
+	private HttpResponse<String> post(String path, String key, String session, String body) {
+		HttpRequest.Builder b = HttpRequest.newBuilder(broker.url(path)).header("Authorization", "Bearer " + key)
+				.header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+				.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (session != null) {
+			b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-03-26");
+		}
+		return broker.send(b.build());
+	}
+
+	@Test
 	@DisplayName("a full grant sees every tool, the look-alike name included; a tool grant never matches it")
 	@SuppressWarnings("unchecked")
 	void lookAlike() throws Exception {
