@@ -38,6 +38,8 @@ export AMK_REQUIRE_KEYRING=1
 
 case "$(uname -s)" in
   Darwin)
+    npm ci --prefix src/test/node/mcp --no-audit --no-fund   # the official MCP TypeScript SDK for McpSdkTest
+    export AMK_REQUIRE_MCP_SDK=1
     mvn -B verify "$@"
     mvn -B -Ptray surefire:test "$@"   # the real menu bar
     ;;
@@ -56,11 +58,14 @@ case "$(uname -s)" in
     command -v aws >/dev/null 2>&1 || missing+=(awscli)   # the cloud tests' real AWS CLI (AwsProxyTest)
     /usr/bin/python3 -c 'import botocore, boto3' >/dev/null 2>&1 || missing+=(python3-botocore python3-boto3)   # their fake's signer, and boto3
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the fake AWS makes its TLS certificate with it
+    command -v npm >/dev/null 2>&1 || missing+=(npm)   # installs the MCP SDK for McpSdkTest
     if [ ${#missing[@]} -gt 0 ]; then
       echo "Installing test dependencies: ${missing[*]}" >&2
       amk_apt_install "${missing[@]}"
     fi
     export AMK_REQUIRE_BROWSER=1
+    npm ci --prefix src/test/node/mcp --no-audit --no-fund   # the official MCP TypeScript SDK for McpSdkTest
+    export AMK_REQUIRE_MCP_SDK=1
     # Everything headless first (UI tests through Monocle), then the tray tests on a virtual display with a tray.
     scripts/with-keyring.sh mvn -B verify "$@"
     AMK_REQUIRE_TRAY=1 scripts/with-keyring.sh scripts/with-tray-display.sh mvn -B -Ptray surefire:test "$@"

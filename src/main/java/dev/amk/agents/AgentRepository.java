@@ -93,9 +93,9 @@ public final class AgentRepository {
 			return;
 		}
 		try (PreparedStatement ps = c.prepareStatement(
-				"INSERT INTO grants (agent_id, connection_id, methods, paths, preset, session_policy, services) VALUES (?, ?, ?, ?, ?, ?, ?)"
+				"INSERT INTO grants (agent_id, connection_id, methods, paths, preset, session_policy, services, tools) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 						+ " ON CONFLICT (agent_id, connection_id) DO UPDATE SET methods = excluded.methods, paths = excluded.paths, preset = excluded.preset,"
-						+ " session_policy = excluded.session_policy, services = excluded.services")) {
+						+ " session_policy = excluded.session_policy, services = excluded.services, tools = excluded.tools")) {
 			ps.setLong(1, agentId);
 			ps.setLong(2, connectionId);
 			ps.setString(3, rule.methodsColumn());
@@ -103,6 +103,7 @@ public final class AgentRepository {
 			ps.setString(5, rule.preset().id());
 			ps.setString(6, rule.sessionPolicyColumn());
 			ps.setString(7, rule.servicesColumn());
+			ps.setString(8, rule.toolsColumn());
 			ps.executeUpdate();
 		}
 	}
@@ -210,12 +211,12 @@ public final class AgentRepository {
 	private static Map<Long, List<Grant>> grantsByAgent(Connection c) throws SQLException {
 		Map<Long, List<Grant>> result = new LinkedHashMap<>();
 		try (PreparedStatement ps = c.prepareStatement(
-				"SELECT g.agent_id, n.name, g.methods, g.paths, g.preset, g.session_policy, g.services FROM grants g JOIN connections n ON n.id = g.connection_id ORDER BY n.name");
+				"SELECT g.agent_id, n.name, g.methods, g.paths, g.preset, g.session_policy, g.services, g.tools FROM grants g JOIN connections n ON n.id = g.connection_id ORDER BY n.name");
 				ResultSet rs = ps.executeQuery()) {
 			while (rs.next()) {
 				result.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
 						.add(new Grant(rs.getString(2), GrantRule.fromColumns(rs.getString(5), rs.getString(3), rs.getString(4),
-								rs.getString(6), rs.getString(7))));
+								rs.getString(6), rs.getString(7), rs.getString(8))));
 			}
 		}
 		try (PreparedStatement ps = c.prepareStatement(

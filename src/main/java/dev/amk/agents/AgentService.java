@@ -104,9 +104,9 @@ public final class AgentService {
 				agents.markDecoy(c, id);
 			}
 			for (Grant grant : grants) {
-				long connectionId = fitting(grant, connections.byName(c, grant.connection())
+				long connectionId = requireToolsOnMcp(grant, fitting(grant, connections.byName(c, grant.connection())
 						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(),
-								"Add it first with 'amk connection add', or see 'amk connection list'.")))
+								"Add it first with 'amk connection add', or see 'amk connection list'."))))
 						.id();
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
@@ -158,8 +158,8 @@ public final class AgentService {
 		return update(name, (c, a) -> {
 			agents.deleteGrants(c, a.id());
 			for (Grant grant : grants) {
-				long connectionId = fitting(grant, connections.byName(c, grant.connection())
-						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'.")))
+				long connectionId = requireToolsOnMcp(grant, fitting(grant, connections.byName(c, grant.connection())
+						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'."))))
 						.id();
 				agents.insertGrant(c, a.id(), connectionId, grant.rule());
 			}
@@ -348,6 +348,15 @@ public final class AgentService {
 		T result = db.inTransaction(change);
 		afterCommit.run();
 		return result;
+	}
+
+	/** A per-tool grant means something only where the broker reads JSON-RPC: on an MCP server connection. */
+	private static dev.amk.connections.Connection requireToolsOnMcp(Grant grant, dev.amk.connections.Connection connection) {
+		if (grant.rule().limitsTools() && !connection.provider().speaksMcp()) {
+			throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.UNSUPPORTED, "'" + connection.name() + "' is not an MCP server"
+					+ " (its provider is " + connection.provider().id() + "), so a tools= grant cannot apply to it. Use methods and paths instead.");
+		}
+		return connection;
 	}
 
 	private static void requireDistinctConnections(List<Grant> grants) {

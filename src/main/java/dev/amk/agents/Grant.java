@@ -5,7 +5,7 @@ import dev.amk.common.Names;
 
 /** One connection an agent may reach, and how. */
 public record Grant(String connection, GrantRule rule) {
-	/** Parses the CLI's {@code CONN[:PRESET|METHODS[:PATHS]]}. */
+	/** Parses the CLI's {@code CONN[:PRESET|METHODS[:PATHS]|tools=GLOB,…]}. */
 	public static Grant parse(String spec) {
 		if (spec == null || spec.isBlank()) {
 			throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.MISSING, w -> "A grant names a connection: " + w.name(InvalidInput.Field.GRANT)
@@ -19,6 +19,6 @@ public record Grant(String connection, GrantRule rule) {
 
 	/** "openai" for a full grant, else "github (read)". */
 	public String describe() {
-		return rule.preset() == GrantRule.Preset.FULL ? connection : connection + " (" + rule.describe() + ")";
+		return rule.preset() == GrantRule.Preset.FULL && !rule.limitsTools() ? connection : connection + " (" + rule.describe() + ")";
 	}
 }

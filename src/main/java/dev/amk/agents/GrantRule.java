@@ -17,9 +17,14 @@ import java.util.stream.Collectors;
  * {@code read}, {@code full} or {@code *}. {@code CONN:ask:METHODS:PATHS} (or {@code CONN:ask} for everything) is an
  * approval rule: a matching request is held until a person approves it in the app; it applies beside the
  * connection's grant (and before it), so {@code github} plus {@code github:ask:PUT:/repos/**}{@code /merge} asks only
- * before merges.
+ * before merges. For an MCP server, {@code CONN:tools=GLOB,GLOB} grants every method and path but only the tools named
+ * ({@link ToolGlob}); {@code tools} is null when every tool is granted. For a cloud account, {@code cloud} holds the
+ * session policy and services ({@link CloudLimits}); null for every other grant.
  */
-public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, CloudLimits cloud) {
+public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, CloudLimits cloud, List<ToolGlob> tools) {
+	/** The prefix of a per-tool grant, after {@code CONN:}. */
+	public static final String TOOLS_PREFIX = "tools=";
+
 	public static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 	private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE");
 
@@ -41,14 +46,28 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public static final GrantRule FULL = new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING));
 	public static final GrantRule READ = new GrantRule(Preset.READ, READ_METHODS, List.of(PathGlob.EVERYTHING));
 
-	/** A rule without cloud limits: every grant but {@code CONN:services=…} and {@code CONN:policy=…}. */
+	/** A rule without cloud limits or tool list: every grant but {@code CONN:services=…}, {@code CONN:policy=…} and {@code CONN:tools=…}. */
 	public GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
-		this(preset, methods, paths, null);
+		this(preset, methods, paths, null, null);
+	}
+
+	/** A cloud account's rule ({@code CONN:services=…}, {@code CONN:policy=…}, {@code CONN:read} on AWS). */
+	public GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, CloudLimits cloud) {
+		this(preset, methods, paths, cloud, null);
+	}
+
+	/** An MCP server's rule with its tool list ({@code CONN:tools=…}). */
+	public GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, List<ToolGlob> tools) {
+		this(preset, methods, paths, null, tools);
 	}
 
 	public GrantRule {
 		methods = Set.copyOf(methods);
 		paths = List.copyOf(paths);
+		tools = tools == null ? null : List.copyOf(tools);
+		if (tools != null && tools.isEmpty()) {
+			throw new IllegalArgumentException("a tool grant needs at least one tool pattern");
+		}
 		if (paths.isEmpty()) {
 			throw new IllegalArgumentException("a grant needs at least one path rule");
 		}
@@ -59,9 +78,12 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		if (spec == null || spec.isBlank()) {
 			return FULL;
 		}
+		if (spec.strip().startsWith(TOOLS_PREFIX)) {
+			return withTools(spec.strip().substring(TOOLS_PREFIX.length()));
+		}
 		if (CloudLimits.isCloudSpec(spec)) {
 			// Enforced by the cloud (session policy) and by the broker before signing (services); every method and path.
-			return new GrantRule(Preset.CUSTOM, Set.of(), List.of(PathGlob.EVERYTHING), CloudLimits.parse(spec));
+			return new GrantRule(Preset.CUSTOM, Set.of(), List.of(PathGlob.EVERYTHING), CloudLimits.parse(spec), null);
 		}
 		String[] parts = spec.split(":", 2);
 		String methodPart = parts[0].trim();
@@ -87,16 +109,36 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		};
 	}
 
+	/** Every method and path, only the tools named: {@code GLOB,GLOB} as typed after {@code tools=}. */
+	public static GrantRule withTools(String globs) {
+		List<ToolGlob> tools = globs == null ? List.of() : Arrays.stream(globs.split(",")).filter(g -> !g.isBlank()).map(ToolGlob::parse).toList();
+		if (tools.isEmpty()) {
+			throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.MISSING, "'tools=' names no tool. Use CONN:tools=search,read_*"
+					+ " (names or patterns with *, separated by commas), or the bare CONN for every tool.");
+		}
+		return new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING), tools);
+	}
+
 	/** Rebuilds a rule from its stored columns. */
 	public static GrantRule fromColumns(String preset, String methods, String paths) {
-		return fromColumns(preset, methods, paths, null, null);
+		return fromColumns(preset, methods, paths, null, null, null);
 	}
 
 	/** With the cloud columns of {@code V7__cloud.sql}. */
 	public static GrantRule fromColumns(String preset, String methods, String paths, String sessionPolicy, String services) {
+		return fromColumns(preset, methods, paths, sessionPolicy, services, null);
+	}
+
+	/**
+	 * With the cloud columns of {@code V7__cloud.sql} and the {@code tools} column of {@code V6__mcp.sql}.
+	 *
+	 * @param tools null for every tool, else comma-separated patterns
+	 */
+	public static GrantRule fromColumns(String preset, String methods, String paths, String sessionPolicy, String services, String tools) {
 		Set<String> m = methods.equals("*") ? Set.of() : Set.of(methods.split(","));
 		List<PathGlob> p = Arrays.stream(paths.split(",")).map(PathGlob::parse).toList();
-		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p, CloudLimits.fromColumns(sessionPolicy, services));
+		List<ToolGlob> t = tools == null ? null : Arrays.stream(tools.split(",")).map(ToolGlob::new).toList();
+		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p, CloudLimits.fromColumns(sessionPolicy, services), t);
 	}
 
 	public String sessionPolicyColumn() {
@@ -105,6 +147,21 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 
 	public String servicesColumn() {
 		return cloud == null ? null : cloud.servicesColumn();
+	}
+
+	/** The {@code tools} column: null when every tool is granted. */
+	public String toolsColumn() {
+		return tools == null ? null : tools.stream().map(ToolGlob::pattern).collect(Collectors.joining(","));
+	}
+
+	/** Whether an MCP {@code tools/call} of {@code toolName} is within this grant; compared exactly (see {@link ToolGlob}). */
+	public boolean allowsTool(String toolName) {
+		return tools == null || tools.stream().anyMatch(t -> t.matches(toolName));
+	}
+
+	/** Whether only some tools are granted, so that MCP traffic must be inspected and tool lists filtered. */
+	public boolean limitsTools() {
+		return tools != null;
 	}
 
 	public String methodsColumn() {
@@ -138,8 +195,11 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return paths.stream().anyMatch(p -> p.matches(pathSegments));
 	}
 
-	/** "full", "read", or "GET,POST on /v1/chat/**". */
+	/** "full", "read", "GET,POST on /v1/chat/**", or "tools search,read_*". */
 	public String describe() {
+		if (tools != null) {
+			return "tools " + toolsColumn();
+		}
 		return switch (preset) {
 			case FULL -> "full";
 			case READ -> "read";
@@ -150,6 +210,9 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 
 	/** The form the CLI accepts, so that a grant can be printed and typed back. */
 	public String toSpec() {
+		if (tools != null) {
+			return TOOLS_PREFIX + toolsColumn();
+		}
 		return switch (preset) {
 			case FULL -> "full";
 			case READ -> "read";

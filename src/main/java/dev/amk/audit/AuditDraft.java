@@ -25,6 +25,8 @@ public final class AuditDraft {
 	private int status;
 	private long bytesIn;
 	private long bytesOut;
+	private String mcpMethod;
+	private String tool;
 	private boolean finished;
 	private long ticket;
 
@@ -48,6 +50,12 @@ public final class AuditDraft {
 	/** The status the agent was sent. */
 	public void status(int status) {
 		this.status = status;
+	}
+
+	/** What an MCP request asked for: its JSON-RPC method(s) and tool name(s), or null. */
+	public void mcp(String mcpMethod, String tool) {
+		this.mcpMethod = mcpMethod;
+		this.tool = tool;
 	}
 
 	public void addBytesIn(long n) {
@@ -78,7 +86,7 @@ public final class AuditDraft {
 		finished = true;
 		long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
 		ticket = log.record(new AuditEvent(0, time, agentId, agent, connection, method, path, status, decision, reason == null ? null : reason.type(),
-				latencyMs, bytesIn, bytesOut));
+				latencyMs, bytesIn, bytesOut, mcpMethod, tool));
 	}
 
 	/** Waits until the finished row survives the process (see {@link AuditLog#record}); usually at once. */

@@ -13,9 +13,18 @@ import java.util.Map;
  * @param path       the path after the connection segment, without query string
  * @param decision   allowed, denied or error
  * @param reason     the error type when not plainly allowed, else null
+ * @param mcpMethod  for MCP traffic, the JSON-RPC method ({@code tools/call}; a batch's methods joined by commas), else null
+ * @param tool       for an MCP tool call, the tool's name (a batch's joined by commas), else null
  */
 public record AuditEvent(long id, Instant time, Long agentId, String agent, String connection, String method, String path, int status,
-		Decision decision, String reason, long latencyMs, long bytesIn, long bytesOut) {
+		Decision decision, String reason, long latencyMs, long bytesIn, long bytesOut, String mcpMethod, String tool) {
+	private static final int MAX_MCP_FIELD = 512;
+
+	/** A row of non-MCP traffic. */
+	public AuditEvent(long id, Instant time, Long agentId, String agent, String connection, String method, String path, int status,
+			Decision decision, String reason, long latencyMs, long bytesIn, long bytesOut) {
+		this(id, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut, null, null);
+	}
 
 	// Short names kept for readers of rows (the UI, notifications) that compare decisions.
 	public static final Decision ALLOWED = Decision.ALLOWED;
@@ -35,6 +44,13 @@ public record AuditEvent(long id, Instant time, Long agentId, String agent, Stri
 		method = redact(method);
 		path = redact(path);
 		reason = redact(reason);
+		// Names the agent chose: bounded, and redacted like every other text field.
+		mcpMethod = redact(bounded(mcpMethod));
+		tool = redact(bounded(tool));
+	}
+
+	private static String bounded(String text) {
+		return text != null && text.length() > MAX_MCP_FIELD ? text.substring(0, MAX_MCP_FIELD) + "…" : text;
 	}
 
 	/** {@code text} with every agent-key-shaped token replaced; the same string when there is none (the usual case). */
@@ -43,7 +59,15 @@ public record AuditEvent(long id, Instant time, Long agentId, String agent, Stri
 	}
 
 	AuditEvent withId(long newId) {
-		return new AuditEvent(newId, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut);
+		return new AuditEvent(newId, time, agentId, agent, connection, method, path, status, decision, reason, latencyMs, bytesIn, bytesOut, mcpMethod, tool);
+	}
+
+	/** "tools/call delete_page", "tools/list": what an MCP request asked for, as the Activity view shows it; null for other traffic. */
+	public String mcpSummary() {
+		if (mcpMethod == null) {
+			return null;
+		}
+		return tool == null ? mcpMethod : mcpMethod + " " + tool;
 	}
 
 	/** The contract's JSON shape. */
@@ -61,6 +85,8 @@ public record AuditEvent(long id, Instant time, Long agentId, String agent, Stri
 		m.put("latency_ms", latencyMs);
 		m.put("bytes_in", bytesIn);
 		m.put("bytes_out", bytesOut);
+		m.put("mcp_method", mcpMethod);
+		m.put("tool", tool);
 		return m;
 	}
 }

@@ -296,6 +296,8 @@ final class AuditJournal implements AutoCloseable {
 			out.putLong(e.latencyMs());
 			out.putLong(e.bytesIn());
 			out.putLong(e.bytesOut());
+			putString(out, e.mcpMethod());
+			putString(out, e.tool());
 			return true;
 		} catch (java.nio.BufferOverflowException full) {
 			return false;
@@ -313,8 +315,11 @@ final class AuditJournal implements AutoCloseable {
 		int status = in.getInt();
 		Decision decision = Decision.values()[in.get()];
 		String reason = getString(in);
+		long latencyMs = in.getLong();
+		long bytesIn = in.getLong();
+		long bytesOut = in.getLong();
 		return new AuditEvent(0, time, agentId == Long.MIN_VALUE ? null : agentId, agent, connection, method, path, status, decision, reason,
-				in.getLong(), in.getLong(), in.getLong());
+				latencyMs, bytesIn, bytesOut, getString(in), getString(in));
 	}
 
 	private static void putString(ByteBuffer out, String s) {

@@ -133,7 +133,7 @@ public final class AuditStore implements UsageSource {
 		List<AuditEvent> written = new ArrayList<>(events.size());
 		Map<Long, Long> lastUsed = new HashMap<>();
 		try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit (time, agent_id, agent, connection, method, path, status, decision,"
-				+ " reason, latency_ms, bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+				+ " reason, latency_ms, bytes_in, bytes_out, mcp_method, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
 			for (AuditEvent e : events) {
 				ps.setLong(1, e.time().toEpochMilli());
 				if (e.agentId() == null) {
@@ -152,6 +152,8 @@ public final class AuditStore implements UsageSource {
 				ps.setLong(10, e.latencyMs());
 				ps.setLong(11, e.bytesIn());
 				ps.setLong(12, e.bytesOut());
+				ps.setString(13, e.mcpMethod());
+				ps.setString(14, e.tool());
 				try (ResultSet rs = ps.executeQuery()) {
 					rs.next();
 					written.add(e.withId(rs.getLong(1)));

@@ -170,6 +170,11 @@ public final class Services implements AutoCloseable {
 		return new OAuthConnector(connections(), keychain(), tokenEndpoint(), browser, clock, timeout);
 	}
 
+	/** MCP authorization for {@code amk mcp add}: discovery, dynamic registration, sign-in, stored as a connection. */
+	public dev.amk.mcp.McpAuthorization mcpAuthorization(Browser browser, Duration timeout) {
+		return new dev.amk.mcp.McpAuthorization(connections(), keychain(), tokenEndpoint(), browser, timeout);
+	}
+
 	/** As {@link #oauthConnector(Browser, Duration)}, with each provider's endpoints from {@code profiles} (tests: a local server). */
 	public OAuthConnector oauthConnector(Browser browser, Duration timeout, Function<ProviderSpec, OAuthProfile> profiles) {
 		return new OAuthConnector(connections(), keychain(), tokenEndpoint(), browser, clock, timeout, profiles);

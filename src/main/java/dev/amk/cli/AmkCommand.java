@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "amk", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = AmkCommand.Version.class,
 		description = "Agent Master Key: give every AI agent its own revocable key; real secrets stay in the OS keychain.",
 		subcommands = {AppCommand.class, ServeCommand.class, ConnectionCommand.class, AgentCommand.class, AuditCommand.class, UsageCommand.class,
-				CaCommand.class, RunCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+				CaCommand.class, RunCommand.class, McpCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class AmkCommand implements Runnable {
 	final CliContext ctx;
 

@@ -127,6 +127,10 @@ public final class CliContext implements AutoCloseable {
 		return services.oauthConnector(browser, timeout);
 	}
 
+	public dev.amk.mcp.McpAuthorization mcpAuthorization(Browser browser, Duration timeout) {
+		return services.mcpAuthorization(browser, timeout);
+	}
+
 	@Override
 	public void close() {
 		services.close();

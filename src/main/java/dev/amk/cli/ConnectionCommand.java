@@ -138,8 +138,8 @@ final class ConnectionCommand extends AmkCommand.Group {
 					ctx().out().printf("'%s' host map: %s → %s%n", l.connection().name(), m.host(), m.target());
 				}
 				if (l.connection().isOAuth() && l.connection().oauth().needsReconnect()) {
-					ctx().out().printf("'%s' needs reconnecting (agents get 503 connection_needs_reauth): amk connection connect %s --reconnect%n",
-							l.connection().name(), l.connection().name());
+					ctx().out().printf("'%s' needs reconnecting (agents get 503 connection_needs_reauth): amk %s %s --reconnect%n",
+							l.connection().name(), l.connection().provider().speaksMcp() ? "mcp add" : "connection connect", l.connection().name());
 				}
 			}
 			ctx().out().flush();

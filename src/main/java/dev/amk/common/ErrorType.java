@@ -55,6 +55,13 @@ public enum ErrorType {
 	CONNECTION_NEEDS_REAUTH("connection_needs_reauth", 503),
 	UPSTREAM_TIMEOUT("upstream_timeout", 504),
 	TOKEN_REFRESH_FAILED("token_refresh_failed", 502),
+	/**
+	 * An MCP tool call outside the agent's per-tool grant. Answered as a JSON-RPC error with HTTP 200 (an MCP client
+	 * reads errors there), and recorded as the audit row's reason with the status the agent was sent.
+	 */
+	TOOL_DENIED("tool_denied", 403),
+	/** An MCP request body larger than the broker reads to enforce tool grants. */
+	REQUEST_TOO_LARGE("request_too_large", 413),
 	// Audit reasons that are never sent as an answer
 	/** The agent went away before its answer was complete (nginx's 499; never sent, since nobody is listening). */
 	CLIENT_CLOSED("client_closed", 499),

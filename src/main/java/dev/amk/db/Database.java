@@ -47,12 +47,12 @@ public final class Database {
 	/** The registry ({@code amk.db}): connections, agents, grants. */
 	public static Database openRegistry(Path dataDir) {
 		return open(dataDir, "amk.db", "registry", List.of("V1__registry.sql", "V2__oauth.sql", "V3__proxy_mode.sql", "V4__agent_limits.sql",
-				"V5__approvals_decoys.sql", "V7__cloud.sql"));
+				"V5__approvals_decoys.sql", "V6__mcp.sql", "V7__cloud.sql"));
 	}
 
 	/** The audit log ({@code audit.db}), kept apart so that its writes never look like configuration changes. */
 	public static Database openAudit(Path dataDir) {
-		return open(dataDir, "audit.db", "audit", List.of("V1__audit.sql", "V2__usage.sql", "V4__audit_journal.sql"));
+		return open(dataDir, "audit.db", "audit", List.of("V1__audit.sql", "V2__usage.sql", "V3__mcp_audit.sql", "V4__audit_journal.sql"));
 	}
 
 	private static Database open(Path dataDir, String fileName, String migrationFolder, List<String> migrations) {

@@ -87,6 +87,7 @@ public final class TokenEndpoint {
 		form.put("code", code);
 		form.put("redirect_uri", redirectUri);
 		form.put("code_verifier", codeVerifier);
+		withResource(form, client);
 		return tokens(client, post(client, client.tokenUrl(), form, "exchange the authorization code"));
 	}
 
@@ -94,7 +95,15 @@ public final class TokenEndpoint {
 		Map<String, String> form = new LinkedHashMap<>();
 		form.put("grant_type", "refresh_token");
 		form.put("refresh_token", refreshToken);
+		withResource(form, client);
 		return tokens(client, post(client, client.tokenUrl(), form, "refresh the access token"));
+	}
+
+	/** RFC 8707 §2: the token is asked for this one resource (an MCP server), so that no other server can accept it. */
+	private static void withResource(Map<String, String> form, OAuthClient client) {
+		if (client.resource() != null) {
+			form.put("resource", client.resource());
+		}
 	}
 
 	public DeviceAuthorization startDevice(OAuthClient client, String scope) {

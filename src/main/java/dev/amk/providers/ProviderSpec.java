@@ -70,12 +70,25 @@ public interface ProviderSpec {
 		return false;
 	}
 
+	/** True for an MCP server: its JSON-RPC traffic is inspected for per-tool grants ({@code dev.amk.mcp}). */
+	default boolean speaksMcp() {
+		return false;
+	}
+
 	/**
 	 * True when the provider's own policy engine enforces a {@code read} grant (an AWS session policy): the broker then
 	 * does not also limit the methods, since read-only cloud APIs are POSTs too ({@code sts get-caller-identity}).
 	 */
 	default boolean enforcesReadItself() {
 		return false;
+	}
+
+	/**
+	 * The RFC 8707 {@code resource} indicator every token request of a connection at {@code baseUrl} carries, binding its
+	 * tokens to that server (MCP authorization requires it); null for providers that take none.
+	 */
+	default String oauthResource(HttpUrl baseUrl) {
+		return null;
 	}
 
 	/** Where a person withdraws an app's access by hand, when the broker could not revoke it. */

@@ -24,8 +24,9 @@ public final class Providers {
 	public static final ProviderSpec GCP = new Gcp();
 	public static final ProviderSpec CUSTOM = new Custom();
 	public static final ProviderSpec OAUTH = new GenericOAuth();
+	public static final ProviderSpec MCP = new Mcp();
 
-	private static final List<ProviderSpec> ALL = List.of(OPENAI, ANTHROPIC, GEMINI, GITHUB, GOOGLE, SLACK, NOTION, LINEAR, AWS, GCP, CUSTOM, OAUTH);
+	private static final List<ProviderSpec> ALL = List.of(OPENAI, ANTHROPIC, GEMINI, GITHUB, GOOGLE, SLACK, NOTION, LINEAR, AWS, GCP, CUSTOM, OAUTH, MCP);
 
 	private Providers() {
 	}

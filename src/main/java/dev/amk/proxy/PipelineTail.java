@@ -105,6 +105,19 @@ final class PipelineTail {
 		boolean handedOver = false;
 		try {
 			ModelGate.Checked checked = ModelGate.check(request, admission);
+			// An MCP server's JSON-RPC is checked against the tool grant before any credential is fetched (McpExchange).
+			McpExchange mcp = allowed.connection().provider().speaksMcp() ? McpExchange.inspect(checked.request(), allowed.rule(), audit, entry) : null;
+			if (mcp != null) {
+				mcp.scan(bodyScan);
+				if (ApprovalGate.needsApproval(allowed.rule())) {
+					throw Refused.of(ErrorType.APPROVAL_DENIED, "Approval rules do not cover MCP servers yet; grant the tools the agent may call"
+							+ " with --grant 'CONN:tools=…' instead.");
+				}
+				if (mcp.answeredByBroker()) {
+					mcp.answer(response, callback, audit);
+					return;
+				}
+			}
 			// A request under an approval rule waits here, tracked (a revocation cuts it), its body read but nothing sent.
 			byte[] approvedBody = ApprovalGate.needsApproval(allowed.rule())
 					? approvals.hold(checked.request(), routed, allowed.rule(), entry, bodyScan)
@@ -113,7 +126,8 @@ final class PipelineTail {
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
 			// --host-map: the broker's calls to a mapped host go to its upstream, through either door.
 			upstreamConnection = upstreamConnection.withUpstream(upstreamConnection.mapped(upstreamConnection.baseUrl()), upstreamConnection.injection());
-			UpstreamRequest upstream = approvedBody != null
+			UpstreamRequest upstream = mcp != null ? mcp.upstream(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection)
+					: approvedBody != null
 					? UpstreamRequest.prepareHeld(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection,
 							approvedBody)
 					: UpstreamRequest.prepare(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection, audit,
@@ -128,10 +142,12 @@ final class PipelineTail {
 				if (handedOver) {
 					return;
 				}
-				relay(response, callback, audit, answer, admission, checked.bodyBytes());
+				relay(response, callback, audit, answer, admission, checked.bodyBytes(), null, null);
 				return;
 			}
-			relay(response, callback, audit, forwarder.forward(entry, upstream, credential, allowed.rule()), admission, checked.bodyBytes());
+			Forwarder.Forwarded forwarded = forwarder.forward(entry, upstream, credential, allowed.rule());
+			relay(response, callback, audit, mcp == null ? forwarded : mcp.answerFrom(forwarded, upstreamConnection), admission, checked.bodyBytes(),
+					mcp == null ? Decision.ALLOWED : mcp.decision(), mcp == null ? null : mcp.reason());
 		} finally {
 			if (!handedOver) {
 				forwarder.untrack(entry);
@@ -139,8 +155,9 @@ final class PipelineTail {
 		}
 	}
 
+	/** @param decision the audit row's decision (null: allowed); an MCP batch with a denied call is recorded as denied */
 	private static void relay(Response response, Callback callback, AuditDraft audit, Forwarder.Forwarded forwarded,
-			AgentControls.Admission admission, long requestBodyBytes) throws ExchangeBroken {
+			AgentControls.Admission admission, long requestBodyBytes, Decision decision, ErrorType reason) throws ExchangeBroken {
 		try (Forwarder.Forwarded answer = forwarded) {
 			UsageMeter meter = admission.meter(answer.answer().header("Content-Type"));
 			ByteBuffer last;
@@ -150,7 +167,7 @@ final class PipelineTail {
 				// What the upstream produced counts, even when the agent left before the end.
 				admission.finished(meter, requestBodyBytes);
 			}
-			audit.finish(Decision.ALLOWED, null);
+			audit.finish(decision == null ? Decision.ALLOWED : decision, reason);
 			audit.awaitRecorded();
 			response.write(true, last, callback);
 		}

@@ -88,7 +88,7 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 	}
 
 	/** A body read whole (to be replayable) is searched whole, before anything is sent. */
-	private static void scanWhole(dev.amk.guard.Tripwire.BodyScan scan, byte[] whole) throws Refused {
+	static void scanWhole(dev.amk.guard.Tripwire.BodyScan scan, byte[] whole) throws Refused {
 		if (scan == null) {
 			return;
 		}

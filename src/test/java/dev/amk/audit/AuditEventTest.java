@@ -38,4 +38,19 @@ class AuditEventTest {
 		assertTrue(p.length() <= 2049, String.valueOf(p.length()));
 		assertTrue(p.endsWith("…"));
 	}
+
+	@org.junit.jupiter.api.Test
+	@org.junit.jupiter.api.DisplayName("MCP rows carry mcp_method and tool in JSON and in the Activity summary, redacted and bounded")
+	void mcpFields() {
+		AuditEvent e = new AuditEvent(0, Instant.EPOCH, 1L, "bot", "docs", "POST", "", 200, AuditEvent.DENIED, "tool_denied", 1, 10, 20,
+				"tools/call", "delete_page");
+		assertEquals("tools/call", e.toJson().get("mcp_method"));
+		assertEquals("delete_page", e.toJson().get("tool"));
+		assertEquals("tools/call delete_page", e.mcpSummary());
+		assertEquals(null, withPath("/x").mcpSummary());
+		assertTrue(withPath("/x").toJson().containsKey("mcp_method"), "the field is there, null, for other traffic");
+		AuditEvent leaky = new AuditEvent(0, Instant.EPOCH, 1L, "bot", "docs", "POST", "", 200, AuditEvent.ALLOWED, null, 1, 10, 20,
+				"tools/call", "amk_" + "A".repeat(40) + "x".repeat(1000));
+		assertTrue(leaky.tool().startsWith("amk_[redacted]") && leaky.tool().length() < 600, leaky.tool());
+	}
 }

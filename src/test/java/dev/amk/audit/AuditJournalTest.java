@@ -33,7 +33,7 @@ class AuditJournalTest {
 	private static AuditEvent event(int n) {
 		return new AuditEvent(0, T0.plusMillis(n), n % 4 == 0 ? null : (long) n, n % 4 == 0 ? null : "agent-é-" + n, "openai",
 				n % 2 == 0 ? "GET" : "POST", "/v1/models/" + n, 200 + n % 3, Decision.values()[n % Decision.values().length],
-				n % 3 == 0 ? null : "scope_denied", n, 10L * n, 100L * n);
+				n % 3 == 0 ? null : "scope_denied", n, 10L * n, 100L * n, n % 5 == 0 ? "tools/call" : null, n % 5 == 0 ? "search_" + n : null);
 	}
 
 	/** The rows in the table, read without opening an {@link AuditStore} (which would replay the journal). */

@@ -30,7 +30,7 @@ class DatabaseTest {
 	/** The registry after every migration (V3: proxy mode's host maps and allowed hosts). */
 	private static final Set<String> REGISTRY_TABLES = Set.of("agents", "connections", "grants", "oauth_connections", "host_maps", "allowed_hosts",
 			"decoy_agents", "approval_rules", "agent_limits");
-	private static final String REGISTRY_VERSION = "6";
+	private static final String REGISTRY_VERSION = "7";
 
 	private static Set<String> tables(Database db) {
 		return db.read(c -> {
@@ -282,7 +282,7 @@ class DatabaseTest {
 			assertEquals(dir.resolve("audit.db"), db.file());
 			assertTrue(Files.isRegularFile(dir.resolve("audit.db")));
 			assertEquals(Set.of("agent_usage", "audit", "audit_journal", "usage_daily"), tables(db));
-			assertEquals("3", db.read(c -> pragma(c, "user_version")));
+			assertEquals("4", db.read(c -> pragma(c, "user_version")));
 		}
 
 		@Test

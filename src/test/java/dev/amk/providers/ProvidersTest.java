@@ -24,7 +24,7 @@ class ProvidersTest {
 	@Test
 	@DisplayName("the ids stored in SQLite and typed after --provider never change")
 	void storedIds() {
-		assertEquals(List.of("openai", "anthropic", "gemini", "github", "google", "slack", "notion", "linear", "aws", "gcp", "custom", "oauth"),
+		assertEquals(List.of("openai", "anthropic", "gemini", "github", "google", "slack", "notion", "linear", "aws", "gcp", "custom", "oauth", "mcp"),
 				Providers.all().stream().map(ProviderSpec::id).toList());
 	}
 
@@ -65,7 +65,8 @@ class ProvidersTest {
 				assertTrue(p.defaultInjection() instanceof Injection.Header, p.id());
 			}
 			if (p.defaultBaseUrl() == null) {
-				assertTrue(p == Providers.CUSTOM || p == Providers.OAUTH, p.id() + ": only custom and generic OAuth APIs come from the person");
+				assertTrue(p == Providers.CUSTOM || p == Providers.OAUTH || p == Providers.MCP, p.id() + ": only custom and generic OAuth APIs and MCP"
+						+ " servers come from the person");
 				continue;
 			}
 			okhttp3.HttpUrl base = BaseUrls.parse(p.defaultBaseUrl());
@@ -77,7 +78,7 @@ class ProvidersTest {
 	@Test
 	@DisplayName("connection add takes the providers with keys; connection connect those with an OAuth profile, whose back-reference is right")
 	void derivedLists() {
-		assertEquals(List.of("openai", "anthropic", "gemini", "github", "slack", "notion", "linear", "aws", "gcp", "custom"),
+		assertEquals(List.of("openai", "anthropic", "gemini", "github", "slack", "notion", "linear", "aws", "gcp", "custom", "mcp"),
 				Providers.withApiKeys().stream().map(ProviderSpec::id).toList());
 		assertEquals(List.of("github", "google", "slack", "notion", "linear", "oauth"), Providers.withOAuth().stream().map(ProviderSpec::id).toList());
 		for (ProviderSpec p : Providers.withOAuth()) {

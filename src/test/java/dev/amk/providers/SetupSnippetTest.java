@@ -33,7 +33,8 @@ class SetupSnippetTest {
 				// The broker signs AWS requests itself: the agent's tools get placeholders, never its key.
 				Map.entry(Providers.AWS, List.of("AWS_ACCESS_KEY_ID=AKIAAMKPLACEHOLDER00", "AWS_SECRET_ACCESS_KEY=amk-placeholder")),
 				// Google Cloud tools find the token the broker injects without any variable of their own.
-				Map.entry(Providers.GCP, List.of()));
+				Map.entry(Providers.GCP, List.of()),
+				Map.entry(Providers.MCP, List.of("MCP_URL=" + BASE, "MCP_AUTHORIZATION=Bearer " + KEY)));
 		for (ProviderSpec p : Providers.all()) {
 			assertEquals(expected.get(p), p.agentSetup(BASE, KEY), p.id());
 		}

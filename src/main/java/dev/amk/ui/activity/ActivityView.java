@@ -42,6 +42,7 @@ public final class ActivityView extends BorderPane {
 				column("Connection", e -> Objects.requireNonNullElse(e.connection(), "—"), 95),
 				column("Method", AuditEvent::method, 65),
 				column("Path", AuditEvent::path, 185),
+				column("MCP", e -> Objects.requireNonNullElse(e.mcpSummary(), "—"), 150),
 				column("Status", e -> e.reason() == null ? String.valueOf(e.status()) : e.status() + " " + e.reason(), 140),
 				column("ms", e -> String.valueOf(e.latencyMs()), 50)));
 		table.setRowFactory(t -> new TableRow<>() {

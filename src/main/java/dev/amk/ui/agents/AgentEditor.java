@@ -452,9 +452,12 @@ public final class AgentEditor extends BorderPane {
 		final TextField methods = new TextField();
 		final TextField paths = new TextField();
 		final Label error;
+		/** The tools of a per-tool MCP grant (set with the CLI; the editor has no tool picker yet), kept when the row stays Full. */
+		final String tools;
 
 		ConnectionRow(Connection c, GrantRule current) {
 			this.connection = c;
+			this.tools = current == null ? null : current.toolsColumn();
 			String n = c.name();
 			granted = new CheckBox(n + " (" + c.provider().displayName() + ")");
 			granted.setId("grant-" + n);
@@ -490,6 +493,9 @@ public final class AgentEditor extends BorderPane {
 		}
 
 		Grant grant() {
+			if (tools != null && preset.getValue() == GrantRule.Preset.FULL) {
+				return new Grant(connection.name(), GrantRule.withTools(tools));
+			}
 			return grantFor(connection.name(), preset.getValue(), methods.getText(), paths.getText());
 		}
 	}

@@ -112,7 +112,8 @@ public final class DeniedNotifier {
 	/** "research-bot was denied DELETE /repos/acme/api on github — read-only grant". */
 	String message(AuditEvent e) {
 		String on = e.connection() == null ? "" : " on " + e.connection();
-		return e.agent() + " was denied " + e.method() + " " + e.path() + on + " — " + why(e);
+		String what = e.mcpSummary() != null ? e.mcpSummary() : e.method() + " " + e.path(); // an MCP tool call says which tool
+		return e.agent() + " was denied " + what + on + " — " + why(e);
 	}
 
 	private String why(AuditEvent e) {
@@ -124,6 +125,7 @@ public final class DeniedNotifier {
 			case "secret_in_request" -> "the request carried a real secret or another agent's key (exfiltration tripwire)";
 			case "approval_denied" -> "the approval was denied";
 			case "approval_timeout" -> "nobody approved it in time";
+			case "tool_denied" -> "the tool is outside its grant";
 			default -> String.valueOf(e.reason());
 		};
 	}

@@ -36,6 +36,14 @@ class DeniedNotifierTest {
 	}
 
 	@Test
+	@DisplayName("a denied MCP tool call names the tool")
+	void toolDenied() {
+		notifier.onEvents(List.of(new AuditEvent(0, clock.instant(), 1L, "bot", "docs", "POST", "", 200, AuditEvent.DENIED, "tool_denied", 1, 0, 0,
+				"tools/call", "delete_page")));
+		assertEquals(List.of("bot was denied tools/call delete_page on docs — the tool is outside its grant"), shown);
+	}
+
+	@Test
 	@DisplayName("a looping agent gets one notification a minute; the held-back count rides on the next one")
 	void throttledPerAgent() {
 		for (int i = 0; i < 50; i++) {
