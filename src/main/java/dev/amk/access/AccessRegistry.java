@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  *       moment, its result is used);</li>
  *   <li>by a watcher thread, so that running requests are cut and listeners (the UI) hear of changes
  *       without waiting for a request: every 20 ms while {@code busy} says requests are in flight,
- *       every 500 ms otherwise.</li>
+ *       every 500 ms otherwise; the first request after a quiet spell {@linkplain #wake wakes} it, or a
+ *       revocation made by the CLI could wait out the rest of an idle interval before cutting that request.</li>
  * </ul>
  * Waking a thread costs far more CPU than the check itself (~60 µs against ~1 µs here), so an idle broker
  * wakes twice a second rather than fifty times.
@@ -57,7 +58,7 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 	private Connection connection;
 	private PreparedStatement dataVersion;
 	private long seenVersion;
-	private Thread watcher;
+	private volatile Thread watcher;
 
 	/** @param busyPoll how often the watcher checks while requests are in flight */
 	public AccessRegistry(Database db, Duration busyPoll) {
@@ -86,6 +87,14 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 	/** Tells the watcher when to poll quickly: while it returns true (requests in flight). */
 	public void setBusySignal(BooleanSupplier busy) {
 		this.busy = busy;
+	}
+
+	/** Ends the watcher's current wait at once: requests have just started, so its quick polls must start now. */
+	public void wake() {
+		Thread w = watcher;
+		if (w != null) {
+			LockSupport.unpark(w);
+		}
 	}
 
 	/** Reloads now; in-process changes call this so that they apply before the call returns. */

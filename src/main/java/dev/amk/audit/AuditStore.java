@@ -188,6 +188,7 @@ public final class AuditStore implements UsageSource {
 		Long agentIdOrNull = rs.wasNull() ? null : agentId;
 		return new AuditEvent(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("time")), agentIdOrNull, rs.getString("agent"),
 				rs.getString("connection"), rs.getString("method"), rs.getString("path"), rs.getInt("status"), Decision.fromWire(rs.getString("decision")),
-				rs.getString("reason"), rs.getLong("latency_ms"), rs.getLong("bytes_in"), rs.getLong("bytes_out"));
+				rs.getString("reason"), rs.getLong("latency_ms"), rs.getLong("bytes_in"), rs.getLong("bytes_out"), rs.getString("mcp_method"),
+				rs.getString("tool"));
 	}
 }

@@ -23,9 +23,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code amk mcp}: remote MCP servers behind the broker. */
-@Command(name = "mcp", description = "Remote MCP servers (Streamable HTTP) behind the broker: add them as connections, set up MCP clients.",
-		subcommands = {McpCommand.Add.class, McpSetupCommand.class})
+@Command(name = "mcp", description = "MCP servers behind the broker: add remote ones as connections, run local ones without secrets, set up MCP clients.",
+		subcommands = {McpCommand.Add.class, McpCommand.Run.class, McpSetupCommand.class})
 final class McpCommand extends AmkCommand.Group {
+
+	/**
+	 * {@code amk mcp run AGENT -- CMD}: a local stdio MCP server run exactly as {@code amk run} runs a tool (a child key
+	 * that dies with it, proxy and CA variables, placeholders instead of secrets), so that its outbound HTTPS goes through
+	 * the broker. Its stdin and stdout are the client's own file descriptors, inherited, so JSON-RPC passes byte for byte;
+	 * the broker's few messages go to stderr, which MCP clients keep apart.
+	 */
+	@Command(name = "run", description = {"Run a local stdio MCP server like 'amk run': no real secret in its environment, its outbound HTTPS"
+			+ " through the broker, stdin and stdout passed through untouched.",
+			"Example (in an MCP client's config): amk mcp run coder -- npx -y @modelcontextprotocol/server-github"})
+	static final class Run extends RunCommand {
+	}
 
 	/**
 	 * {@code amk mcp add NAME --url URL}: MCP authorization when the server asks for it (see {@link McpAuthorization}), or a

@@ -29,11 +29,12 @@ import java.util.concurrent.TimeUnit;
  * describes. The key is created in the registry, which the running broker reads before each request; the broker must be
  * running, since it is what serves the key. CMD's exit status is this command's; SIGTERM and SIGHUP are passed on at
  * once, SIGINT after a moment (a terminal's Ctrl-C already reached CMD, which shares the foreground process group).
+ * {@code amk mcp run} is the same command under another name, for stdio MCP servers.
  */
 @Command(name = "run", description = {"Run a command with a short-lived child key of AGENT: proxy, CA and SDK variables set, no real secret"
 		+ " in its environment; the key dies when the command ends.",
 		"Example: amk run coder --grant github:read -- git clone https://github.com/OWNER/REPO"})
-final class RunCommand extends AmkCommand.Leaf {
+class RunCommand extends AmkCommand.Leaf {
 	@Parameters(index = "0", paramLabel = "AGENT", description = "The agent whose grants the run starts from.")
 	String agent;
 

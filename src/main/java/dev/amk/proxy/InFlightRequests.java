@@ -120,6 +120,7 @@ final class InFlightRequests implements AutoCloseable {
 	private final ProxySettings.Limits limits;
 	private final long uploadGraceNanos;
 	private final AtomicInteger running = new AtomicInteger();
+	private volatile Runnable wake = () -> { };
 	private final Map<Long, AtomicInteger> runningByAgent = new ConcurrentHashMap<>();
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread t = new Thread(r, "amk-inflight-sweeper");
@@ -142,9 +143,18 @@ final class InFlightRequests implements AutoCloseable {
 		sweeper.scheduleWithFixedDelay(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Runs when the first request starts after none ran: the registry's watcher, parked for its idle interval, must start
+	 * its quick polls now, or a revocation made by another process could wait out that interval before cutting the request.
+	 */
+	void onBusy(Runnable wake) {
+		this.wake = wake;
+	}
+
 	/** Tracks {@code e}, unless that would pass the global or the agent's cap on concurrent requests. */
 	boolean tryAdd(Entry e) {
-		if (running.incrementAndGet() > limits.maxConcurrentUpstream()) {
+		int now = running.incrementAndGet();
+		if (now > limits.maxConcurrentUpstream()) {
 			running.decrementAndGet();
 			return false;
 		}
@@ -155,14 +165,20 @@ final class InFlightRequests implements AutoCloseable {
 			return false;
 		}
 		entries.add(e);
+		if (now == 1) {
+			wake.run(); // after the add: the woken watcher must see a request running
+		}
 		return true;
 	}
 
 	/** Tracks {@code e} whatever the caps (tests of the sweeper). */
 	void add(Entry e) {
-		running.incrementAndGet();
+		boolean first = running.incrementAndGet() == 1;
 		runningByAgent.computeIfAbsent(e.caller.agentId(), id -> new AtomicInteger()).incrementAndGet();
 		entries.add(e);
+		if (first) {
+			wake.run();
+		}
 	}
 
 	void remove(Entry e) {

@@ -124,8 +124,10 @@ final class PipelineTail {
 					: null;
 			String credential = credentials.obtain(allowed.connection());
 			Connection upstreamConnection = routed.upstream() == null ? allowed.connection() : routed.upstream();
-			// --host-map: the broker's calls to a mapped host go to its upstream, through either door.
-			upstreamConnection = upstreamConnection.withUpstream(upstreamConnection.mapped(upstreamConnection.baseUrl()), upstreamConnection.injection());
+			if (!upstreamConnection.hostMaps().isEmpty()) {
+				// --host-map: the broker's calls to a mapped host go to its upstream, through either door.
+				upstreamConnection = upstreamConnection.withUpstream(upstreamConnection.mapped(upstreamConnection.baseUrl()), upstreamConnection.injection());
+			}
 			UpstreamRequest upstream = mcp != null ? mcp.upstream(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection)
 					: approvedBody != null
 					? UpstreamRequest.prepareHeld(checked.request(), routed.rawSegments(), routed.query(), routed.agentKey(), upstreamConnection,

@@ -127,6 +127,7 @@ public final class ProxyServer implements AutoCloseable {
 				settings.limits());
 		registry.addListener(inFlight::onSnapshot);
 		registry.setBusySignal(() -> inFlight.size() > 0); // running streams are cut within one busy poll
+		inFlight.onBusy(registry::wake); // and the first of them does not wait out an idle poll
 		CredentialLookup credentialLookup = new CredentialLookup(credentials);
 		// One forwarder and tail for both doors: the caps on concurrent requests count a tunnel's requests with the routes'.
 		// STS and Google's token endpoint are reached through the same client as the agents' requests: one host map.

@@ -68,6 +68,7 @@ class ApprovalSheetTest {
 		assertEquals(List.of("Approval needed: research-bot asks to PUT /repos/acme/api/pulls/7/merge on github. Open the approval window to"
 				+ " answer."), notices);
 
+		waitUntil("its buttons are shown", () -> showing(robot, "#approval-once"));
 		robot.clickOn("#approval-once");
 		assertEquals(ApprovalService.Outcome.APPROVED, outcome.get(10, TimeUnit.SECONDS));
 		assertEquals(List.of("approve PUT /repos/acme/api/pulls/7/merge for research-bot"), presenceAsked);
@@ -78,10 +79,11 @@ class ApprovalSheetTest {
 	@DisplayName("Deny refuses; a person not confirmed approves nothing")
 	void denyAndUnconfirmed(FxRobot robot) throws Exception {
 		var outcome = hold(reason -> false);
-		waitUntil("the sheet is shown", () -> showing(robot, "#approval-sheet"));
+		waitUntil("the sheet is shown", () -> showing(robot, "#approval-sheet") && showing(robot, "#approval-10min"));
 		robot.clickOn("#approval-10min");
 		waitUntil("it says nothing was approved", () -> text(robot, "#approval-status").startsWith("Not confirmed"));
 		assertFalse(outcome.isDone());
+		waitUntil("its buttons are shown", () -> showing(robot, "#approval-deny"));
 		robot.clickOn("#approval-deny");
 		assertEquals(ApprovalService.Outcome.DENIED, outcome.get(10, TimeUnit.SECONDS));
 		waitUntil("the sheet closes once answered", () -> !showing(robot, "#approval-sheet"));
