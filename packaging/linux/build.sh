@@ -66,6 +66,11 @@ for png in icons/app/png/agent-master-key-*.png; do
   cp "$png" "$image/lib/desktop/icons/${size}x${size}/agent-master-key.png"
 done
 
+# 5b. One whole-second modification time on every file of the image: the AOT cache records each class-path jar's
+#     time, and step 7 gives the packaged files the same one.
+stamp="$(date +%s)"
+find "$image" -exec touch -h -d "@$stamp" {} +
+
 # 6. Its AOT cache, trained on the image itself: on the menu-bar app when there is a display, or one can be
 #    made (Xvfb with a tray panel, as the tests use), else on 'amk serve'.
 if [ "$aot" = 1 ]; then
@@ -87,4 +92,15 @@ jpackage @target/package/identity.cfg --type deb --app-image "$image" \
   --linux-package-deps "libgtk-3-0 | libgtk-3-0t64" \
   --icon icons/app/png/agent-master-key-256.png \
   --resource-dir packaging/linux/resources --dest target/dist
-echo "Built: $image and $(ls target/dist/*.deb)"
+# jpackage copies the image into the package without its modification times, and the AOT cache checks them: an
+# installed jar newer than the cache makes the JVM warn on every start and run without it. So the package is
+# unpacked, its files given the image's time again, and packed once more (same control files, same contents).
+deb="$(ls target/dist/*.deb)"
+if [ "$aot" = 1 ]; then
+  repack="$(mktemp -d "${TMPDIR:-/tmp}/amk-deb.XXXXXX")"
+  dpkg-deb -R "$deb" "$repack/root"
+  find "$repack/root" -path "$repack/root/DEBIAN" -prune -o -exec touch -h -d "@$stamp" {} +
+  dpkg-deb --root-owner-group -b "$repack/root" "$deb" >/dev/null
+  rm -rf "$repack"
+fi
+echo "Built: $image and $deb"
