@@ -79,6 +79,11 @@ class RunCommand extends AmkCommand.Leaf {
 			ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
 			builder.environment().clear();
 			builder.environment().putAll(ToolEnvironment.forTool(ctx.env(), inputs));
+			awsRegion(ctx, connections).ifPresent(region -> {
+				// The AWS CLI and SDKs need a region; the connection's is kept with its keys, in the keychain, not in SQLite.
+				builder.environment().put("AWS_REGION", region);
+				builder.environment().put("AWS_DEFAULT_REGION", region);
+			});
 			try {
 				process = builder.start();
 			} catch (IOException e) {
@@ -93,6 +98,21 @@ class RunCommand extends AmkCommand.Leaf {
 				process.destroyForcibly(); // only when this thread was interrupted: never leave CMD running with a dead key
 			}
 		}
+	}
+
+	/**
+	 * The region of the first granted AWS connection (by name), read from its keychain item (the keys stay here); none
+	 * when the keychain cannot be read from this process: the tool then needs its own AWS_REGION, as without amk run.
+	 */
+	private static java.util.Optional<String> awsRegion(CliContext ctx, List<Connection> connections) {
+		return connections.stream().filter(c -> c.provider() == dev.amk.providers.Providers.AWS)
+				.sorted(java.util.Comparator.comparing(Connection::name)).findFirst().flatMap(c -> {
+					try {
+						return java.util.Optional.of(dev.amk.cloud.AwsAccount.fromSecret(ctx.secrets().get(c.secretRef())).region());
+					} catch (AmkException unreadable) {
+						return java.util.Optional.empty();
+					}
+				});
 	}
 
 	private static int waitFor(Process process) {

@@ -198,6 +198,23 @@ class RunCommandTest {
 	}
 
 	@Test
+	@DisplayName("an AWS grant: placeholder keys and the CA bundle; the real keys nowhere")
+	void awsVariables() throws Exception {
+		BrokerFixture.CliResult added = broker.cliWithStdin("AKIAREALKEYID0000001\nrealSecretAccessKeyForTheRunTest0000000000\n",
+				"connection", "add", "aws", "--provider", "aws", "--region", "eu-west-3");
+		assertEquals(0, added.exit(), added.err());
+		broker.createAgent("cloudy", "aws:read");
+		Run r = amk("run", "cloudy", "--", "env");
+		assertEquals(0, r.exit(), r.err());
+		// The region comes from the connection's keychain item, which this test keeps in the broker's in-memory store, out of
+		// the tool's process's reach: amk run then leaves AWS_REGION to the tool, as it must (never a guess).
+		assertFalse(r.out().contains("\nAWS_REGION=") && !r.out().contains("\nAWS_REGION=eu-west-3\n"), r.out());
+		assertTrue(r.out().contains("\nAWS_ACCESS_KEY_ID=AKIAAMKPLACEHOLDER00\n"), r.out());
+		assertTrue(r.out().contains("\nAWS_CA_BUNDLE="), r.out());
+		assertFalse(r.out().contains("AKIAREALKEYID") || r.out().contains("realSecretAccessKey"), "the real AWS keys never reach the tool");
+	}
+
+	@Test
 	@DisplayName("curl inside amk run reaches intercepted api.openai.com with nothing but the variables amk run set")
 	void curl() throws Exception {
 		requireTool("curl");

@@ -1,0 +1,105 @@
+import okhttp3.Authenticator;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.FileInputStream;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bench/tunnel.sh's client: {@code TunnelLatency PROXY_PORT AGENT KEY CA_PEM UPSTREAM_PORT N NEW_TUNNELS}.
+ * <ul>
+ * <li>kept alive: N GETs of {@code https://api.openai.com/v1/models} through one intercepted tunnel (CONNECT with
+ * {@code Proxy-Authorization}, TLS with the broker's leaf, then HTTP/1.1 inside), and N GETs sent straight to the
+ * loopback upstream over plain HTTP on one kept-alive connection, interleaved in blocks of 100;</li>
+ * <li>new tunnels: NEW_TUNNELS first requests, each on a new client (new connection, CONNECT, full TLS handshake with
+ * the leaf the broker already holds, one request).</li>
+ * </ul>
+ * Prints {@code tunnel_p50_ms= tunnel_p99_ms= direct_p50_ms= direct_p99_ms= first_p50_ms= first_p99_ms=}.
+ */
+public class TunnelLatency {
+	public static void main(String[] args) throws Exception {
+		int proxyPort = Integer.parseInt(args[0]);
+		String agent = args[1];
+		String key = args[2];
+		X509TrustManager trust = trusting(args[3]);
+		int upstreamPort = Integer.parseInt(args[4]);
+		int n = Integer.parseInt(args[5]);
+		int newTunnels = Integer.parseInt(args[6]);
+
+		OkHttpClient tunnel = client(proxyPort, agent, key, trust, new ConnectionPool());
+		OkHttpClient direct = new OkHttpClient.Builder().build();
+		Request viaTunnel = new Request.Builder().url("https://api.openai.com/v1/models").header("Authorization", "Bearer " + key).build();
+		Request straight = new Request.Builder().url("http://127.0.0.1:" + upstreamPort + "/v1/models").build();
+		for (int i = 0; i < 500; i++) { // warm-up: JIT, the leaf, both connections
+			call(tunnel, viaTunnel);
+			call(direct, straight);
+		}
+		long[] viaNanos = new long[n];
+		long[] directNanos = new long[n];
+		for (int block = 0; block < n; block += 100) {
+			for (int i = block; i < Math.min(n, block + 100); i++) {
+				viaNanos[i] = call(tunnel, viaTunnel);
+			}
+			for (int i = block; i < Math.min(n, block + 100); i++) {
+				directNanos[i] = call(direct, straight);
+			}
+		}
+		long[] firstNanos = new long[newTunnels];
+		for (int i = 0; i < newTunnels; i++) {
+			OkHttpClient fresh = client(proxyPort, agent, key, trust, new ConnectionPool(0, 1, TimeUnit.MILLISECONDS));
+			firstNanos[i] = call(fresh, viaTunnel);
+			fresh.connectionPool().evictAll();
+		}
+		System.out.printf("tunnel_p50_ms=%.3f tunnel_p99_ms=%.3f direct_p50_ms=%.3f direct_p99_ms=%.3f first_p50_ms=%.3f first_p99_ms=%.3f%n",
+				pct(viaNanos, 50), pct(viaNanos, 99), pct(directNanos, 50), pct(directNanos, 99), pct(firstNanos, 50), pct(firstNanos, 99));
+	}
+
+	static OkHttpClient client(int proxyPort, String agent, String key, X509TrustManager trust, ConnectionPool pool) throws Exception {
+		SSLContext tls = SSLContext.getInstance("TLS");
+		tls.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+		// Preemptive: the credentials go with the first CONNECT, as curl, git and Python send them.
+		Authenticator proxyAuth = (route, response) -> response.request().newBuilder()
+				.header("Proxy-Authorization", okhttp3.Credentials.basic(agent, key)).build();
+		return new OkHttpClient.Builder().proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", proxyPort)))
+				.proxyAuthenticator(proxyAuth).sslSocketFactory(tls.getSocketFactory(), trust).connectionPool(pool)
+				.protocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1)).build();
+	}
+
+	static long call(OkHttpClient client, Request request) throws Exception {
+		long start = System.nanoTime();
+		try (Response r = client.newCall(request).execute()) {
+			r.body().bytes();
+			if (r.code() != 200) {
+				throw new IllegalStateException("HTTP " + r.code() + " for " + request.url());
+			}
+		}
+		return System.nanoTime() - start;
+	}
+
+	static X509TrustManager trusting(String pem) throws Exception {
+		KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+		store.load(null, null);
+		try (FileInputStream in = new FileInputStream(pem)) {
+			store.setCertificateEntry("amk-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+		}
+		TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		tmf.init(store);
+		return (X509TrustManager) tmf.getTrustManagers()[0];
+	}
+
+	static double pct(long[] nanos, int p) {
+		long[] sorted = nanos.clone();
+		Arrays.sort(sorted);
+		return sorted[Math.min(sorted.length - 1, sorted.length * p / 100)] / 1e6;
+	}
+}
