@@ -37,7 +37,7 @@ public class TunnelLatency {
 		int newTunnels = Integer.parseInt(args[6]);
 
 		OkHttpClient tunnel = client(proxyPort, agent, key, trust, new ConnectionPool());
-		OkHttpClient direct = new OkHttpClient.Builder().build();
+		OkHttpClient direct = new OkHttpClient.Builder().socketFactory(NO_DELAY).build();
 		Request viaTunnel = new Request.Builder().url("https://api.openai.com/v1/models").header("Authorization", "Bearer " + key).build();
 		Request straight = new Request.Builder().url("http://127.0.0.1:" + upstreamPort + "/v1/models").build();
 		for (int i = 0; i < 500; i++) { // warm-up: JIT, the leaf, both connections
@@ -70,10 +70,43 @@ public class TunnelLatency {
 		// Preemptive: the credentials go with the first CONNECT, as curl, git and Python send them.
 		Authenticator proxyAuth = (route, response) -> response.request().newBuilder()
 				.header("Proxy-Authorization", okhttp3.Credentials.basic(agent, key)).build();
-		return new OkHttpClient.Builder().proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", proxyPort)))
+		return new OkHttpClient.Builder().socketFactory(NO_DELAY).proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", proxyPort)))
 				.proxyAuthenticator(proxyAuth).sslSocketFactory(tls.getSocketFactory(), trust).connectionPool(pool)
 				.protocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1)).build();
 	}
+
+	/** TCP_NODELAY, as curl, git and Python's clients set it: Nagle's algorithm would hold the handshake's small writes. */
+	static final javax.net.SocketFactory NO_DELAY = new javax.net.SocketFactory() {
+		private java.net.Socket tuned(java.net.Socket s) throws java.io.IOException {
+			s.setTcpNoDelay(true);
+			return s;
+		}
+
+		@Override
+		public java.net.Socket createSocket() throws java.io.IOException {
+			return tuned(new java.net.Socket());
+		}
+
+		@Override
+		public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+			return tuned(new java.net.Socket(host, port));
+		}
+
+		@Override
+		public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) throws java.io.IOException {
+			return tuned(new java.net.Socket(host, port, local, localPort));
+		}
+
+		@Override
+		public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+			return tuned(new java.net.Socket(host, port));
+		}
+
+		@Override
+		public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local, int localPort) throws java.io.IOException {
+			return tuned(new java.net.Socket(host, port, local, localPort));
+		}
+	};
 
 	static long call(OkHttpClient client, Request request) throws Exception {
 		long start = System.nanoTime();
