@@ -2,6 +2,7 @@ package dev.amk.run;
 
 import dev.amk.connections.Connection;
 import dev.amk.providers.SetupSnippet;
+import dev.amk.proxy.ProxyModeEnvironment;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,19 +51,8 @@ public final class ToolEnvironment {
 
 	/** What {@code amk run} sets, in a stable order: what the app shows and what {@link #forTool} adds. */
 	public static Map<String, String> variables(Inputs in) {
-		Map<String, String> env = new LinkedHashMap<>();
-		String proxy = "http://" + in.agent() + ":" + in.key() + "@127.0.0.1:" + in.port();
-		env.put("HTTPS_PROXY", proxy);
-		env.put("HTTP_PROXY", proxy);
-		env.put("https_proxy", proxy);
-		env.put("http_proxy", proxy);
-		env.put("NO_PROXY", "localhost,127.0.0.1,::1");
-		env.put("no_proxy", "localhost,127.0.0.1,::1");
-		env.put("NODE_USE_ENV_PROXY", "1");
-		env.put("NODE_EXTRA_CA_CERTS", in.caCertificate().toString());
-		for (String name : List.of("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "AWS_CA_BUNDLE")) {
-			env.put(name, in.caBundle().toString());
-		}
+		// The proxy and CA variables are the ones the app shows for an agent: one list for both.
+		Map<String, String> env = new LinkedHashMap<>(ProxyModeEnvironment.of(in.agent(), in.key(), in.port(), in.caCertificate(), in.caBundle()));
 		env.put(AGENT_VARIABLE, in.agent());
 		env.put(KEY_VARIABLE, in.key());
 		Set<String> providersDone = new java.util.HashSet<>();
