@@ -48,7 +48,15 @@ public record CloudLimits(String sessionPolicy, Set<String> services) {
 			}
 			return new CloudLimits(null, services);
 		}
-		return new CloudLimits(readPolicy(Path.of(s.substring("policy=".length()).strip())), Set.of());
+		String given = s.substring("policy=".length()).strip();
+		Path file;
+		try {
+			file = Path.of(given);
+		} catch (java.nio.file.InvalidPathException e) {
+			// A NUL or another character no file name can hold (found by GrantRuleFuzzTest): bad input, not a crash.
+			throw AmkException.invalid("'" + given.replace('\0', '?') + "' is not a file path. Give the path of an IAM policy JSON file.");
+		}
+		return new CloudLimits(readPolicy(file), Set.of());
 	}
 
 	/** The policy file as compact JSON: a JSON object, small enough for STS. */

@@ -33,7 +33,8 @@ class GrantRuleFuzzTest {
 			return;
 		}
 		assertEquals(rule, GrantRule.parse(rule.toSpec()), () -> "the printed spec reads back as another rule: " + spec);
-		assertEquals(rule, GrantRule.fromColumns(rule.preset().id(), rule.methodsColumn(), rule.pathsColumn()), () -> "stored and read back differently: " + spec);
+		assertEquals(rule, GrantRule.fromColumns(rule.preset().id(), rule.methodsColumn(), rule.pathsColumn(), rule.sessionPolicyColumn(),
+				rule.servicesColumn(), rule.toolsColumn()), () -> "stored and read back differently: " + spec);
 		assertFalse(rule.describe().isBlank());
 		if (rule.preset() == GrantRule.Preset.READ) {
 			assertFalse(rule.allowsMethod("POST") || rule.allowsMethod("DELETE") || rule.allowsMethod("PUT") || rule.allowsMethod("PATCH"));
