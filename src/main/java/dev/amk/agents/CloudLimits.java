@@ -46,6 +46,9 @@ public record CloudLimits(String sessionPolicy, Set<String> services) {
 				}
 				services.add(name);
 			}
+			if (services.isEmpty()) { // "services=," (found by GrantRuleFuzzTest): it would print back as an unreadable grant
+				throw AmkException.invalid("'services=' names no service; use signing names such as s3,sts,dynamodb.");
+			}
 			return new CloudLimits(null, services);
 		}
 		String given = s.substring("policy=".length()).strip();
