@@ -2,7 +2,6 @@ package dev.amk.cli;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
-import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
 import dev.amk.oauth.Browser;
@@ -21,9 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code amk connection connect}: signs in to an account with OAuth and stores its tokens in the keychain.
@@ -113,21 +109,7 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 		OAuthConnector.Attempt attempt = connector.prepare(new OAuthConnector.Request(name, chosen, clientId, clientSecret, scopes,
 				authorizeUrl, tokenUrl, deviceUrl, revokeUrl, baseUrl, device, !noBrowser, reconnect));
 
-		AtomicBoolean signalled = new AtomicBoolean();
-		CountDownLatch finished = new CountDownLatch(1);
-		// Ctrl-C and SIGTERM run shutdown hooks: cancel, then give the attempt a moment to close its listener and
-		// say so, so that the process never ends half-way through storing.
-		Thread hook = new Thread(() -> {
-			signalled.set(true);
-			attempt.cancel();
-			try {
-				finished.await(10, TimeUnit.SECONDS);
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
-		}, "amk-connect-cancel");
-		Runtime.getRuntime().addShutdownHook(hook);
-		try {
+		try (SignInCancellation cancellation = new SignInCancellation(attempt::cancel, "amk-connect-cancel")) {
 			OAuthConnector.Connected connected;
 			try {
 				// stdin is free for a pasted address unless the client secret was piped through it.
@@ -137,13 +119,10 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 				}
 				connected = attempt.run(new ConsoleProgress(ctx.out(), ctx.err(), attempt.provider(), noBrowser, paste));
 			} catch (AmkException e) {
-				if (!signalled.get()) {
+				if (!cancellation.signalled()) {
 					throw e;
 				}
-				ctx.err().println(json() ? Json.error(ErrorType.OAUTH_CANCELLED.type(), "The sign-in was cancelled; nothing was stored.")
-						: "amk: The sign-in was cancelled; nothing was stored.");
-				ctx.err().flush();
-				return EXIT_CANCELLED;
+				return cancellation.reportCancelled(ctx, json());
 			}
 			if (hostMaps != null) {
 				// --reconnect without --host-map keeps the maps; with it, the maps given replace them.
@@ -152,13 +131,6 @@ final class ConnectCommand extends AmkCommand.NamedLeaf {
 			}
 			report(ctx, connected);
 			return 0;
-		} finally {
-			finished.countDown();
-			try {
-				Runtime.getRuntime().removeShutdownHook(hook);
-			} catch (IllegalStateException e) {
-				// the JVM is already shutting down: the hook is running or has run
-			}
 		}
 	}
 

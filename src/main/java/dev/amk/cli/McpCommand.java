@@ -2,7 +2,6 @@ package dev.amk.cli;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
-import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
@@ -18,9 +17,6 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code amk mcp}: remote MCP servers behind the broker. */
 @Command(name = "mcp", description = "MCP servers behind the broker: add remote ones as connections, run local ones without secrets, set up MCP clients.",
@@ -102,41 +98,19 @@ final class McpCommand extends AmkCommand.Group {
 			Duration wait = timeout == null ? OAuthConnector.DEFAULT_TIMEOUT : Durations.parse(timeout);
 			Browser browser = noBrowser ? Browser.NONE : new SystemBrowser();
 			McpAuthorization.Attempt attempt = ctx.mcpAuthorization(browser, wait).attempt();
-			AtomicBoolean signalled = new AtomicBoolean();
-			CountDownLatch finished = new CountDownLatch(1);
-			Thread hook = new Thread(() -> {
-				signalled.set(true);
-				attempt.cancel();
-				try {
-					finished.await(10, TimeUnit.SECONDS);
-				} catch (InterruptedException e) {
-					Thread.currentThread().interrupt();
-				}
-			}, "amk-mcp-add-cancel");
-			Runtime.getRuntime().addShutdownHook(hook);
-			try {
+			try (SignInCancellation cancellation = new SignInCancellation(attempt::cancel, "amk-mcp-add-cancel")) {
 				Connection c;
 				try {
 					c = attempt.run(new McpAuthorization.Request(name, url, clientId, clientSecret, scopes, !noBrowser, reconnect),
 							new ConnectCommand.ConsoleProgress(ctx.out(), ctx.err(), Providers.MCP, noBrowser, null));
 				} catch (AmkException e) {
-					if (!signalled.get()) {
+					if (!cancellation.signalled()) {
 						throw e;
 					}
-					ctx.err().println(json() ? Json.error(ErrorType.OAUTH_CANCELLED.type(), "The sign-in was cancelled; nothing was stored.")
-							: "amk: The sign-in was cancelled; nothing was stored.");
-					ctx.err().flush();
-					return ConnectCommand.EXIT_CANCELLED;
+					return cancellation.reportCancelled(ctx, json());
 				}
 				report(ctx, c);
 				return 0;
-			} finally {
-				finished.countDown();
-				try {
-					Runtime.getRuntime().removeShutdownHook(hook);
-				} catch (IllegalStateException e) {
-					// the JVM is already shutting down
-				}
 			}
 		}
 
