@@ -2,6 +2,7 @@ package dev.amk.cli;
 
 import dev.amk.common.Json;
 import dev.amk.testing.BrokerFixture;
+import dev.amk.testing.StreamingCli;
 import dev.amk.testing.FakeMcpServer;
 import dev.amk.testing.Teardown;
 import org.junit.jupiter.api.AfterEach;
@@ -10,10 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,35 +50,6 @@ class McpAddOAuthTest {
 		Teardown.closeAll(broker, server);
 	}
 
-	/** Runs {@code amk ARGS} in the background; its stdout lines arrive in {@code lines}. */
-	private CompletableFuture<Integer> runCli(BlockingQueue<String> lines, StringWriter err, String... args) {
-		Writer out = new Writer() {
-			private final StringBuilder line = new StringBuilder();
-
-			@Override
-			public synchronized void write(char[] c, int off, int len) {
-				for (int i = off; i < off + len; i++) {
-					if (c[i] == '\n') {
-						lines.add(line.toString());
-						line.setLength(0);
-					} else {
-						line.append(c[i]);
-					}
-				}
-			}
-
-			@Override
-			public void flush() {
-			}
-
-			@Override
-			public void close() {
-			}
-		};
-		return CompletableFuture.supplyAsync(() -> Cli.run(args, Map.of("AMK_HOME", home.toString()), new ByteArrayInputStream(new byte[0]),
-				false, new PrintWriter(out, true), new PrintWriter(err, true), broker.clock, () -> broker.secrets));
-	}
-
 	/** What the person's browser does: open the page, which approves at once and redirects to the loopback listener. */
 	private void approve(String url) {
 		HttpResponse<String> page = broker.send(HttpRequest.newBuilder(URI.create(url)).GET().build());
@@ -99,9 +67,10 @@ class McpAddOAuthTest {
 	@Test
 	@DisplayName("discovery from the 401, dynamic registration, PKCE and resource; then the broker injects and refreshes the tokens")
 	void signInAndUse() throws Exception {
-		BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-		StringWriter err = new StringWriter();
-		CompletableFuture<Integer> exit = runCli(lines, err, "mcp", "add", "remote", "--url", server.url(), "--no-browser", "--json");
+		StreamingCli add = new StreamingCli(broker, "mcp", "add", "remote", "--url", server.url(), "--no-browser", "--json");
+		BlockingQueue<String> lines = add.lines;
+		StringWriter err = add.err;
+		CompletableFuture<Integer> exit = add.exit;
 		String url = lines.poll(20, TimeUnit.SECONDS);
 		assertNotNull(url, "no authorization URL on stdout: " + err);
 		assertTrue(url.startsWith(server.url().replace("/mcp", "/authorize")), url);
@@ -145,10 +114,9 @@ class McpAddOAuthTest {
 		assertTrue(list.contains("amk mcp add remote --reconnect"), list);
 
 		// --reconnect signs in again; grants stay.
-		BlockingQueue<String> again2 = new LinkedBlockingQueue<>();
-		CompletableFuture<Integer> reconnect = runCli(again2, err, "mcp", "add", "remote", "--reconnect", "--no-browser");
-		approve(again2.poll(20, TimeUnit.SECONDS));
-		assertEquals(0, reconnect.get(20, TimeUnit.SECONDS), err.toString());
+		StreamingCli reconnect = new StreamingCli(broker, "mcp", "add", "remote", "--reconnect", "--no-browser");
+		approve(reconnect.lines.poll(20, TimeUnit.SECONDS));
+		assertEquals(0, reconnect.exit.get(20, TimeUnit.SECONDS), reconnect.err.toString());
 		HttpResponse<String> back = null;
 		for (int i = 0; i < 50 && (back == null || back.statusCode() != 200); i++) {
 			back = listTools(key); // the new sign-in reaches the broker through the registry
