@@ -30,22 +30,9 @@ jar="${AMK_JAR:-$root/target/amk.jar}"
 PIN="${AMK_BENCH_PIN:-}"
 JFR="${AMK_BENCH_JFR:-}"
 
-if [ -z "${AMK_BENCH_INNER:-}" ]; then
-  amk_select_java
-  bench_build_jar "$jar" "$root"
-  case "$(uname -s)" in
-    Linux)
-      need=()
-      command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
-      command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
-      bench_install "${need[@]}"
-      export AMK_BENCH_INNER=1
-      exec "$root/scripts/with-keyring.sh" "$self" "$@"
-      ;;
-    Darwin) export AMK_BENCH_INNER=1 ;;
-    *) amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu." ;;
-  esac
-fi
+amk_select_java
+bench_build_jar "$jar" "$root"
+bench_reenter_in_keyring "$self" -- "$@"
 
 amk_select_java
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
@@ -88,13 +75,7 @@ jfr_options=()
 [ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 "${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
 broker_pid=$!
-PORT=""
-for _ in $(seq 1 300); do
-  PORT="$(sed -n 's/.*"event" *: *"ready".*"port" *: *\([0-9]*\).*/\1/p' "$work/broker.out" | head -1)"
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || { keep=1; amk_die "the broker did not report ready"; }
+bench_wait_ready "$work/broker.out" "$broker_pid"
 
 load() { "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" load "$@"; }
 echo "== Warm-up: 5 bursts of 64 short streams through the broker"

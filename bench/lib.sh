@@ -66,3 +66,38 @@ NGINX
   cat "$dir/error.log" >&2 2>/dev/null || true
   amk_die "could not start nginx"
 }
+
+# bench_reenter_in_keyring SELF [PACKAGE…] (call with the script's own arguments after --): on Linux, installs the
+# PACKAGEs given and a private keyring's, then runs SELF again inside a private unlocked gnome-keyring (exec); on macOS
+# returns (the login Keychain serves); inside the re-run, returns at once.
+bench_reenter_in_keyring() {
+  [ -n "${AMK_BENCH_INNER:-}" ] && return 0
+  local self="$1"; shift
+  local need=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do need+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  case "$(uname -s)" in
+    Linux)
+      command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
+      command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+      bench_install "${need[@]}"
+      export AMK_BENCH_INNER=1
+      exec "$(dirname "$self")/../scripts/with-keyring.sh" "$self" "$@"
+      ;;
+    Darwin) export AMK_BENCH_INNER=1 ;;
+    *) amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu." ;;
+  esac
+}
+
+# bench_wait_ready OUT PID: waits (30 s at most) for 'amk serve --json''s ready line in the file OUT, whose process is PID;
+# sets PORT.
+bench_wait_ready() {
+  PORT=""
+  for _ in $(seq 1 300); do
+    PORT="$(sed -n 's/.*"event" *: *"ready".*"port" *: *\([0-9]*\).*/\1/p' "$1" | head -1)"
+    [ -n "$PORT" ] && return 0
+    kill -0 "$2" 2>/dev/null || amk_die "the broker exited before it was ready (see $1)"
+    sleep 0.1
+  done
+  amk_die "the broker did not report ready within 30 s"
+}

@@ -24,26 +24,11 @@ NEW="${AMK_TUNNEL_NEW:-200}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 PIN="${AMK_BENCH_PIN:-}"
 
-if [ -z "${AMK_BENCH_INNER:-}" ]; then
-  amk_select_java
-  bench_build_jar "$jar" "$root"
-  case "$(uname -s)" in
-    Linux)
-      need=()
-      command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-      command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
-      command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
-      bench_install "${need[@]}"
-      export AMK_BENCH_INNER=1
-      exec "$root/scripts/with-keyring.sh" "$self" "$@"
-      ;;
-    Darwin)
-      command -v nginx >/dev/null 2>&1 || amk_die "nginx is needed: brew install nginx"
-      export AMK_BENCH_INNER=1
-      ;;
-    *) amk_die "Unsupported system $(uname -s): use macOS or Debian/Ubuntu." ;;
-  esac
-fi
+amk_select_java
+bench_build_jar "$jar" "$root"
+nginx_need=(); command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || nginx_need=(nginx-light)
+[ "$(uname -s)" = Darwin ] && ! command -v nginx >/dev/null 2>&1 && amk_die "nginx is needed: brew install nginx"
+bench_reenter_in_keyring "$self" "${nginx_need[@]}" -- "$@"
 
 amk_select_java
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -73,13 +58,7 @@ KEY="$(amk agent create tunneler --grant openai --json | sed -n 's/.*"key" *: *"
 CA="$(amk ca path)"
 "${server_pin[@]}" "${JAVA[@]}" -XX:+UseSerialGC -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
 broker_pid=$!
-PORT=""
-for _ in $(seq 1 300); do
-  PORT="$(sed -n 's/.*"event" *: *"ready".*"port" *: *\([0-9]*\).*/\1/p' "$work/broker.out" | head -1)"
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || { cat "$work/broker.err" >&2; amk_die "the broker did not report ready"; }
+bench_wait_ready "$work/broker.out" "$broker_pid"
 
 echo "== Intercepted tunnel against direct ($N kept-alive requests each, $NEW new tunnels$([ -n "$PIN" ] && echo '; pinned'))"
 line="$("${load_pin[@]}" "${JAVA[@]}" -cp "$(dirname "$jar")/lib/*" "$root/bench/TunnelLatency.java" "$PORT" tunneler "$KEY" "$CA" "$UPPORT" "$N" "$NEW")"
