@@ -210,7 +210,7 @@ final class PipelineTail {
 		} else if (refusal.type() == ErrorType.RATE_LIMITED) {
 			response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		}
-		writeError(response, callback, refusal.status(), refusal);
+		writeError(response, refused.closesConnection() ? LingeringClose.after(request, callback) : callback, refusal.status(), refusal);
 	}
 
 	/** An exchange that failed after the answer began: recorded, and the connection cut. */
