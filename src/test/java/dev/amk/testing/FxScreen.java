@@ -1,6 +1,8 @@
 package dev.amk.testing;
 
+import javafx.geometry.BoundingBox;
 import javafx.scene.Node;
+import javafx.scene.Scene;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TextField;
 import org.testfx.api.FxRobot;
@@ -38,7 +40,12 @@ public final class FxScreen {
 				return false;
 			}
 		}
-		return n.getScene() != null && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing();
+		Scene scene = n.getScene();
+		if (scene == null || scene.getWindow() == null || !scene.getWindow().isShowing()) {
+			return false;
+		}
+		// TestFX's clickOn also wants the node inside its scene: a window shown but not yet laid out has it elsewhere.
+		return new BoundingBox(0, 0, scene.getWidth(), scene.getHeight()).intersects(n.localToScene(n.getBoundsInLocal()));
 	}
 
 	public static boolean showing(FxRobot robot, String id) {
