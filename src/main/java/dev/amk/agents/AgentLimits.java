@@ -6,9 +6,11 @@ import dev.amk.common.ErrorType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.TreeMap;
 
 /**
  * What an agent may do per unit of time and money, on top of where its grants let it go ({@code amk agent limit}).
@@ -21,15 +23,29 @@ import java.util.LinkedHashMap;
  * @param dailyTokens       input plus output tokens per UTC day
  * @param models            the models the agent may name; empty: any
  * @param pauseOnBudget     revoke the agent once it passes a budget (a person enables it again)
+ * @param connections       rate limits on single connections, by connection name (those without any are absent)
  */
 public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long dailyMicroUsd, Long monthlyMicroUsd, Long dailyTokens,
-		List<ModelGlob> models, boolean pauseOnBudget) {
+		List<ModelGlob> models, boolean pauseOnBudget, Map<String, ConnectionLimits> connections) {
 	public static final AgentLimits NONE = new AgentLimits(null, null, null, null, null, List.of(), false);
 	static final int MAX_RPM = 1_000_000;
 	static final int MAX_CONCURRENT = 10_000;
 
+	/** Limits on the agent as a whole only, none on single connections. */
+	public AgentLimits(Integer requestsPerMinute, Integer concurrent, Long dailyMicroUsd, Long monthlyMicroUsd, Long dailyTokens,
+			List<ModelGlob> models, boolean pauseOnBudget) {
+		this(requestsPerMinute, concurrent, dailyMicroUsd, monthlyMicroUsd, dailyTokens, models, pauseOnBudget, Map.of());
+	}
+
 	public AgentLimits {
 		models = List.copyOf(models);
+		Map<String, ConnectionLimits> kept = new TreeMap<>();
+		connections.forEach((name, limits) -> {
+			if (!limits.isNone()) {
+				kept.put(name, limits);
+			}
+		});
+		connections = Collections.unmodifiableMap(kept); // sorted by name: stable output, and equal limits are equal records
 		requireRange("requests per minute", requestsPerMinute, MAX_RPM);
 		requireRange("concurrent requests", concurrent, MAX_CONCURRENT);
 		requireRange("daily budget", dailyMicroUsd, Long.MAX_VALUE / 4);
@@ -37,7 +53,7 @@ public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long da
 		requireRange("daily tokens", dailyTokens, Long.MAX_VALUE / 4);
 	}
 
-	private static void requireRange(String what, Number value, long max) {
+	static void requireRange(String what, Number value, long max) {
 		if (value != null && (value.longValue() < 1 || value.longValue() > max)) {
 			throw new AmkException(ErrorType.INVALID_ARGUMENT, "The " + what + " limit must be at least 1" + (max < 1_000_000_000 ? " and at most " + max : "")
 					+ "; use 'none' to remove it.");
@@ -45,7 +61,17 @@ public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long da
 	}
 
 	public boolean isNone() {
-		return equals(NONE) || (requestsPerMinute == null && concurrent == null && !hasBudget() && models.isEmpty() && !pauseOnBudget);
+		return agentWideNone() && connections.isEmpty();
+	}
+
+	/** Whether the agent as a whole has no limit (it may still have some on single connections). */
+	public boolean agentWideNone() {
+		return requestsPerMinute == null && concurrent == null && !hasBudget() && models.isEmpty() && !pauseOnBudget;
+	}
+
+	/** The agent's limits on the connection named {@code connection} ({@link ConnectionLimits#NONE} when it has none). */
+	public ConnectionLimits connection(String connection) {
+		return connections.getOrDefault(connection, ConnectionLimits.NONE);
 	}
 
 	public boolean hasBudget() {
@@ -87,9 +113,24 @@ public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long da
 	 * model list) removes it.
 	 */
 	public record Change(Long requestsPerMinute, Long concurrent, Long dailyMicroUsd, Long monthlyMicroUsd, Long dailyTokens, List<ModelGlob> models,
-			Boolean pauseOnBudget, boolean clearFirst) {
+			Boolean pauseOnBudget, boolean clearFirst, Map<String, ConnectionLimits.Change> connections) {
 		public static final long REMOVE = -1;
 		public static final Change NOTHING = new Change(null, null, null, null, null, null, null, false);
+
+		/** A change to the agent-wide limits only; those on single connections stay (unless {@code clearFirst}). */
+		public Change(Long requestsPerMinute, Long concurrent, Long dailyMicroUsd, Long monthlyMicroUsd, Long dailyTokens, List<ModelGlob> models,
+				Boolean pauseOnBudget, boolean clearFirst) {
+			this(requestsPerMinute, concurrent, dailyMicroUsd, monthlyMicroUsd, dailyTokens, models, pauseOnBudget, clearFirst, Map.of());
+		}
+
+		public Change {
+			connections = Map.copyOf(connections);
+		}
+
+		/** A change to the limits on one connection alone. */
+		public static Change onConnection(String connection, ConnectionLimits.Change change) {
+			return new Change(null, null, null, null, null, null, null, false, Map.of(connection, change));
+		}
 
 		public boolean isNothing() {
 			return equals(NOTHING);
@@ -103,17 +144,26 @@ public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long da
 				toInt(pick(change.concurrent(), base.concurrent == null ? null : base.concurrent.longValue())),
 				pick(change.dailyMicroUsd(), base.dailyMicroUsd), pick(change.monthlyMicroUsd(), base.monthlyMicroUsd),
 				pick(change.dailyTokens(), base.dailyTokens), change.models() == null ? base.models : change.models(),
-				change.pauseOnBudget() == null ? base.pauseOnBudget : change.pauseOnBudget());
+				change.pauseOnBudget() == null ? base.pauseOnBudget : change.pauseOnBudget(), withConnections(base.connections, change.connections()));
 	}
 
-	private static Long pick(Long change, Long current) {
+	private static Map<String, ConnectionLimits> withConnections(Map<String, ConnectionLimits> current, Map<String, ConnectionLimits.Change> changes) {
+		if (changes.isEmpty()) {
+			return current;
+		}
+		Map<String, ConnectionLimits> result = new TreeMap<>(current);
+		changes.forEach((name, change) -> result.put(name, result.getOrDefault(name, ConnectionLimits.NONE).with(change)));
+		return result;
+	}
+
+	static Long pick(Long change, Long current) {
 		if (change == null) {
 			return current;
 		}
 		return change == Change.REMOVE ? null : change;
 	}
 
-	private static Integer toInt(Long v) {
+	static Integer toInt(Long v) {
 		if (v == null) {
 			return null;
 		}
@@ -158,10 +208,13 @@ public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long da
 		m.put("daily_tokens", dailyTokens);
 		m.put("models", models.stream().map(ModelGlob::pattern).toList());
 		m.put("pause_on_budget", pauseOnBudget);
+		Map<String, Object> perConnection = new LinkedHashMap<>();
+		connections.forEach((name, limits) -> perConnection.put(name, limits.toJson()));
+		m.put("connections", perConnection);
 		return m;
 	}
 
-	/** "60 rpm · 4 at once · $5.00/day · gpt-4o*", or "none". */
+	/** "60 rpm · 4 at once · $5.00/day · gpt-4o* · on github: 10 rpm, 2 at once", or "none". */
 	public String describe() {
 		List<String> parts = new ArrayList<>();
 		if (requestsPerMinute != null) {
@@ -185,6 +238,7 @@ public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long da
 		if (pauseOnBudget) {
 			parts.add("pause on budget");
 		}
+		connections.forEach((name, limits) -> parts.add("on " + name + ": " + limits.describe()));
 		return parts.isEmpty() ? "none" : String.join(" · ", parts);
 	}
 }

@@ -73,12 +73,26 @@ final class AgentCommand extends AmkCommand.Group {
 		@Mixin
 		LimitOptions limits = new LimitOptions();
 
-		@Option(names = "--clear", description = "Remove all limits first (then apply any others given).")
+		@Option(names = "--clear", description = {"Remove all limits first (then apply any others given); with --connection, only the",
+				"limits on that connection."})
 		boolean clear;
+
+		@Option(names = "--connection", paramLabel = "CONN", description = {"Change the agent's limits on this connection alone (--rpm,",
+				"--concurrent and --clear), on top of its limits across all connections."})
+		String connection;
 
 		@Override
 		public Integer call() {
-			AgentLimits.Change change = limits.change(clear);
+			AgentLimits.Change change;
+			if (connection != null) {
+				if (!limits.onlyRates()) {
+					throw new picocli.CommandLine.ParameterException(spec.commandLine(), "With --connection only --rpm, --concurrent and --clear apply:"
+							+ " budgets and models count for the agent as a whole. Give those without --connection.");
+				}
+				change = limits.connectionChange(connection, clear);
+			} else {
+				change = limits.change(clear);
+			}
 			AgentLimits now = change.isNothing() ? ctx().agents().limits(name) : ctx().agents().setLimits(name, change);
 			Map<String, Object> json = new LinkedHashMap<>();
 			json.put("name", name);

@@ -1,6 +1,7 @@
 package dev.amk.cli;
 
 import dev.amk.agents.AgentLimits;
+import dev.amk.agents.ConnectionLimits;
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import picocli.CommandLine.Option;
@@ -38,6 +39,21 @@ final class LimitOptions {
 		return new AgentLimits.Change(whole(rpm, "--rpm"), whole(concurrent, "--concurrent"), dollars(dailyUsd), dollars(monthlyUsd),
 				whole(dailyTokens, "--daily-tokens"), models == null ? null : isNone(models) ? List.of() : AgentLimits.parseModels(models),
 				pauseOnBudget, clearFirst);
+	}
+
+	/** Whether no option but --rpm and --concurrent was given: the ones a single connection can have. */
+	boolean onlyRates() {
+		return dailyUsd == null && monthlyUsd == null && dailyTokens == null && models == null && pauseOnBudget == null;
+	}
+
+	/** The rate options as a change to the limits on one connection (nothing at all when neither is given, nor --clear). */
+	AgentLimits.Change connectionChange(String connection, boolean clearFirst) {
+		Long perMinute = whole(rpm, "--rpm");
+		Long atOnce = whole(concurrent, "--concurrent");
+		if (perMinute == null && atOnce == null && !clearFirst) {
+			return AgentLimits.Change.NOTHING;
+		}
+		return AgentLimits.Change.onConnection(connection, new ConnectionLimits.Change(perMinute, atOnce, clearFirst));
 	}
 
 	private static boolean isNone(String v) {

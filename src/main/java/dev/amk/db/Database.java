@@ -47,7 +47,7 @@ public final class Database {
 	/** The registry ({@code amk.db}): connections, agents, grants. */
 	public static Database openRegistry(Path dataDir) {
 		return open(dataDir, "amk.db", "registry", List.of("V1__registry.sql", "V2__oauth.sql", "V3__proxy_mode.sql", "V4__agent_limits.sql",
-				"V5__approvals_decoys.sql", "V6__mcp.sql", "V7__cloud.sql"));
+				"V5__approvals_decoys.sql", "V6__mcp.sql", "V7__cloud.sql", "V8__connection_limits.sql"));
 	}
 
 	/** The audit log ({@code audit.db}), kept apart so that its writes never look like configuration changes. */

@@ -4,6 +4,7 @@ import dev.amk.access.Caller;
 import dev.amk.access.Refusal;
 import dev.amk.access.Target;
 import dev.amk.agents.AgentLimits;
+import dev.amk.agents.ConnectionLimits;
 import dev.amk.common.ErrorType;
 
 import java.time.Clock;
@@ -18,7 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * The per-agent controls the proxy applies to an authorised request, in this order: budgets (LLM connections), the
- * model a Gemini path names, concurrent requests, requests per minute. {@link #admit} returns an {@link Admission} held
+ * model a Gemini path names, concurrent requests (the agent's, then the agent's on this connection), requests per
+ * minute (on this connection, then the agent's). {@link #admit} returns an {@link Admission} held
  * for the whole request (it counts against the concurrent cap until closed), which checks the model a body names and
  * meters the answer.
  *
@@ -52,9 +54,15 @@ public final class AgentControls {
 	private final UsageLedger ledger;
 	private final PriceTable prices;
 	private final Consumer<String> pause;
-	private final RateBuckets buckets = new RateBuckets();
-	private final ConcurrencyCaps caps = new ConcurrencyCaps();
+	private final RateBuckets<Long> buckets = new RateBuckets<>();
+	private final ConcurrencyCaps<Long> caps = new ConcurrencyCaps<>();
+	private final RateBuckets<AgentConnection> connectionBuckets = new RateBuckets<>();
+	private final ConcurrencyCaps<AgentConnection> connectionCaps = new ConcurrencyCaps<>();
 	private final Set<Long> pausing = ConcurrentHashMap.newKeySet();
+
+	/** One agent on one connection, by the connection's name: a renamed connection starts a fresh bucket, which is harmless. */
+	private record AgentConnection(long agentId, String connection) {
+	}
 
 	/**
 	 * @param pause revokes an agent by name, for pause-on-budget; called on a thread of its own, never the request's
@@ -92,24 +100,62 @@ public final class AgentControls {
 				checkModel(limits, model);
 			}
 		}
+		ConnectionLimits onConnection = limits.connection(target.connection());
+		AgentConnection pair = onConnection.isNone() ? null : new AgentConnection(agentId, target.connection());
 		boolean capped = limits.concurrent() != null;
+		boolean connectionCapped = pair != null && onConnection.concurrent() != null;
 		if (capped && !caps.tryAcquire(agentId, limits.concurrent())) {
 			throw new Denied(ErrorType.RATE_LIMITED, "Agent '" + caller.agentName() + "' already has " + limits.concurrent() + " requests running,"
 					+ " its limit. Wait for one to finish and try again, or raise it with 'amk agent limit " + caller.agentName() + " --concurrent N'.", 1);
 		}
-		if (limits.requestsPerMinute() != null) {
-			long waitNanos = buckets.take(agentId, limits.requestsPerMinute(), nanos(clock.instant()));
+		if (connectionCapped && !connectionCaps.tryAcquire(pair, onConnection.concurrent())) {
+			release(agentId, capped, null, false);
+			throw new Denied(ErrorType.RATE_LIMITED, "Agent '" + caller.agentName() + "' already has " + onConnection.concurrent() + " requests running on '"
+					+ target.connection() + "', its limit there. Wait for one to finish and try again, or raise it with 'amk agent limit "
+					+ caller.agentName() + " --connection " + target.connection() + " --concurrent N'.", 1);
+		}
+		long now = nanos(clock.instant());
+		boolean tookConnectionToken = false;
+		if (pair != null && onConnection.requestsPerMinute() != null) {
+			long waitNanos = connectionBuckets.take(pair, onConnection.requestsPerMinute(), now);
 			if (waitNanos > 0) {
-				if (capped) {
-					caps.release(agentId);
+				release(agentId, capped, pair, connectionCapped);
+				long seconds = retryAfter(waitNanos);
+				throw new Denied(ErrorType.RATE_LIMITED, "Agent '" + caller.agentName() + "' is limited to " + onConnection.requestsPerMinute()
+						+ " requests per minute on '" + target.connection() + "'. Try again in " + seconds + " s (Retry-After), or raise it with"
+						+ " 'amk agent limit " + caller.agentName() + " --connection " + target.connection() + " --rpm N'.", seconds);
+			}
+			tookConnectionToken = true;
+		}
+		if (limits.requestsPerMinute() != null) {
+			long waitNanos = buckets.take(agentId, limits.requestsPerMinute(), now);
+			if (waitNanos > 0) {
+				release(agentId, capped, pair, connectionCapped);
+				if (tookConnectionToken) {
+					// Refused by the agent-wide limit: this request must not also use up the connection's.
+					connectionBuckets.giveBack(pair, onConnection.requestsPerMinute());
 				}
-				long seconds = Math.max(1, (waitNanos + 999_999_999) / 1_000_000_000);
+				long seconds = retryAfter(waitNanos);
 				throw new Denied(ErrorType.RATE_LIMITED, "Agent '" + caller.agentName() + "' is limited to " + limits.requestsPerMinute()
 						+ " requests per minute. Try again in " + seconds + " s (Retry-After), or raise it with 'amk agent limit " + caller.agentName()
 						+ " --rpm N'.", seconds);
 			}
 		}
-		return new Admission(caller, limits, api, target, capped);
+		return new Admission(caller, limits, api, target, capped, connectionCapped ? pair : null);
+	}
+
+	/** Whole seconds until {@code waitNanos} have passed, at least 1: waiting that long is enough, never too short. */
+	private static long retryAfter(long waitNanos) {
+		return Math.max(1, (waitNanos + 999_999_999) / 1_000_000_000);
+	}
+
+	private void release(long agentId, boolean capped, AgentConnection pair, boolean connectionCapped) {
+		if (capped) {
+			caps.release(agentId);
+		}
+		if (connectionCapped) {
+			connectionCaps.release(pair);
+		}
 	}
 
 	private static long nanos(Instant t) {
@@ -167,10 +213,13 @@ public final class AgentControls {
 		private final LlmApi api;
 		private final Target target;
 		private final boolean capped;
+		private final AgentConnection connectionCapped;
 		private String requestModel;
 		private boolean closed;
 
-		Admission(Caller caller, AgentLimits limits, LlmApi api, Target target, boolean capped) {
+		/** @param connectionCapped the agent and connection whose running requests this one counts against; null: none */
+		Admission(Caller caller, AgentLimits limits, LlmApi api, Target target, boolean capped, AgentConnection connectionCapped) {
+			this.connectionCapped = connectionCapped;
 			this.caller = caller;
 			this.limits = limits;
 			this.api = api;
@@ -238,9 +287,7 @@ public final class AgentControls {
 		public void close() {
 			if (!closed) {
 				closed = true;
-				if (capped) {
-					caps.release(caller.agentId());
-				}
+				release(caller.agentId(), capped, connectionCapped, connectionCapped != null);
 			}
 		}
 	}

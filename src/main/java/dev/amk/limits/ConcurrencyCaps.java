@@ -4,12 +4,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Requests running at once per agent, against the agent's own cap (the broker-wide caps live in the proxy). */
-final class ConcurrencyCaps {
-	private final Map<Long, AtomicInteger> running = new ConcurrentHashMap<>();
+/**
+ * Requests running at once per key (an agent, or an agent on one connection), against its own cap (the broker-wide caps
+ * live in the proxy).
+ *
+ * @param <K> what a count belongs to
+ */
+final class ConcurrencyCaps<K> {
+	private final Map<K, AtomicInteger> running = new ConcurrentHashMap<>();
 
-	boolean tryAcquire(long agentId, int max) {
-		AtomicInteger n = running.computeIfAbsent(agentId, id -> new AtomicInteger());
+	boolean tryAcquire(K key, int max) {
+		AtomicInteger n = running.computeIfAbsent(key, id -> new AtomicInteger());
 		if (n.incrementAndGet() > max) {
 			n.decrementAndGet();
 			return false;
@@ -17,15 +22,15 @@ final class ConcurrencyCaps {
 		return true;
 	}
 
-	void release(long agentId) {
-		AtomicInteger n = running.get(agentId);
+	void release(K key) {
+		AtomicInteger n = running.get(key);
 		if (n != null) {
 			n.decrementAndGet();
 		}
 	}
 
-	int running(long agentId) {
-		AtomicInteger n = running.get(agentId);
+	int running(K key) {
+		AtomicInteger n = running.get(key);
 		return n == null ? 0 : n.get();
 	}
 }

@@ -29,8 +29,8 @@ class DatabaseTest {
 
 	/** The registry after every migration (V3: proxy mode's host maps and allowed hosts). */
 	private static final Set<String> REGISTRY_TABLES = Set.of("agents", "connections", "grants", "oauth_connections", "host_maps", "allowed_hosts",
-			"decoy_agents", "approval_rules", "agent_limits");
-	private static final String REGISTRY_VERSION = "7";
+			"decoy_agents", "approval_rules", "agent_limits", "connection_limits");
+	private static final String REGISTRY_VERSION = "8";
 
 	private static Set<String> tables(Database db) {
 		return db.read(c -> {

@@ -14,21 +14,21 @@ class RateBucketsTest {
 	@Test
 	@DisplayName("a minute's worth at once, then one token per 60/rpm seconds; the wait is exact")
 	void refill() {
-		RateBuckets b = new RateBuckets();
+		RateBuckets<Long> b = new RateBuckets<>();
 		long t = 1_000 * SECOND;
 		for (int i = 0; i < 60; i++) {
-			assertEquals(0, b.take(1, 60, t));
+			assertEquals(0, b.take(1L, 60, t));
 		}
-		assertEquals(SECOND, b.take(1, 60, t));
-		assertEquals(SECOND / 2, b.take(1, 60, t + SECOND / 2));
-		assertEquals(0, b.take(1, 60, t + SECOND));
-		assertEquals(0, b.take(2, 60, t), "another agent has its own bucket");
+		assertEquals(SECOND, b.take(1L, 60, t));
+		assertEquals(SECOND / 2, b.take(1L, 60, t + SECOND / 2));
+		assertEquals(0, b.take(1L, 60, t + SECOND));
+		assertEquals(0, b.take(2L, 60, t), "another agent has its own bucket");
 	}
 
 	@Test
 	@DisplayName("under contention exactly the bucket's size gets through, no more")
 	void concurrent() {
-		RateBuckets b = new RateBuckets();
+		RateBuckets<Long> b = new RateBuckets<>();
 		for (long agent = 0; agent < 20; agent++) { // a fresh bucket each round: its creation is raced too
 			long id = agent;
 			AtomicInteger allowed = new AtomicInteger();
@@ -39,5 +39,20 @@ class RateBucketsTest {
 			});
 			assertEquals(500, allowed.get(), "round " + agent);
 		}
+	}
+
+	@Test
+	@DisplayName("a token given back (another limit refused the request) can be taken again at once; a changed limit ignores it")
+	void giveBack() {
+		RateBuckets<String> b = new RateBuckets<>();
+		long t = 1_000 * SECOND;
+		assertEquals(0, b.take("a", 2, t));
+		assertEquals(0, b.take("a", 2, t));
+		assertEquals(30 * SECOND, b.take("a", 2, t));
+		b.giveBack("a", 2);
+		assertEquals(0, b.take("a", 2, t));
+		assertEquals(30 * SECOND, b.take("a", 2, t));
+		b.giveBack("a", 3);
+		assertEquals(30 * SECOND, b.take("a", 2, t), "a token of a bucket of another size is not this bucket's");
 	}
 }

@@ -210,6 +210,7 @@ public final class AgentEditor extends BorderPane {
 		for (Connection c : connections) {
 			ConnectionRow row = new ConnectionRow(c, current.get(c.name()));
 			rows.add(row);
+			limits.addConnection(c.name(), row.granted.selectedProperty());
 			grid.add(row.granted, 0, line);
 			grid.add(row.preset, 1, line);
 			grid.add(row.methods, 2, line);

@@ -409,4 +409,33 @@ class AgentManagementTest {
 		assertEquals(today, chart.getData().getFirst().getData().getLast().getXValue(), "the last bar is today (UTC)");
 		robot.clickOn("#editor-cancel");
 	}
+
+	@Test
+	@DisplayName("the editor's limits per connection: fields for each ticked connection; --rpm 1 on github from the form limits github, not openai")
+	void editConnectionLimits(FxRobot robot) {
+		assertEquals(0, broker.cli("agent", "limit", "coder", "--connection", "openai", "--concurrent", "3").exit());
+		broker.awaitRegistry(s -> Integer.valueOf(3).equals(s.limits(agent("coder").orElseThrow().id()).connection("openai").concurrent()));
+		select(robot, "coder");
+		robot.type(KeyCode.ENTER);
+		assertEquals("3", awaitShowing(robot, "#limit-concurrent-openai", TextField.class).getText(), "the form shows what the CLI set");
+		assertTrue(showing(robot, "#limit-rpm-github", TextField.class).filter(Node::isVisible).isEmpty(), "no fields for a connection not ticked");
+
+		robot.clickOn(awaitShowing(robot, "#grant-github", CheckBox.class));
+		TextField githubRpm = awaitShowing(robot, "#limit-rpm-github", TextField.class);
+		waitUntil("github's fields show once it is ticked", githubRpm::isVisible);
+		robot.interact(() -> githubRpm.setText("1"));
+		robot.clickOn("#editor-save");
+		waitUntil("the editor closes", () -> showing(robot, "#limit-rpm", TextField.class).isEmpty());
+		long id = agent("coder").orElseThrow().id();
+		waitUntil("the broker holds the new limits", () -> Integer.valueOf(1).equals(broker.broker.registry().current().limits(id)
+				.connection("github").requestsPerMinute()));
+		assertEquals(Integer.valueOf(3), broker.broker.registry().current().limits(id).connection("openai").concurrent(), "kept as the form showed it");
+
+		assertEquals(200, get("/github/user", coderKey).statusCode());
+		HttpResponse<String> limited = get("/github/user", coderKey);
+		assertEquals(429, limited.statusCode());
+		assertEquals("rate_limited", errorType(limited));
+		assertEquals(200, get("/openai/v1/models", coderKey).statusCode(), "the other connection has no rate limit");
+		assertEquals(200, get("/openai/v1/models", coderKey).statusCode());
+	}
 }
