@@ -9,9 +9,11 @@ import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 
@@ -21,7 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
-/** The live audit log: newest first, filterable by agent, denied rows marked. */
+/** The live audit log: newest first, filterable by agent, denied rows marked and each kind of refusal named in words. */
 public final class ActivityView extends BorderPane {
 	private static final String ALL = "All agents";
 	private final ActivityTracker activity;
@@ -43,6 +45,7 @@ public final class ActivityView extends BorderPane {
 				column("Method", AuditEvent::method, 65),
 				column("Path", AuditEvent::path, 185),
 				column("MCP", e -> Objects.requireNonNullElse(e.mcpSummary(), "—"), 150),
+				outcomeColumn(),
 				column("Status", e -> e.reason() == null ? String.valueOf(e.status()) : e.status() + " " + e.reason(), 140),
 				column("ms", e -> String.valueOf(e.latencyMs()), 50)));
 		table.setRowFactory(t -> new TableRow<>() {
@@ -73,6 +76,40 @@ public final class ActivityView extends BorderPane {
 		TableColumn<AuditEvent, String> c = new TableColumn<>(title);
 		c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
 		c.setPrefWidth(width);
+		c.setSortable(false);
+		return c;
+	}
+
+	/**
+	 * The outcome in words, one label per kind of refusal (see {@link RefusalKind}), coloured by its family, with the
+	 * sentence behind it as a tooltip: the Status column's {@code 429 rate_limited} is for people who know the codes.
+	 */
+	private static TableColumn<AuditEvent, RefusalKind> outcomeColumn() {
+		TableColumn<AuditEvent, RefusalKind> c = new TableColumn<>("Outcome");
+		c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(RefusalKind.of(cd.getValue())));
+		c.setCellFactory(col -> new TableCell<>() {
+			private final Tooltip tip = new Tooltip();
+
+			@Override
+			protected void updateItem(RefusalKind kind, boolean empty) {
+				super.updateItem(kind, empty);
+				getStyleClass().removeIf(sc -> sc.startsWith("outcome-"));
+				if (empty || kind == null) {
+					setText(null);
+					setTooltip(null);
+					setAccessibleText(null);
+					return;
+				}
+				setText(kind.label());
+				tip.setText(kind.explanation());
+				tip.setWrapText(true);
+				tip.setMaxWidth(360);
+				setTooltip(tip);
+				setAccessibleText(kind.spoken());
+				getStyleClass().add(kind.family().styleClass());
+			}
+		});
+		c.setPrefWidth(130);
 		c.setSortable(false);
 		return c;
 	}

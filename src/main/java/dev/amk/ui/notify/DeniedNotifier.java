@@ -126,6 +126,9 @@ public final class DeniedNotifier {
 			case "approval_denied" -> "the approval was denied";
 			case "approval_timeout" -> "nobody approved it in time";
 			case "tool_denied" -> "the tool is outside its grant";
+			case "rate_limited" -> "over its rate limit";
+			case "budget_exceeded" -> "its budget is spent";
+			case "model_denied" -> "the model is not on its list";
 			default -> String.valueOf(e.reason());
 		};
 	}
