@@ -5,11 +5,9 @@ package dev.amk.approvals;
  * clicked and before the answer is given.
  *
  * <p>On Linux (and wherever nothing stronger exists) the click in the app's own dialog is the proof:
- * {@link #CLICK}. On macOS an implementation would call LocalAuthentication through JNA: {@code LAContext
- * evaluatePolicy:LAPolicyDeviceOwnerAuthentication localizedReason:"approve …" reply:} (Touch ID, falling back to
- * the login password), blocking on the reply off the FX thread; a {@code false} reply or an error means "not
- * approved". Not built yet: the approval sheet already asks through this interface, so it is one class and one line
- * in the wiring.
+ * {@link #CLICK}. On macOS it is Touch ID or the login password ({@link dev.amk.approvals.mac.TouchIdPresence}, through
+ * LocalAuthentication), blocking on the reply off the FX thread; anything but a confirmed authentication means "not
+ * approved". The wiring picks one with {@link #forOs}.
  */
 @FunctionalInterface
 public interface PersonPresence {
@@ -23,4 +21,13 @@ public interface PersonPresence {
 	 * @return whether they did
 	 */
 	boolean confirm(String reason);
+
+	/**
+	 * The proof for the OS named {@code osName} (as in {@code os.name}): {@code mac}'s on macOS, the click elsewhere.
+	 *
+	 * @param mac made only on macOS, where its native code can load
+	 */
+	static PersonPresence forOs(String osName, java.util.function.Supplier<PersonPresence> mac) {
+		return osName != null && osName.toLowerCase(java.util.Locale.ROOT).startsWith("mac") ? mac.get() : CLICK;
+	}
 }

@@ -3,6 +3,8 @@ package dev.amk.broker;
 import dev.amk.access.AccessRegistry;
 import dev.amk.activity.ActivityTracker;
 import dev.amk.agents.AgentService;
+import dev.amk.approvals.PersonPresence;
+import dev.amk.approvals.mac.TouchIdPresence;
 import dev.amk.audit.AuditLog;
 import dev.amk.audit.AuditStore;
 import dev.amk.ca.LocalCa;
@@ -237,6 +239,14 @@ public final class Services implements AutoCloseable {
 			approvals = new ApprovalService(clock, ApprovalService.DEFAULT_TIMEOUT);
 		}
 		return approvals;
+	}
+
+	/**
+	 * What proves a person approved a held request: Touch ID or the login password on macOS, the app's own dialog
+	 * elsewhere. Nothing native is loaded until the first approval.
+	 */
+	public PersonPresence personPresence() {
+		return PersonPresence.forOs(System.getProperty("os.name", ""), TouchIdPresence::new);
 	}
 
 	/** The strings a stored secret is made of: a token set's tokens, the lines of a multi-line secret (AWS keys), or itself. */

@@ -9,7 +9,6 @@ import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.SystemBrowser;
 import dev.amk.settings.Settings;
-import dev.amk.approvals.PersonPresence;
 import dev.amk.ui.agents.AgentsModel;
 import dev.amk.ui.approvals.ApprovalPrompter;
 import dev.amk.ui.common.AppTheme;
@@ -131,7 +130,7 @@ public final class DesktopApp {
 			window.show();
 		}
 		background.execute(this::readSecrets);
-		approvalPrompter = new ApprovalPrompter(services.approvals(), notices, PersonPresence.CLICK, background).attach();
+		approvalPrompter = new ApprovalPrompter(services.approvals(), notices, services.presence(), background).attach();
 	}
 
 	/**

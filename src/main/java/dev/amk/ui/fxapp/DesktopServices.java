@@ -29,8 +29,10 @@ import java.util.function.Supplier;
  * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
  * @param approvals   where requests under approval rules wait; the app is their one answerer
  * @param usage       each agent's LLM usage today, for the agent list (null: not shown)
+ * @param presence    what proves a person approved a held request (Touch ID or the login password on macOS)
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
-		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals, UsageLedger usage) {
+		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals, UsageLedger usage,
+		dev.amk.approvals.PersonPresence presence) {
 }
