@@ -69,7 +69,8 @@ public final class DesktopLauncher implements DesktopStarter {
 		Services s = broker.services();
 		return new DesktopServices(broker.port(), s.dataDir(), s.clock(), s.accessRegistry(), s.activity(), s.agents(), s.connections(),
 				s.connectionTester(), signIns, s.localCa(),
-				s.doctorFix(broker.port(), BrokerCheck.onPort(broker.port())), broker::readSecrets, s.approvals(), s.agentControls().ledger());
+				s.doctorFix(broker.port(), BrokerCheck.onPort(broker.port())), broker::readSecrets, s.approvals(), s.agentControls().ledger(),
+				s.mcpToolLister(), s.mcpSetup());
 	}
 
 	private static boolean displayAvailable() {
