@@ -98,8 +98,8 @@ public final class McpSetupService {
 		Agent agent = agents.get(agentName);
 		String k = key.strip();
 		if (AgentKey.shape(k) == AgentKey.Shape.MALFORMED || !AgentKey.displayPrefix(k).equals(agent.keyPrefix())) {
-			throw AmkException.invalid("That is not the current key of '" + agentName + "' (its checksum or prefix does not match). Use --rotate"
-					+ " (in the app: a new key) to give it a new one.");
+			throw AmkException.invalid("That is not the current key of '" + agentName + "' (its checksum or prefix does not match). Paste its"
+					+ " current key, or give it a new one written only into the file (amk mcp setup … --rotate; in the app, \"A new key\").");
 		}
 		return k;
 	}
