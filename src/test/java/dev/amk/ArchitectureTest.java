@@ -20,6 +20,7 @@ import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.TokenEndpoint;
 import dev.amk.oauth.TokenManager;
 import dev.amk.proxy.ConnectionTester;
+import dev.amk.proxy.McpToolLister;
 import dev.amk.proxy.ProxyServer;
 import dev.amk.secrets.CachingSecretStore;
 import dev.amk.secrets.KeyringSecretStore;
@@ -55,8 +56,8 @@ class ArchitectureTest {
 
 	/** Long-lived parts with resources or state of their own: built once, by the wiring, and handed to who needs them. */
 	private static final Set<String> SERVICES = Set.of(AccessRegistry.class, ActivityTracker.class, AuditLog.class, AuditStore.class,
-			BrokerCredentials.class, CachingSecretStore.class, ConnectionTester.class, DoctorFix.class, KeyringSecretStore.class, LocalCa.class, OAuthConnector.class,
-			ProxyServer.class, TokenEndpoint.class, TokenManager.class).stream().map(Class::getName).collect(Collectors.toSet());
+			BrokerCredentials.class, CachingSecretStore.class, ConnectionTester.class, DoctorFix.class, KeyringSecretStore.class, LocalCa.class, McpToolLister.class,
+			OAuthConnector.class, ProxyServer.class, TokenEndpoint.class, TokenManager.class).stream().map(Class::getName).collect(Collectors.toSet());
 
 	@ArchTest
 	static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()

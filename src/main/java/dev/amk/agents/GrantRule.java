@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * approval rule: a matching request is held until a person approves it in the app; it applies beside the
  * connection's grant (and before it), so {@code github} plus {@code github:ask:PUT:/repos/**}{@code /merge} asks only
  * before merges. For an MCP server, {@code CONN:tools=GLOB,GLOB} grants every method and path but only the tools named
- * ({@link ToolGlob}); {@code tools} is null when every tool is granted. For a cloud account, {@code cloud} holds the
+ * ({@link ToolGlob}); {@code tools} is null when every tool is granted, empty when none is ({@code CONN:tools=}). For a cloud account, {@code cloud} holds the
  * session policy and services ({@link CloudLimits}); null for every other grant.
  */
 public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, CloudLimits cloud, List<ToolGlob> tools) {
@@ -64,10 +64,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public GrantRule {
 		methods = Set.copyOf(methods);
 		paths = List.copyOf(paths);
-		tools = tools == null ? null : List.copyOf(tools);
-		if (tools != null && tools.isEmpty()) {
-			throw new IllegalArgumentException("a tool grant needs at least one tool pattern");
-		}
+		tools = tools == null ? null : List.copyOf(tools); // empty: the server, but none of its tools
 		if (paths.isEmpty()) {
 			throw new IllegalArgumentException("a grant needs at least one path rule");
 		}
@@ -109,13 +106,26 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		};
 	}
 
-	/** Every method and path, only the tools named: {@code GLOB,GLOB} as typed after {@code tools=}. */
+	/**
+	 * Every method and path, only the tools named: {@code GLOB,GLOB} as typed after {@code tools=}. Nothing at all after
+	 * {@code tools=} grants no tool (the server's other methods, such as resources, stay reachable); commas or blanks
+	 * without a name are refused as a typo rather than read as either.
+	 */
 	public static GrantRule withTools(String globs) {
+		if (globs != null && globs.isEmpty()) {
+			return withTools(List.of());
+		}
 		List<ToolGlob> tools = globs == null ? List.of() : Arrays.stream(globs.split(",")).filter(g -> !g.isBlank()).map(ToolGlob::parse).toList();
 		if (tools.isEmpty()) {
-			throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.MISSING, "'tools=' names no tool. Use CONN:tools=search,read_*"
-					+ " (names or patterns with *, separated by commas), or the bare CONN for every tool.");
+			throw new InvalidInput(InvalidInput.Field.GRANT, InvalidInput.Problem.MISSING, "'tools=" + globs.strip() + "' names no tool. Use"
+					+ " CONN:tools=search,read_* (names or patterns with *, separated by commas), CONN:tools= for no tool, or the bare CONN for"
+					+ " every tool.");
 		}
+		return withTools(tools);
+	}
+
+	/** Every method and path, only {@code tools} (none when empty): what the agent editor's tool picker saves. */
+	public static GrantRule withTools(List<ToolGlob> tools) {
 		return new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING), tools);
 	}
 
@@ -137,7 +147,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public static GrantRule fromColumns(String preset, String methods, String paths, String sessionPolicy, String services, String tools) {
 		Set<String> m = methods.equals("*") ? Set.of() : Set.of(methods.split(","));
 		List<PathGlob> p = Arrays.stream(paths.split(",")).map(PathGlob::parse).toList();
-		List<ToolGlob> t = tools == null ? null : Arrays.stream(tools.split(",")).map(ToolGlob::new).toList();
+		List<ToolGlob> t = tools == null ? null : tools.isEmpty() ? List.of() : Arrays.stream(tools.split(",")).map(ToolGlob::new).toList();
 		return new GrantRule(Preset.valueOf(preset.toUpperCase(Locale.ROOT)), m, p, CloudLimits.fromColumns(sessionPolicy, services), t);
 	}
 
@@ -149,7 +159,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return cloud == null ? null : cloud.servicesColumn();
 	}
 
-	/** The {@code tools} column: null when every tool is granted. */
+	/** The {@code tools} column: null when every tool is granted, empty when none is. */
 	public String toolsColumn() {
 		return tools == null ? null : tools.stream().map(ToolGlob::pattern).collect(Collectors.joining(","));
 	}
@@ -195,10 +205,10 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 		return paths.stream().anyMatch(p -> p.matches(pathSegments));
 	}
 
-	/** "full", "read", "GET,POST on /v1/chat/**", or "tools search,read_*". */
+	/** "full", "read", "GET,POST on /v1/chat/**", "tools search,read_*" or "no tools". */
 	public String describe() {
 		if (tools != null) {
-			return "tools " + toolsColumn();
+			return tools.isEmpty() ? "no tools" : "tools " + toolsColumn();
 		}
 		return switch (preset) {
 			case FULL -> "full";

@@ -29,7 +29,9 @@ import dev.amk.providers.OAuthProfile;
 import dev.amk.oauth.OAuthRevoker;
 import dev.amk.oauth.TokenEndpoint;
 import dev.amk.oauth.TokenManager;
+import dev.amk.mcp.McpSetupService;
 import dev.amk.proxy.ConnectionTester;
+import dev.amk.proxy.McpToolLister;
 import dev.amk.proxy.ProxyServer;
 import dev.amk.secrets.CachingSecretStore;
 import dev.amk.secrets.KeyringSecretStore;
@@ -78,6 +80,8 @@ public final class Services implements AutoCloseable {
 	private ApprovalService approvals;
 	private ActivityTracker activity;
 	private ConnectionTester tester;
+	private McpToolLister mcpTools;
+	private McpSetupService mcpSetup;
 	private LocalCa localCa;
 	private AgentControls agentControls;
 
@@ -309,6 +313,27 @@ public final class Services implements AutoCloseable {
 		return tester;
 	}
 
+	/** Lists an MCP server's tools live, for the agent editor's tool picker, with exactly the credential the proxy would send. */
+	public synchronized McpToolLister mcpToolLister() {
+		if (mcpTools == null) {
+			mcpTools = new McpToolLister(credentials());
+		}
+		return mcpTools;
+	}
+
+	/**
+	 * Writes MCP clients' configuration for an agent ({@code amk mcp setup}, the app's "Set up an MCP client…"); the clients'
+	 * user-level files are looked for under {@code $HOME}, as amk doctor does.
+	 */
+	public synchronized McpSetupService mcpSetup() {
+		if (mcpSetup == null) {
+			String home = System.getenv("HOME");
+			mcpSetup = new McpSetupService(agents(), connections(), clock, Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")),
+					System.getProperty("os.name", ""));
+		}
+		return mcpSetup;
+	}
+
 	private boolean inBroker() {
 		return brokerOptions != null;
 	}
@@ -374,6 +399,9 @@ public final class Services implements AutoCloseable {
 	public synchronized void close() {
 		if (tester != null) {
 			tester.close();
+		}
+		if (mcpTools != null) {
+			mcpTools.close();
 		}
 		if (keychain instanceof AutoCloseable closeable && !inBroker()) {
 			try {

@@ -131,6 +131,11 @@ public final class CliContext implements AutoCloseable {
 		return services.mcpAuthorization(browser, timeout);
 	}
 
+	/** {@code amk mcp setup}: the agent's MCP servers written into a client's file (the file chosen here, from this command's HOME). */
+	public dev.amk.mcp.McpSetupService mcpSetup() {
+		return services.mcpSetup();
+	}
+
 	@Override
 	public void close() {
 		services.close();

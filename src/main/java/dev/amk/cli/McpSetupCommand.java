@@ -1,18 +1,14 @@
 package dev.amk.cli;
 
-import dev.amk.agents.Agent;
-import dev.amk.agents.AgentKey;
-import dev.amk.agents.Grant;
 import dev.amk.common.AmkException;
-import dev.amk.connections.Connection;
 import dev.amk.doctor.Scanner;
 import dev.amk.mcp.ClientSetup;
+import dev.amk.mcp.McpSetupService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,35 +52,14 @@ final class McpSetupCommand extends AmkCommand.Leaf {
 			throw AmkException.invalid("Say where the key comes from: --key-stdin (pipe the agent's key) or --rotate (a new key, written only into"
 					+ " the file). The broker keeps keys only as hashes, so it cannot write the current one by itself.");
 		}
-		Agent agent = ctx.agents().get(agentName);
-		List<ClientSetup.Server> servers = new ArrayList<>();
-		for (Grant g : agent.grants()) {
-			Connection c = ctx.connections().get(g.connection());
-			if (c.provider().speaksMcp()) {
-				servers.add(new ClientSetup.Server(c.name(), "http://127.0.0.1:" + ctx.expectedPort() + "/" + c.name()));
-			}
-		}
-		if (servers.isEmpty()) {
-			throw AmkException.invalid("'" + agentName + "' is granted no MCP server. Grant one first: amk agent create … --grant NAME, where NAME"
-					+ " was added with amk mcp add.");
-		}
+		McpSetupService setup = ctx.mcpSetup();
+		List<ClientSetup.Server> servers = setup.servers(agentName, ctx.expectedPort());
 		Path path = file != null ? file : target.defaultFile(Scanner.homeFrom(ctx.env()), System.getProperty("os.name", ""));
-		String key;
-		if (keyStdin) {
-			key = SecretInput.read(ctx, "Key of agent " + agentName);
-			if (AgentKey.shape(key) == AgentKey.Shape.MALFORMED || !AgentKey.displayPrefix(key).equals(agent.keyPrefix())) {
-				throw AmkException.invalid("That is not the current key of '" + agentName + "' (its checksum or prefix does not match). Use --rotate"
-						+ " to give it a new one.");
-			}
-		} else if (dryRun) {
-			key = AgentKey.PREFIX + "NEW_KEY_AFTER_ROTATION";
-		} else {
-			// Checked before the key changes: a file that cannot be parsed must not cost the agent its working key.
-			new ClientSetup(ctx.clock()).apply(target, path, servers, AgentKey.PREFIX + "CHECK", true);
-			key = ctx.agents().rotate(agentName).key();
-		}
-		ClientSetup.Result result = new ClientSetup(ctx.clock()).apply(target, path, servers, key, dryRun);
-		String diff = result.diff().replace(key, AgentKey.displayPrefix(key) + "…"); // the diff goes to a terminal: never the whole key
+		String key = keyStdin ? SecretInput.read(ctx, "Key of agent " + agentName) : null;
+		McpSetupService.Outcome outcome = dryRun ? setup.preview(target, agentName, path, ctx.expectedPort(), key)
+				: setup.apply(target, agentName, path, ctx.expectedPort(), key);
+		ClientSetup.Result result = outcome.result();
+		String diff = outcome.diff();
 		if (json()) {
 			Map<String, Object> m = new LinkedHashMap<>();
 			m.put("client", target.id());
@@ -92,7 +67,7 @@ final class McpSetupCommand extends AmkCommand.Leaf {
 			m.put("changed", result.changed());
 			m.put("backup", result.backup() == null ? null : result.backup().toString());
 			m.put("servers", servers.stream().map(ClientSetup.Server::name).toList());
-			m.put("rotated", rotate && !dryRun);
+			m.put("rotated", outcome.rotated());
 			Output.printJson(ctx.out(), m);
 			return 0;
 		}
@@ -103,7 +78,7 @@ final class McpSetupCommand extends AmkCommand.Leaf {
 			ctx.out().print(diff);
 			ctx.out().printf("%s %s%s.%n", dryRun ? "Would write" : "Wrote", result.file(), result.backup() == null ? "" : " (backup: "
 					+ result.backup().getFileName() + ")");
-			if (rotate && !dryRun) {
+			if (outcome.rotated()) {
 				ctx.out().printf("'%s' has a new key, written only into that file; its old key no longer works.%n", agentName);
 			}
 			ctx.out().printf("Restart %s to pick it up.%n", target.displayName());

@@ -70,7 +70,7 @@ public final class DesktopLauncher implements DesktopStarter {
 		return new DesktopServices(broker.port(), s.dataDir(), s.clock(), s.accessRegistry(), s.activity(), s.agents(), s.connections(),
 				s.connectionTester(), signIns, s.localCa(),
 				s.doctorFix(broker.port(), BrokerCheck.onPort(broker.port())), broker::readSecrets, s.approvals(), s.agentControls().ledger(),
-				s.personPresence());
+				s.personPresence(), s.mcpToolLister(), s.mcpSetup());
 	}
 
 	private static boolean displayAvailable() {

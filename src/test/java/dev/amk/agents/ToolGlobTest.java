@@ -51,8 +51,24 @@ class ToolGlobTest {
 		assertEquals(List.of(new ToolGlob("read_*"), new ToolGlob("search")), back.tools());
 	}
 
+	@Test
+	@DisplayName("tools= with nothing after it grants the server but none of its tools (the editor with every tool unticked); printed and stored back alike")
+	void noTools() {
+		Grant g = Grant.parse("docs:tools=");
+		assertTrue(g.rule().limitsTools());
+		assertEquals(List.of(), g.rule().tools());
+		assertFalse(g.rule().allowsTool("read_page") || g.rule().allowsTool(""));
+		assertTrue(g.rule().allowsMethod("POST"), "the server's other methods stay reachable");
+		assertEquals("tools=", g.rule().toSpec());
+		assertEquals("docs (no tools)", g.describe());
+		assertEquals("", g.rule().toolsColumn());
+		assertEquals(g.rule(), GrantRule.fromColumns("full", "*", "/**", null, null, ""));
+		assertEquals(g.rule(), GrantRule.withTools(List.of()));
+		assertEquals(g, Grant.parse("docs:" + g.rule().toSpec()));
+	}
+
 	@ParameterizedTest
-	@ValueSource(strings = {"docs:tools=", "docs:tools= , ", "docs:tools=read me", "docs:tools=a\u0001b"})
+	@ValueSource(strings = {"docs:tools= , ", "docs:tools=,", "docs:tools=read me", "docs:tools=a\u0001b"})
 	void refused(String spec) {
 		assertThrows(InvalidInput.class, () -> Grant.parse(spec));
 	}

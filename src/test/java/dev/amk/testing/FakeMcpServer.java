@@ -48,6 +48,8 @@ public final class FakeMcpServer implements AutoCloseable {
 	private final List<String> refreshTokens = new CopyOnWriteArrayList<>();
 	private volatile boolean requireAuth = true;
 	private volatile String staticKey;
+	private volatile boolean requireSession;
+	private volatile boolean alwaysSse;
 
 	private FakeMcpServer() {
 		server.setDispatcher(new Dispatcher() {
@@ -75,6 +77,18 @@ public final class FakeMcpServer implements AutoCloseable {
 	/** The server takes this static key as a Bearer token instead of OAuth tokens. */
 	public FakeMcpServer staticKey(String key) {
 		this.staticKey = key;
+		return this;
+	}
+
+	/** Every request after {@code initialize} must carry the session id the server handed out (400 otherwise), as stateful servers require. */
+	public FakeMcpServer requireSession(boolean require) {
+		this.requireSession = require;
+		return this;
+	}
+
+	/** Every POST is answered as an event stream, as when the client asked with {@code X-Test-Answer: sse}. */
+	public FakeMcpServer alwaysSse(boolean sse) {
+		this.alwaysSse = sse;
 		return this;
 	}
 
@@ -216,6 +230,12 @@ public final class FakeMcpServer implements AutoCloseable {
 							TOOLS.stream().map(t -> Map.of("name", t)).toList()))) + "\n\n").build();
 		}
 		Object body = Json.read(r.getBody().utf8());
+		boolean initializing = body instanceof Map<?, ?> first && "initialize".equals(first.get("method"));
+		if (requireSession && !initializing && !"session-1".equals(r.getHeaders().get("Mcp-Session-Id"))) {
+			received.add(new Received("(no session)", null, authorization, r.getHeaders().get("Mcp-Session-Id"), r.getHeaders().get("MCP-Protocol-Version")));
+			return new MockResponse.Builder().code(400).setHeader("Content-Type", "application/json")
+					.body("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"Bad Request: No valid session ID provided\"}}").build();
+		}
 		boolean batch = body instanceof List<?>;
 		List<?> messages = batch ? (List<?>) body : List.of(body);
 		List<Object> answers = new ArrayList<>();
@@ -243,7 +263,7 @@ public final class FakeMcpServer implements AutoCloseable {
 			return new MockResponse.Builder().code(202).build();
 		}
 		MockResponse.Builder response = new MockResponse.Builder().code(200).setHeader("Mcp-Session-Id", "session-1");
-		if ("sse".equals(r.getHeaders().get("X-Test-Answer"))) {
+		if (alwaysSse || "sse".equals(r.getHeaders().get("X-Test-Answer"))) {
 			StringBuilder events = new StringBuilder();
 			for (Object a : answers) {
 				events.append("event: message\ndata: ").append(Json.write(a)).append("\n\n");

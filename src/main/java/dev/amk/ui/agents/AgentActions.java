@@ -11,7 +11,9 @@ import dev.amk.agents.Grant;
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
+import dev.amk.mcp.McpSetupService;
 import dev.amk.providers.SetupSnippet;
+import dev.amk.proxy.McpToolLister;
 import dev.amk.proxy.ProxySettings;
 import dev.amk.ui.common.FieldLabels;
 import dev.amk.ui.common.OffFxThread;
@@ -47,6 +49,9 @@ public final class AgentActions {
 	private volatile int proxyPort = ProxySettings.DEFAULT_PORT;
 	/** The broker's usage totals, for the editor's chart; null when the app runs without them. */
 	private volatile UsageLedger usage;
+	/** The live tool lists of MCP servers and the MCP client setup; null when the app runs without them. */
+	private volatile McpToolLister mcpTools;
+	private volatile McpSetupService mcpSetup;
 
 	/** @param errors told (on the FX thread) of a failed rotate or delete, and of success with null; the dialogs report their own */
 	public AgentActions(RegistryView registry, AgentService agents, Clock clock, Executor background, Consumer<String> errors) {
@@ -76,6 +81,50 @@ public final class AgentActions {
 
 	void setUsage(UsageLedger usage) {
 		this.usage = usage;
+	}
+
+	/** Where the editor's tool picker lists an MCP server's tools, and where "Set up an MCP client…" writes. */
+	public void setMcp(McpToolLister tools, McpSetupService setup) {
+		this.mcpTools = tools;
+		this.mcpSetup = setup;
+	}
+
+	/** Whether the tool picker can list tools live (the app was given the lister). */
+	boolean canListTools() {
+		return mcpTools != null;
+	}
+
+	/**
+	 * The tools {@code connection}'s MCP server lists now, fetched in the background with the connection's real credential;
+	 * fails with an {@link AmkException} whose message says what went wrong (unreachable, needs a new sign-in) and what to do.
+	 */
+	public CompletableFuture<List<McpToolLister.Tool>> mcpTools(Connection connection) {
+		McpToolLister lister = mcpTools;
+		if (lister == null) {
+			return CompletableFuture.failedFuture(AmkException.invalid("Listing tools is not available here; type the tool names with amk agent"
+					+ " create … --grant '" + connection.name() + ":tools=NAME,…' instead."));
+		}
+		return OffFxThread.call(background, () -> {
+			try {
+				return lister.list(connection);
+			} catch (AmkException e) {
+				throw e;
+			} catch (RuntimeException e) {
+				LOG.log(System.Logger.Level.ERROR, "Listing the tools of " + connection.name() + " failed", e);
+				throw new AmkException(ErrorType.INTERNAL_ERROR, "The tools of '" + connection.name() + "' could not be listed ("
+						+ e.getClass().getSimpleName() + "). Try again; if it keeps failing, the app's log in the data folder says why.", e);
+			}
+		}, () -> { });
+	}
+
+	/** The MCP client setup; null when the app runs without it. */
+	McpSetupService mcpSetup() {
+		return mcpSetup;
+	}
+
+	/** Runs {@code work} on the background executor, completing on the FX thread (a failure as an {@link AmkException} for a person). */
+	<T> CompletableFuture<T> inBackground(Callable<T> work) {
+		return submit(work);
 	}
 
 	/** The agent's LLM use over the last {@code days} UTC days, read in the background; empty when usage is not available. */

@@ -5,6 +5,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.agents.PathGlob;
+import dev.amk.agents.ToolGlob;
 import dev.amk.common.AmkException;
 import dev.amk.common.Durations;
 import dev.amk.common.ErrorType;
@@ -215,6 +216,10 @@ public final class AgentEditor extends BorderPane {
 			grid.add(row.preset, 1, line);
 			grid.add(row.methods, 2, line);
 			grid.add(row.paths, 3, line);
+			if (row.tools != null) {
+				grid.add(row.tools.box, 0, line + 1, 4, 1);
+				line++;
+			}
 			grid.add(row.error, 0, line + 1, 4, 1);
 			line += 2;
 		}
@@ -445,20 +450,31 @@ public final class AgentEditor extends BorderPane {
 		};
 	}
 
+	/** How an MCP server row grants its tools, when its access is Full. */
+	enum ToolsMode {
+		ALL("All tools"),
+		CHOSEN("Only the tools ticked");
+
+		final String label;
+
+		ToolsMode(String label) {
+			this.label = label;
+		}
+	}
+
 	/** One connection: whether the agent gets it and how. Ids end in the connection's name (grant-openai, preset-openai…). */
-	private static final class ConnectionRow {
+	private final class ConnectionRow {
 		final Connection connection;
 		final CheckBox granted;
 		final ChoiceBox<GrantRule.Preset> preset = new ChoiceBox<>();
 		final TextField methods = new TextField();
 		final TextField paths = new TextField();
 		final Label error;
-		/** The tools of a per-tool MCP grant (set with the CLI; the editor has no tool picker yet), kept when the row stays Full. */
-		final String tools;
+		/** The tool picker of an MCP server; null for every other connection. */
+		final ToolPicker tools;
 
 		ConnectionRow(Connection c, GrantRule current) {
 			this.connection = c;
-			this.tools = current == null ? null : current.toolsColumn();
 			String n = c.name();
 			granted = new CheckBox(n + " (" + c.provider().displayName() + ")");
 			granted.setId("grant-" + n);
@@ -491,13 +507,163 @@ public final class AgentEditor extends BorderPane {
 				f.disableProperty().bind(granted.selectedProperty().not());
 			}
 			error = errorLabel("grant-error-" + n);
+			tools = c.provider() != null && c.provider().speaksMcp() ? new ToolPicker(this, current == null ? null : current.tools()) : null;
 		}
 
 		Grant grant() {
 			if (tools != null && preset.getValue() == GrantRule.Preset.FULL) {
-				return new Grant(connection.name(), GrantRule.withTools(tools));
+				return tools.grant();
 			}
 			return grantFor(connection.name(), preset.getValue(), methods.getText(), paths.getText());
+		}
+	}
+
+	/**
+	 * The tools of one MCP server, ticked from its live {@code tools/list} (fetched in the background with the connection's
+	 * real credential when "Only the tools ticked" is chosen). Patterns already granted stay as their own ticked boxes, so
+	 * a {@code read_*} typed on the command line is kept as a pattern rather than turned into today's names. Ids:
+	 * {@code tools-mode-NAME}, {@code tools-NAME}, {@code tools-status-NAME}, {@code tools-load-NAME}, {@code tool-NAME-TOOL}.
+	 */
+	private final class ToolPicker {
+		final ConnectionRow row;
+		final ChoiceBox<ToolsMode> mode = new ChoiceBox<>();
+		final VBox box;
+		final Label status = new Label();
+		final Button load = new Button("Load tools");
+		final javafx.scene.layout.FlowPane list = new javafx.scene.layout.FlowPane(12, 4);
+		/** Pattern (a tool's exact name, or a glob kept from the grant) to its box, in display order. */
+		final Map<String, CheckBox> boxes = new java.util.LinkedHashMap<>();
+		boolean loading;
+		boolean loaded;
+
+		ToolPicker(ConnectionRow row, List<ToolGlob> current) {
+			this.row = row;
+			String n = row.connection.name();
+			mode.setId("tools-mode-" + n);
+			mode.getItems().setAll(ToolsMode.values());
+			mode.setConverter(converter(m -> m.label));
+			mode.setValue(current == null ? ToolsMode.ALL : ToolsMode.CHOSEN);
+			mode.setAccessibleText("Tools of " + n + " the agent may call: all, or only those ticked");
+			mode.setTooltip(new Tooltip("All tools: every tool the server has now or adds later. Only the tools ticked: calls of any other"
+					+ " tool are refused by the broker, and the agent's tool list shows only those."));
+			mode.disableProperty().bind(row.granted.selectedProperty().not());
+			mode.visibleProperty().bind(row.preset.valueProperty().isEqualTo(GrantRule.Preset.FULL));
+			mode.managedProperty().bind(mode.visibleProperty());
+			status.setId("tools-status-" + n);
+			status.setWrapText(true);
+			status.getStyleClass().add("secondary");
+			load.setId("tools-load-" + n);
+			load.setAccessibleText("List the tools of " + n + " from the server");
+			load.setOnAction(e -> load());
+			load.setMinWidth(Region.USE_PREF_SIZE);
+			list.setId("tools-" + n + "-list");
+			if (current != null) {
+				for (ToolGlob g : current) {
+					addBox(g.pattern(), true, g.pattern().contains("*") ? "every tool matching " + g.pattern() : null);
+				}
+				status.setText(current.isEmpty() ? "No tool is granted now." : "Granted now: " + current.size() + (current.size() == 1 ? " tool." : " tools."));
+			}
+			Region spacer = new Region();
+			HBox.setHgrow(spacer, Priority.ALWAYS);
+			HBox.setHgrow(status, Priority.ALWAYS);
+			HBox head = new HBox(8, mode, status, spacer, load);
+			head.setAlignment(Pos.CENTER_LEFT);
+			for (Node node : List.of(status, load, list)) {
+				node.visibleProperty().bind(mode.visibleProperty().and(mode.valueProperty().isEqualTo(ToolsMode.CHOSEN)));
+				node.managedProperty().bind(node.visibleProperty());
+			}
+			list.disableProperty().bind(row.granted.selectedProperty().not());
+			load.disableProperty().bind(row.granted.selectedProperty().not());
+			box = new VBox(4, head, list);
+			box.setId("tools-" + n);
+			box.setPadding(new Insets(0, 0, 4, 24));
+			box.visibleProperty().bind(mode.visibleProperty());
+			box.managedProperty().bind(box.visibleProperty());
+			// Live, but only when it matters: a granted server whose tools are being chosen.
+			Runnable maybeLoad = () -> {
+				if (!loaded && !loading && row.granted.isSelected() && mode.isVisible() && mode.getValue() == ToolsMode.CHOSEN) {
+					load();
+				}
+			};
+			mode.valueProperty().addListener((o, was, now) -> maybeLoad.run());
+			row.granted.selectedProperty().addListener((o, was, now) -> maybeLoad.run());
+			row.preset.valueProperty().addListener((o, was, now) -> maybeLoad.run());
+			maybeLoad.run();
+		}
+
+		void load() {
+			loading = true;
+			load.setText("Loading…");
+			status.getStyleClass().remove("error-text");
+			status.setText("Asking " + row.connection.name() + " for its tools…");
+			actions.mcpTools(row.connection).whenComplete((tools, failure) -> {
+				loading = false;
+				load.setText("Reload tools");
+				if (failure != null) {
+					status.getStyleClass().add("error-text");
+					status.setText(AgentActions.message(failure));
+				} else {
+					loaded = true;
+					show(tools);
+				}
+				if (scroll != null && getScene() != null) {
+					fitWindow(); // the list may be longer than the window was; not while the form is still being built
+				}
+			});
+		}
+
+		/** The server's tools first, in its order; kept patterns it does not list after them. */
+		void show(List<dev.amk.proxy.McpToolLister.Tool> tools) {
+			Map<String, CheckBox> kept = new java.util.LinkedHashMap<>(boxes);
+			boxes.clear();
+			list.getChildren().clear();
+			for (var t : tools) {
+				CheckBox existing = kept.remove(t.name());
+				String about = t.title().isEmpty() ? t.description() : t.description().isEmpty() ? t.title() : t.title() + ": " + t.description();
+				addBox(t.name(), existing != null && existing.isSelected(), about.isEmpty() ? null : about);
+			}
+			kept.forEach((pattern, old) -> {
+				String note = pattern.contains("*") ? "every tool matching " + pattern : "the server does not list this tool now";
+				CheckBox b = addBox(pattern, old.isSelected(), note);
+				if (!pattern.contains("*")) {
+					b.setText(pattern + " (not listed now)");
+				}
+			});
+			status.setText(tools.isEmpty() ? "The server lists no tools." : "The server lists " + tools.size() + (tools.size() == 1 ? " tool" : " tools")
+					+ ". Tick those the agent may call; with none ticked it may call none.");
+		}
+
+		CheckBox addBox(String pattern, boolean ticked, String about) {
+			CheckBox b = new CheckBox(pattern);
+			b.setUserData(pattern);
+			b.setSelected(ticked);
+			b.setMnemonicParsing(false);
+			if (pattern.matches("[A-Za-z0-9_.*-]+")) {
+				b.setId("tool-" + row.connection.name() + "-" + pattern.replace("*", "_star_"));
+			}
+			b.setAccessibleText("Allow the tool " + pattern);
+			try {
+				new ToolGlob(pattern);
+				if (about != null) {
+					b.setTooltip(new Tooltip(about));
+				}
+			} catch (AmkException e) {
+				// A grant cannot name it (spaces, commas or control characters): shown, so the person knows it exists.
+				b.setSelected(false);
+				b.setDisable(true);
+				b.setTooltip(new Tooltip("A tool whose name has spaces, commas or control characters cannot be granted by name."));
+			}
+			boxes.put(pattern, b);
+			list.getChildren().add(b);
+			return b;
+		}
+
+		Grant grant() {
+			if (mode.getValue() == ToolsMode.ALL) {
+				return new Grant(row.connection.name(), GrantRule.FULL);
+			}
+			List<ToolGlob> ticked = boxes.values().stream().filter(b -> b.isSelected() && !b.isDisable()).map(b -> new ToolGlob((String) b.getUserData())).toList();
+			return new Grant(row.connection.name(), GrantRule.withTools(ticked));
 		}
 	}
 }

@@ -10,8 +10,8 @@ import javafx.scene.input.KeyEvent;
 import javafx.stage.Window;
 
 /**
- * The actions above the agent list: New agent…, Edit grants…, Rotate key…, Delete…. The last three act on the
- * selected row and are disabled without one. On the list itself, Enter opens Edit grants… and Delete (or
+ * The actions above the agent list: New agent…, Edit grants…, Rotate key…, Delete…, Set up an MCP client…. All but the
+ * first act on the selected row and are disabled without one. On the list itself, Enter opens Edit grants… and Delete (or
  * Backspace, the Mac's delete key) asks to delete.
  */
 public final class AgentToolbar extends ToolBar {
@@ -28,10 +28,12 @@ public final class AgentToolbar extends ToolBar {
 		Button edit = button("edit-grants", "_Edit grants…", "Change what the selected agent may reach, and its expiry (Enter)", this::editGrants);
 		Button rotate = button("rotate-key", "_Rotate key…", "Give the selected agent a new key; its old key stops working at once", this::rotateKey);
 		Button delete = button("delete-agent", "_Delete…", "Delete the selected agent; its key stops working at once (Delete key)", this::deleteAgent);
-		for (Button b : new Button[] {edit, rotate, delete}) {
+		Button mcp = button("mcp-setup", "Set up an _MCP client…", "Write Claude Code's, Claude Desktop's, Codex's or Cursor's MCP configuration"
+				+ " so that it reaches the selected agent's MCP servers through the broker", this::setUpMcpClient);
+		for (Button b : new Button[] {edit, rotate, delete, mcp}) {
 			b.disableProperty().bind(none);
 		}
-		getItems().setAll(create, edit, rotate, delete);
+		getItems().setAll(create, edit, rotate, delete, mcp);
 		// A filter, and only when the list itself has focus: a key pressed on a row's switch stays the switch's.
 		list.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
 			if (e.getTarget() != list || selected() == null) {
@@ -55,6 +57,14 @@ public final class AgentToolbar extends ToolBar {
 		AgentRow row = selected();
 		if (row != null) {
 			AgentEditor.openEdit(window(), actions, row.name());
+		}
+	}
+
+	/** Opens "Set up an MCP client…" for the selected agent (its MCP servers are checked there, with the file). */
+	public void setUpMcpClient() {
+		AgentRow row = selected();
+		if (row != null && actions.mcpSetup() != null) {
+			McpSetupDialog.open(window(), actions, row.name());
 		}
 	}
 

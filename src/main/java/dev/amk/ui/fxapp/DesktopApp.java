@@ -112,6 +112,7 @@ public final class DesktopApp {
 		int port = services.proxyPort();
 		agents = new AgentsModel(services.registry(), services.activity(), services.agents(), services.clock(), background, services.usage()).start();
 		agents.actions().setProxyPort(port); // the setup snippets name the port agents must use
+		agents.actions().setMcp(services.mcpTools(), services.mcpSetup());
 		window = new MainWindow(stage, agents, services.activity(), port, services.clock(), ZoneId.systemDefault());
 		window.agentsView().showRunHelp(new dev.amk.ui.agents.RunToolPane(port, services.localCa()));
 		connections = new ConnectionsModel(services.registry(), services.connections(), services.tester(), oauth, browser, services.clock(),

@@ -30,9 +30,11 @@ import java.util.function.Supplier;
  * @param approvals   where requests under approval rules wait; the app is their one answerer
  * @param usage       each agent's LLM usage today, for the agent list (null: not shown)
  * @param presence    what proves a person approved a held request (Touch ID or the login password on macOS)
+ * @param mcpTools    an MCP server's live tool list, for the agent editor's tool picker
+ * @param mcpSetup    writes an MCP client's configuration for an agent ("Set up an MCP client…")
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
 		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals, UsageLedger usage,
-		dev.amk.approvals.PersonPresence presence) {
+		dev.amk.approvals.PersonPresence presence, dev.amk.proxy.McpToolLister mcpTools, dev.amk.mcp.McpSetupService mcpSetup) {
 }
