@@ -11,8 +11,8 @@ import javafx.stage.Window;
 
 /**
  * The actions above the agent list: New agent…, Edit grants…, Rotate key…, Delete…. The last three act on the
- * selected row and are disabled without one. On the list itself, Enter opens Edit grants… and Delete (or
- * Backspace, the Mac's delete key) asks to delete.
+ * selected row and are disabled without one (Edit grants… and Rotate key… also for an {@code amk run}'s key). On the
+ * list itself, Enter opens Edit grants… and Delete (or Backspace, the Mac's delete key) asks to delete.
  */
 public final class AgentToolbar extends ToolBar {
 	private final AgentActions actions;
@@ -28,9 +28,12 @@ public final class AgentToolbar extends ToolBar {
 		Button edit = button("edit-grants", "_Edit grants…", "Change what the selected agent may reach, and its expiry (Enter)", this::editGrants);
 		Button rotate = button("rotate-key", "_Rotate key…", "Give the selected agent a new key; its old key stops working at once", this::rotateKey);
 		Button delete = button("delete-agent", "_Delete…", "Delete the selected agent; its key stops working at once (Delete key)", this::deleteAgent);
-		for (Button b : new Button[] {edit, rotate, delete}) {
-			b.disableProperty().bind(none);
-		}
+		delete.disableProperty().bind(none);
+		// An amk run's key is revoked (its switch) or deleted, never edited or rotated: it holds its run's grants and its run's key.
+		BooleanBinding noAgent = javafx.beans.binding.Bindings.createBooleanBinding(() -> selected() == null || selected().isRunKey(),
+				list.getSelectionModel().selectedItemProperty());
+		edit.disableProperty().bind(noAgent);
+		rotate.disableProperty().bind(noAgent);
 		getItems().setAll(create, edit, rotate, delete);
 		// A filter, and only when the list itself has focus: a key pressed on a row's switch stays the switch's.
 		list.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -53,7 +56,7 @@ public final class AgentToolbar extends ToolBar {
 
 	public void editGrants() {
 		AgentRow row = selected();
-		if (row != null) {
+		if (row != null && !row.isRunKey()) {
 			AgentEditor.openEdit(window(), actions, row.name());
 		}
 	}
@@ -61,7 +64,7 @@ public final class AgentToolbar extends ToolBar {
 	/** Asks first: whatever uses the old key starts failing the moment it is rotated. */
 	public void rotateKey() {
 		AgentRow row = selected();
-		if (row == null) {
+		if (row == null || row.isRunKey()) {
 			return;
 		}
 		String name = row.name();
