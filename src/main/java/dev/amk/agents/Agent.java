@@ -24,6 +24,28 @@ public record Agent(long id, String name, String keyPrefix, Instant createdAt, I
 		this(id, name, keyPrefix, createdAt, keyIssuedAt, revokedAt, expiresAt, lastUsedAt, grants, List.of(), null);
 	}
 
+	/** Whether this is the child key of an {@code amk run}: it lives as long as the run, under its parent. */
+	public boolean isRunKey() {
+		return parentId != null;
+	}
+
+	/**
+	 * {@code agents} as lists show them: top-level agents by name, each followed by its run keys by name (a run key whose
+	 * parent is not among them, which a consistent database never has, comes last rather than being hidden).
+	 */
+	public static List<Agent> runKeysUnderParents(java.util.Collection<Agent> agents) {
+		java.util.Comparator<Agent> byName = java.util.Comparator.comparing(Agent::name);
+		java.util.Map<Long, List<Agent>> children = new java.util.HashMap<>();
+		agents.stream().filter(Agent::isRunKey).sorted(byName).forEach(a -> children.computeIfAbsent(a.parentId(), k -> new java.util.ArrayList<>()).add(a));
+		List<Agent> ordered = new java.util.ArrayList<>(agents.size());
+		agents.stream().filter(a -> !a.isRunKey()).sorted(byName).forEach(a -> {
+			ordered.add(a);
+			ordered.addAll(children.getOrDefault(a.id(), List.of()));
+		});
+		agents.stream().filter(a -> a.isRunKey() && !ordered.contains(a)).sorted(byName).forEach(ordered::add);
+		return ordered;
+	}
+
 	/** Whether a blind tunnel to {@code host} (lower case, no port) is allowed. */
 	public boolean allowsHost(String host) {
 		return allowedHosts.stream().anyMatch(p -> p.matches(host));

@@ -141,15 +141,33 @@ public final class AgentService {
 		});
 	}
 
+	/**
+	 * @throws AmkException {@code invalid_argument} for a run key: revoked, it stays revoked (its run has given up renewing it,
+	 *                      and its agent may be revoked too); a new {@code amk run} makes a new one
+	 */
 	public Agent enable(String name) {
-		return update(name, (c, a) -> agents.setRevoked(c, a.id(), null));
+		return update(name, (c, a) -> {
+			refuseRunKey(a, "enabled again");
+			agents.setRevoked(c, a.id(), null);
+		});
 	}
 
-	/** A new key for the same identity, grants and history; the old key stops working at once. */
+	/** A new key for the same identity, grants and history; the old key stops working at once. Not for a run key. */
 	public Issued rotate(String name) {
 		String key = AgentKey.generate();
-		Agent agent = update(name, (c, a) -> agents.setKey(c, a.id(), AgentKey.hash(key), AgentKey.displayPrefix(key), clock.instant()));
+		Agent agent = update(name, (c, a) -> {
+			refuseRunKey(a, "rotated");
+			agents.setKey(c, a.id(), AgentKey.hash(key), AgentKey.displayPrefix(key), clock.instant());
+		});
 		return new Issued(agent, key);
+	}
+
+	/** A run key belongs to its amk run: it can be revoked or deleted, not brought back or given a key the run does not hold. */
+	private static void refuseRunKey(Agent a, String what) {
+		if (a.isRunKey()) {
+			throw new AmkException(ErrorType.INVALID_ARGUMENT, "'" + a.name() + "' is the key of an amk run and cannot be " + what
+					+ "; it ends with its run. Start a new run instead ('amk run AGENT -- COMMAND').");
+		}
 	}
 
 	/** Replaces all of an agent's grants. */

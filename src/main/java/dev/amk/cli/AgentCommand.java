@@ -106,7 +106,10 @@ final class AgentCommand extends AmkCommand.Group {
 	static final class ListCmd extends AmkCommand.Leaf {
 		@Override
 		public Integer call() {
-			List<Agent> agents = ctx().agents().list();
+			// A run key (amk run's child key) right under its agent, so that a person sees what a run may reach and for how long.
+			List<Agent> agents = Agent.runKeysUnderParents(ctx().agents().list());
+			Map<Long, String> names = new java.util.HashMap<>();
+			agents.forEach(a -> names.put(a.id(), a.name()));
 			java.util.Set<String> decoys = ctx().agents().decoyNames();
 			Map<Long, AgentLimits> limits = ctx().agents().allLimits();
 			Instant now = ctx().clock().instant();
@@ -114,6 +117,7 @@ final class AgentCommand extends AmkCommand.Group {
 				Output.printJson(ctx().out(), agents.stream().map(a -> {
 					Map<String, Object> m = toJson(a, now);
 					m.put("decoy", decoys.contains(a.name()));
+					m.put("parent", a.isRunKey() ? names.get(a.parentId()) : null);
 					m.put("limits", limits.getOrDefault(a.id(), AgentLimits.NONE).toJson());
 					return m;
 				}).toList());
@@ -125,7 +129,8 @@ final class AgentCommand extends AmkCommand.Group {
 				return 0;
 			}
 			Output.printTable(ctx().out(), List.of("NAME", "STATUS", "KEY", "MAY REACH", "LIMITS", "EXPIRES", "LAST USED"), agents.stream()
-					.map(a -> List.of(a.name(), a.status(now).id() + (decoys.contains(a.name()) ? " (decoy)" : ""), a.keyPrefix() + "…",
+					.map(a -> List.of(a.isRunKey() ? "  ↳ " + a.name() : a.name(), a.status(now).id() + (decoys.contains(a.name()) ? " (decoy)"
+							: a.isRunKey() ? " (run key)" : ""), a.keyPrefix() + "…",
 							decoys.contains(a.name()) ? "nothing: a decoy" : a.reach() + (a.allowedHosts().isEmpty() ? ""
 									: " · tunnels to " + String.join(", ", a.allowedHosts().stream().map(HostPattern::pattern).toList())),
 							limits.getOrDefault(a.id(), AgentLimits.NONE).describe(),

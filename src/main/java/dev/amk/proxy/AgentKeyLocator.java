@@ -15,13 +15,18 @@ import java.util.Set;
 /**
  * Finds the agent key wherever an unmodified SDK puts its API key: {@code Authorization: Bearer} (OpenAI,
  * GitHub, most), {@code Authorization: token} (Octokit), HTTP Basic (user or password), {@code x-api-key}
- * (Anthropic), {@code x-goog-api-key} (Gemini), {@code api-key} (Azure style), or the {@code key} query
- * parameter (Gemini REST).
+ * (Anthropic), {@code x-goog-api-key} (Gemini), {@code api-key} (Azure style), the {@code key} query
+ * parameter (Gemini REST), or a WebSocket subprotocol {@code openai-insecure-api-key.KEY}: browsers cannot set headers on a
+ * WebSocket, so OpenAI's Realtime API takes the key as one of the offered subprotocols.
  */
 final class AgentKeyLocator {
 	/** Request headers that carry credentials. All are removed before forwarding, whatever they hold. */
 	static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "x-api-key", "x-goog-api-key", "api-key", "proxy-authorization");
 	static final String QUERY_PARAMETER = "key";
+	/** The header a browser's WebSocket offers subprotocols in; one of them may carry the key ({@link #SUBPROTOCOL_PREFIX}). */
+	static final String SUBPROTOCOL_HEADER = "sec-websocket-protocol";
+	/** OpenAI's subprotocol for a key ({@code new WebSocket(url, ["realtime", "openai-insecure-api-key." + KEY])}). */
+	static final String SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
 	sealed interface Result {
 	}
@@ -50,6 +55,16 @@ final class AgentKeyLocator {
 		boolean anyCredential = false;
 		for (HttpField field : headers) {
 			String name = field.getLowerCaseName();
+			if (name.equals(SUBPROTOCOL_HEADER)) {
+				for (String token : field.getValue().split(",")) {
+					String key = subprotocolKey(token);
+					if (key != null) {
+						anyCredential = true;
+						candidates.add(key);
+					}
+				}
+				continue;
+			}
 			if (!CREDENTIAL_HEADERS.contains(name) || name.equals("proxy-authorization")) {
 				continue;
 			}
@@ -78,6 +93,12 @@ final class AgentKeyLocator {
 		}
 		// A non-amk_ credential is treated like any malformed key: the policy answers invalid_key.
 		return anyCredential && !candidates.isEmpty() ? new Found(candidates.iterator().next()) : new Missing();
+	}
+
+	/** The key a subprotocol carries ({@code openai-insecure-api-key.KEY}), or null for any other subprotocol. */
+	static String subprotocolKey(String token) {
+		String t = token.strip();
+		return t.regionMatches(true, 0, SUBPROTOCOL_PREFIX, 0, SUBPROTOCOL_PREFIX.length()) ? t.substring(SUBPROTOCOL_PREFIX.length()) : null;
 	}
 
 	private static void fromAuthorization(String value, Set<String> out) {

@@ -24,7 +24,8 @@ final class CallerIdentification {
 	static Caller identify(String presentedKey, AccessSnapshot snapshot) throws Refused {
 		if (presentedKey == null) {
 			throw Refused.of(ErrorType.INVALID_KEY, "No agent key was sent. Send your amk_ key as the API key"
-					+ " (Authorization: Bearer, x-api-key, x-goog-api-key, api-key, Basic password or ?key=).");
+					+ " (Authorization: Bearer, x-api-key, x-goog-api-key, api-key, Basic password or ?key=; on a WebSocket also the"
+					+ " subprotocol openai-insecure-api-key.KEY).");
 		}
 		switch (AgentKey.shape(presentedKey)) {
 			case MALFORMED -> throw Refused.of(ErrorType.INVALID_KEY, "The key is not an Agent Master Key key (amk_ followed by 49 letters"

@@ -202,6 +202,9 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 		for (HttpField field : agentHeaders) {
 			String name = field.getLowerCaseName();
 			String value = field.getValue();
+			if (name.equals(AgentKeyLocator.SUBPROTOCOL_HEADER) && value != null) {
+				value = withoutKeySubprotocols(value);
+			}
 			if (!HopByHop.keptUpstream(name, connectionListed) || name.equalsIgnoreCase(injectedHeader) || value == null
 					|| name.equals("accept-encoding")
 					|| (agentKey != null && value.contains(agentKey))
@@ -213,6 +216,22 @@ record UpstreamRequest(HttpFields agentHeaders, Connection connection, List<Stri
 		// Whatever the agent accepts: an answer compressed upstream would hide an echoed secret from the mask (Relay).
 		// Without this header OkHttp would ask for gzip itself and unzip transparently.
 		to.header("Accept-Encoding", "identity");
+	}
+
+	/**
+	 * The offered subprotocols without those that carry a key ({@code openai-insecure-api-key.…}), or null when none is left.
+	 * The key subprotocol is dropped rather than rewritten with the real key: the real credential goes in the connection's
+	 * own form (for OpenAI {@code Authorization: Bearer}, which its Realtime API takes on a WebSocket handshake as on any
+	 * request), never in a header whose value a server echoes back by design.
+	 */
+	static String withoutKeySubprotocols(String value) {
+		List<String> kept = new java.util.ArrayList<>();
+		for (String token : value.split(",")) {
+			if (!token.isBlank() && AgentKeyLocator.subprotocolKey(token) == null) {
+				kept.add(token.strip());
+			}
+		}
+		return kept.isEmpty() ? null : String.join(", ", kept);
 	}
 
 	/** Any agent-key-shaped token, even one that is not this request's key, never goes upstream. */

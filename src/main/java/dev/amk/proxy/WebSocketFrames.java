@@ -3,10 +3,11 @@ package dev.amk.proxy;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where the frames are in a relayed WebSocket byte stream (RFC 6455 §5.2), read from their headers alone: the relay
- * passes bytes on as they arrive, whole frames or not, and needs to know only whether the stream is between two frames,
- * the one place the broker may put a close frame of its own. Payloads are never looked at, so extensions
- * (permessage-deflate) and masking pass through untouched.
+ * Where the frames are in one direction of a relayed WebSocket byte stream (RFC 6455 §5.2), read from their headers alone:
+ * the relay passes bytes on as they arrive, whole frames or not, and needs to know whether the stream is between two
+ * frames, the one place the broker may put a close frame of its own, and whether each frame's mask bit is the one its
+ * direction must have (§5.1: every frame a client sends is masked, no frame a server sends is). Payloads are never looked
+ * at, so extensions (permessage-deflate) and the masked bytes pass through untouched.
  *
  * <p>Not thread-safe: one direction of one socket, fed by the one thread that relays it.
  */
@@ -15,17 +16,54 @@ final class WebSocketFrames {
 	static final int POLICY_VIOLATION = 1008;
 	/** RFC 6455 §7.4.1: the endpoint is going away (the broker stops, or the socket was silent for too long). */
 	static final int GOING_AWAY = 1001;
+	/** RFC 6455 §7.4.1: "an endpoint is terminating the connection due to a protocol error" (here: a frame masked the wrong way). */
+	static final int PROTOCOL_ERROR = 1002;
 	/** A close frame's reason is at most 123 bytes: the control frame's payload is at most 125 (§5.5). */
 	private static final int MAX_REASON = 123;
 
+	/** Which way the frames go, and so which mask bit they must have; null: not checked. */
+	enum Direction {
+		/** The agent's frames: a client's, masked. */
+		FROM_CLIENT(true),
+		/** The upstream's frames: a server's, never masked. */
+		FROM_SERVER(false);
+
+		final boolean masked;
+
+		Direction(boolean masked) {
+			this.masked = masked;
+		}
+	}
+
+	private final Direction direction;
 	private final byte[] head = new byte[14];
 	private int headLength;
 	private long payloadLeft;
+	private boolean violated;
 
-	/** Follows {@code length} more bytes of the stream. */
-	void feed(byte[] bytes, int offset, int length) {
+	/** Frames followed without a check of their mask bit. */
+	WebSocketFrames() {
+		this(null);
+	}
+
+	WebSocketFrames(Direction direction) {
+		this.direction = direction;
+	}
+
+	/**
+	 * Follows {@code length} more bytes of the stream.
+	 *
+	 * @return how many of them may be relayed: all of them, or, when a frame's mask bit is wrong for the direction, those
+	 *         before that frame (its first byte may have come, and gone on, in an earlier read: then the stream is left
+	 *         mid-frame and {@link #atBoundary()} says so). After a violation nothing more is relayed.
+	 */
+	int feed(byte[] bytes, int offset, int length) {
+		if (violated) {
+			return 0;
+		}
 		int i = offset;
 		int end = offset + length;
+		int frameStart = offset;
 		while (i < end) {
 			if (payloadLeft > 0) {
 				long take = Math.min(payloadLeft, end - i);
@@ -33,13 +71,28 @@ final class WebSocketFrames {
 				i += (int) take;
 				continue;
 			}
+			if (headLength == 0) {
+				frameStart = i;
+			}
 			head[headLength++] = bytes[i++];
+			if (headLength == 2 && direction != null && ((head[1] & 0x80) != 0) != direction.masked) {
+				violated = true;
+				boolean startedHere = i - 2 >= offset;
+				headLength = startedHere ? 0 : 1; // what was relayed ends before this frame, or after its first byte
+				return startedHere ? frameStart - offset : 0;
+			}
 			int needed = headerLength();
 			if (needed > 0 && headLength == needed) {
 				payloadLeft = payloadLength();
 				headLength = 0;
 			}
 		}
+		return length;
+	}
+
+	/** Whether a frame with the wrong mask bit has come: the socket must be failed (§5.1), with {@link #PROTOCOL_ERROR}. */
+	boolean violated() {
+		return violated;
 	}
 
 	/** Whether the bytes so far end exactly at the end of a frame (or nothing came yet). */

@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>While it is open the socket stays tracked in {@link InFlightRequests} as the request it began as: a revocation (or a
  * rotation, deletion, expiry, a grant narrowed to reading) cuts it, and the agent gets close code 1008 with the reason; the
- * upstream's socket is closed. Traffic either way is activity; a socket silent both ways for longer than the proxy's idle
+ * upstream's socket is closed. Whatever the relay does, the agent gets only unmasked frames and the upstream only masked ones
+ * (RFC 6455 §5.1): a frame masked the wrong way, from either side, is not relayed, and the agent gets close code 1002 with
+ * the reason. Traffic either way is activity; a socket silent both ways for longer than the proxy's idle
  * timeout is closed with 1001. Its audit row (status 101, bytes each way, how long it was open) is written when it ends.
  */
 final class WebSocketRelay extends AbstractConnection implements Connection.UpgradeTo {
@@ -52,7 +54,10 @@ final class WebSocketRelay extends AbstractConnection implements Connection.Upgr
 	private final Forwarder.Forwarded forwarded;
 	private final InFlightRequests.Entry entry;
 	private final AuditDraft audit;
-	private final WebSocketFrames down = new WebSocketFrames();
+	private final WebSocketFrames up = new WebSocketFrames(WebSocketFrames.Direction.FROM_CLIENT);
+	private final WebSocketFrames down = new WebSocketFrames(WebSocketFrames.Direction.FROM_SERVER);
+	/** Set once, when either side sent a frame masked the wrong way: the socket is failed with close code 1002. */
+	private volatile ProtocolError protocolError;
 	private final AtomicLong bytesIn = new AtomicLong();
 	private final AtomicLong bytesOut = new AtomicLong();
 	private final AtomicBoolean ended = new AtomicBoolean();
@@ -99,6 +104,10 @@ final class WebSocketRelay extends AbstractConnection implements Connection.Upgr
 		return true;
 	}
 
+	/** Why the socket was failed: the refusal it is audited as, and the close frame's reason. */
+	private record ProtocolError(ErrorType type, String reason) {
+	}
+
 	/** Whether an intercepted tunnel's network end carries a WebSocket, which closes its tunnel itself when access ends. */
 	static boolean carriedBy(EndPoint network) {
 		return network.getConnection() instanceof SslConnection tls && tls.getSslEndPoint().getConnection() instanceof WebSocketRelay;
@@ -128,7 +137,9 @@ final class WebSocketRelay extends AbstractConnection implements Connection.Upgr
 				toUpstream(early);
 				early = null;
 			}
-			fillInterested();
+			if (protocolError == null) {
+				fillInterested();
+			}
 		} catch (IOException e) {
 			end();
 		}
@@ -143,6 +154,9 @@ final class WebSocketRelay extends AbstractConnection implements Connection.Upgr
 				int n = getEndPoint().fill(fromAgent);
 				if (n > 0) {
 					toUpstream(fromAgent);
+					if (protocolError != null) {
+						return; // nothing more is read from the agent: relayDown closes the socket with 1002
+					}
 				} else if (n == 0) {
 					fillInterested();
 					return;
@@ -157,13 +171,38 @@ final class WebSocketRelay extends AbstractConnection implements Connection.Upgr
 	}
 
 	private void toUpstream(ByteBuffer bytes) throws IOException {
-		int n = bytes.remaining();
-		Buffer buffer = new Buffer();
-		buffer.write(bytes);
-		toUpstream.write(buffer, n);
-		toUpstream.flush();
-		bytesIn.addAndGet(n);
-		entry.touch();
+		byte[] array;
+		int offset;
+		int length = bytes.remaining();
+		if (bytes.hasArray()) {
+			array = bytes.array();
+			offset = bytes.arrayOffset() + bytes.position();
+		} else {
+			array = new byte[length];
+			bytes.get(array);
+			offset = 0;
+		}
+		int n = up.feed(array, offset, length);
+		if (n > 0) {
+			Buffer buffer = new Buffer();
+			buffer.write(array, offset, n);
+			toUpstream.write(buffer, n);
+			toUpstream.flush();
+			bytesIn.addAndGet(n);
+			entry.touch();
+		}
+		if (up.violated()) {
+			fail(new ProtocolError(ErrorType.BAD_REQUEST, "bad_request: the agent sent an unmasked frame; a WebSocket client masks every"
+					+ " frame (RFC 6455 §5.1)"));
+		}
+	}
+
+	/** A frame masked the wrong way: the upstream's socket goes now (no more of either side is relayed), the agent hears why. */
+	private void fail(ProtocolError error) {
+		if (protocolError == null) {
+			protocolError = error;
+		}
+		upstream.cancel();
 	}
 
 	/** The upstream's bytes on to the agent as they arrive, on a thread of its own: the only writer to the agent. */
@@ -172,16 +211,32 @@ final class WebSocketRelay extends AbstractConnection implements Connection.Upgr
 		try (BufferedSource from = Okio.buffer(upstream.getSource())) {
 			int n;
 			while ((n = from.read(bytes)) != -1) {
-				down.feed(bytes, 0, n);
-				bytesOut.addAndGet(n);
+				int pass = down.feed(bytes, 0, n);
+				bytesOut.addAndGet(pass);
 				entry.touch();
-				toAgent(ByteBuffer.wrap(bytes, 0, n));
+				if (pass > 0) {
+					toAgent(ByteBuffer.wrap(bytes, 0, pass));
+				}
+				if (down.violated()) {
+					fail(new ProtocolError(ErrorType.UPSTREAM_UNREACHABLE, "upstream_unreachable: the upstream sent a masked frame, which a"
+							+ " WebSocket server never does (RFC 6455 §5.1)"));
+					break;
+				}
 			}
 		} catch (IOException e) {
-			// the upstream closed, broke, or was closed by cut(): which one is in entry.cut
+			// the upstream closed, broke, or was closed by cut() or fail(): which one is in entry.cut or protocolError
 		}
 		InFlightRequests.Cut why = entry.cut;
-		if (why != null && down.atBoundary()) {
+		ProtocolError error = protocolError;
+		if (error != null) {
+			if (down.atBoundary()) {
+				try {
+					toAgent(ByteBuffer.wrap(WebSocketFrames.serverClose(WebSocketFrames.PROTOCOL_ERROR, error.reason())));
+				} catch (IOException e) {
+					// the agent is gone already
+				}
+			}
+		} else if (why != null && down.atBoundary()) {
 			boolean accessEnded = why == InFlightRequests.Cut.ACCESS_ENDED;
 			String reason = accessEnded ? entry.refusal.type().type() + ": " + entry.refusal.message() : "the broker closed the socket ("
 					+ why.name().toLowerCase(java.util.Locale.ROOT) + ")";
@@ -222,7 +277,10 @@ final class WebSocketRelay extends AbstractConnection implements Connection.Upgr
 		audit.addBytesIn(bytesIn.get());
 		audit.addBytesOut(bytesOut.get());
 		InFlightRequests.Cut why = entry.cut;
-		if (why == InFlightRequests.Cut.ACCESS_ENDED) {
+		ProtocolError error = protocolError;
+		if (error != null && why != InFlightRequests.Cut.ACCESS_ENDED) {
+			audit.finish(Decision.refusing(error.type()), error.type());
+		} else if (why == InFlightRequests.Cut.ACCESS_ENDED) {
 			audit.finish(Decision.refusing(entry.refusal.type()), entry.refusal.type());
 		} else if (why == InFlightRequests.Cut.IDLE_TIMEOUT) {
 			audit.finish(Decision.refusing(ErrorType.UPSTREAM_TIMEOUT), ErrorType.UPSTREAM_TIMEOUT);

@@ -121,6 +121,30 @@ class AgentKeyLocatorTest {
 		}
 
 		@Test
+		void websocketSubprotocolCarriesTheKey() {
+			assertEquals(key, found(locate(headers("Sec-WebSocket-Protocol", "realtime, openai-insecure-api-key." + key
+					+ ", openai-beta.realtime-v1"), null)));
+			assertEquals(key, found(locate(headers("Sec-WebSocket-Protocol", "realtime", "Sec-WebSocket-Protocol",
+					" OpenAI-Insecure-API-Key." + key), null)));
+		}
+
+		@Test
+		void otherSubprotocolsAreNotCredentials() {
+			assertInstanceOf(AgentKeyLocator.Missing.class, locate(headers("Sec-WebSocket-Protocol", "realtime, openai-beta.realtime-v1"), null));
+		}
+
+		@Test
+		void aSubprotocolKeyAndADifferentBearerConflict() {
+			assertInstanceOf(AgentKeyLocator.Conflicting.class, locate(headers("Authorization", "Bearer " + otherKey,
+					"Sec-WebSocket-Protocol", "openai-insecure-api-key." + key), null));
+		}
+
+		@Test
+		void aForeignSubprotocolCredentialIsFoundAsItIs() {
+			assertEquals("sk-real", found(locate(headers("Sec-WebSocket-Protocol", "realtime, openai-insecure-api-key.sk-real"), null)));
+		}
+
+		@Test
 		void unrelatedHeadersAreIgnored() {
 			assertInstanceOf(AgentKeyLocator.Missing.class, locate(headers("x-key", key, "Cookie", "key=" + key, "x-auth", key), null));
 		}

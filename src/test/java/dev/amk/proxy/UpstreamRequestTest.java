@@ -46,6 +46,17 @@ class UpstreamRequestTest {
 		}
 
 		@Test
+		@DisplayName("a key offered as a WebSocket subprotocol is dropped from the list, the other subprotocols kept; the real key goes as Bearer only")
+		void subprotocolKey() throws Refused {
+			Request r = build(BEARER, HttpFields.build().add("Sec-WebSocket-Protocol", "realtime, openai-insecure-api-key." + KEY
+					+ ", openai-beta.realtime-v1"), null, "realtime");
+			assertEquals(List.of("realtime, openai-beta.realtime-v1"), r.headers("Sec-WebSocket-Protocol"));
+			assertEquals(List.of("Bearer " + SECRET), r.headers("Authorization"));
+			Request only = build(BEARER, HttpFields.build().add("Sec-WebSocket-Protocol", "openai-insecure-api-key.sk-pasted-real-key"), null);
+			assertNull(only.header("Sec-WebSocket-Protocol"), "a list of only key subprotocols goes entirely");
+		}
+
+		@Test
 		@DisplayName("a custom header connection: the agent's header of that name is dropped, whatever it held")
 		void customHeader() throws Refused {
 			Request r = build(new Injection.Header("X-Custom-Key", "{secret}"),

@@ -23,6 +23,8 @@ public final class AgentRow {
 	private final LongProperty deniedToday = new SimpleLongProperty();
 	private final StringProperty keyPrefix = new SimpleStringProperty();
 	private final StringProperty usage = new SimpleStringProperty("");
+	private final StringProperty parentName = new SimpleStringProperty();
+	private final ObjectProperty<Instant> expiresAt = new SimpleObjectProperty<>();
 
 	AgentRow(long id) {
 		this.id = id;
@@ -78,5 +80,20 @@ public final class AgentRow {
 
 	public StringProperty keyPrefixProperty() {
 		return keyPrefix;
+	}
+
+	/** For the key of an {@code amk run}, the agent it runs as (the row it is listed under); null for an agent. */
+	public StringProperty parentNameProperty() {
+		return parentName;
+	}
+
+	/** Whether this row is an {@code amk run}'s key: revoked or deleted on its own, never enabled again, edited or rotated. */
+	public boolean isRunKey() {
+		return parentName.get() != null;
+	}
+
+	/** When the key stops working (a run key: the end of its lease, which its run keeps moving on); null: never. */
+	public ObjectProperty<Instant> expiresAtProperty() {
+		return expiresAt;
 	}
 }

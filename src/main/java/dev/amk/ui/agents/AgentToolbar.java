@@ -10,9 +10,16 @@ import javafx.scene.input.KeyEvent;
 import javafx.stage.Window;
 
 /**
- * The actions above the agent list: New agent…, Edit grants…, Rotate key…, Delete…, Set up an MCP client…. All but the
- * first act on the selected row and are disabled without one. On the list itself, Enter opens Edit grants… and Delete (or
- * Backspace, the Mac's delete key) asks to delete.
+		Button mcp = button("mcp-setup", "Set up an _MCP client…", "Write Claude Code's, Claude Desktop's, Codex's or Cursor's MCP configuration"
+				+ " so that it reaches the selected agent's MCP servers through the broker", this::setUpMcpClient);
+		delete.disableProperty().bind(none);
+		// An amk run's key is revoked (its switch) or deleted, never edited or rotated: it holds its run's grants and its run's key.
+		BooleanBinding noAgent = javafx.beans.binding.Bindings.createBooleanBinding(() -> selected() == null || selected().isRunKey(),
+				list.getSelectionModel().selectedItemProperty());
+		for (Button b : new Button[] {edit, rotate, mcp}) {
+			b.disableProperty().bind(noAgent);
+		}
+		getItems().setAll(create, edit, rotate, delete, mcp);
  */
 public final class AgentToolbar extends ToolBar {
 	private final AgentActions actions;
@@ -30,8 +37,12 @@ public final class AgentToolbar extends ToolBar {
 		Button delete = button("delete-agent", "_Delete…", "Delete the selected agent; its key stops working at once (Delete key)", this::deleteAgent);
 		Button mcp = button("mcp-setup", "Set up an _MCP client…", "Write Claude Code's, Claude Desktop's, Codex's or Cursor's MCP configuration"
 				+ " so that it reaches the selected agent's MCP servers through the broker", this::setUpMcpClient);
-		for (Button b : new Button[] {edit, rotate, delete, mcp}) {
-			b.disableProperty().bind(none);
+		delete.disableProperty().bind(none);
+		// An amk run's key is revoked (its switch) or deleted, never edited or rotated: it holds its run's grants and its run's key.
+		BooleanBinding noAgent = javafx.beans.binding.Bindings.createBooleanBinding(() -> selected() == null || selected().isRunKey(),
+				list.getSelectionModel().selectedItemProperty());
+		for (Button b : new Button[] {edit, rotate, mcp}) {
+			b.disableProperty().bind(noAgent);
 		}
 		getItems().setAll(create, edit, rotate, delete, mcp);
 		// A filter, and only when the list itself has focus: a key pressed on a row's switch stays the switch's.
@@ -55,7 +66,7 @@ public final class AgentToolbar extends ToolBar {
 
 	public void editGrants() {
 		AgentRow row = selected();
-		if (row != null) {
+		if (row != null && !row.isRunKey()) {
 			AgentEditor.openEdit(window(), actions, row.name());
 		}
 	}
@@ -63,7 +74,7 @@ public final class AgentToolbar extends ToolBar {
 	/** Opens "Set up an MCP client…" for the selected agent (its MCP servers are checked there, with the file). */
 	public void setUpMcpClient() {
 		AgentRow row = selected();
-		if (row != null && actions.mcpSetup() != null) {
+		if (row != null && !row.isRunKey() && actions.mcpSetup() != null) {
 			McpSetupDialog.open(window(), actions, row.name());
 		}
 	}
@@ -71,7 +82,7 @@ public final class AgentToolbar extends ToolBar {
 	/** Asks first: whatever uses the old key starts failing the moment it is rotated. */
 	public void rotateKey() {
 		AgentRow row = selected();
-		if (row == null) {
+		if (row == null || row.isRunKey()) {
 			return;
 		}
 		String name = row.name();

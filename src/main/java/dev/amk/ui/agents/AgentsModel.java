@@ -19,7 +19,6 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,8 +105,10 @@ public final class AgentsModel {
 	void refreshNow() {
 		AccessSnapshot snapshot = registry.current();
 		var now = clock.instant();
-		List<Agent> current = snapshot.agents().stream().map(AccessSnapshot.AgentEntry::agent)
-				.sorted(Comparator.comparing(Agent::name)).toList();
+		// amk run's keys right under their agent, as 'amk agent list' shows them.
+		List<Agent> current = Agent.runKeysUnderParents(snapshot.agents().stream().map(AccessSnapshot.AgentEntry::agent).toList());
+		Map<Long, String> names = new HashMap<>();
+		current.forEach(a -> names.put(a.id(), a.name()));
 		Set<Long> seen = new LinkedHashSet<>();
 		int active = 0;
 		for (int i = 0; i < current.size(); i++) {
@@ -120,6 +121,8 @@ public final class AgentsModel {
 			row.statusProperty().set(a.status(now).id());
 			row.activeProperty().set(a.status(now) == Agent.Status.ACTIVE);
 			row.keyPrefixProperty().set(a.keyPrefix());
+			row.parentNameProperty().set(a.isRunKey() ? names.getOrDefault(a.parentId(), "") : null);
+			row.expiresAtProperty().set(a.expiresAt());
 			row.lastSeenProperty().set(act.lastSeen());
 			row.requestsTodayProperty().set(act.requestsToday());
 			row.deniedTodayProperty().set(act.deniedToday());
@@ -172,7 +175,8 @@ public final class AgentsModel {
 	/** Revokes every active agent at once and remembers which, for {@link #resumeAll()}. */
 	public void pauseAll() {
 		Set<String> toPause = new LinkedHashSet<>();
-		rows.stream().filter(AgentRow::isActive).forEach(r -> toPause.add(r.name()));
+		// Run keys are left out: revoking their agent revokes them, and a run key is never enabled again, so Resume could not restore one.
+		rows.stream().filter(r -> r.isActive() && !r.isRunKey()).forEach(r -> toPause.add(r.name()));
 		paused = Set.copyOf(toPause);
 		pausedCount.set(paused.size());
 		run(() -> toPause.forEach(agents::revoke));

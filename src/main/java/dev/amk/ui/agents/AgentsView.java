@@ -66,10 +66,15 @@ public final class AgentsView extends BorderPane {
 		pane.setPadding(new Insets(8));
 		javafx.scene.Node error = getBottom();
 		setBottom(new VBox(error, pane));
-		list.getSelectionModel().selectedItemProperty().subscribe(row -> pane.show(row == null ? null : row.name()));
+		// A run key's row shows how to run a tool with its agent: the key itself belongs to a run already going.
+		list.getSelectionModel().selectedItemProperty().subscribe(row -> pane.show(row == null ? null : row.isRunKey() && !row.parentNameProperty()
+				.get().isEmpty() ? row.parentNameProperty().get() : row.name()));
 	}
 
-	/** One row: activity dot, name and reach, last seen and today's counts, the switch. */
+	/**
+	 * One row: activity dot, name and reach, last seen and today's counts, the switch. An {@code amk run}'s key is indented
+	 * under its agent ("↳ coder.run-6acbef", "run key · expires in 25 s · openai"); its switch only revokes.
+	 */
 	static final class AgentCell extends ListCell<AgentRow> {
 		private final AgentsModel model;
 		private final Clock clock;
@@ -134,7 +139,7 @@ public final class AgentsView extends BorderPane {
 
 		private static java.util.List<javafx.beans.Observable> properties(AgentRow r) {
 			return java.util.List.of(r.nameProperty(), r.reachProperty(), r.statusProperty(), r.activeProperty(), r.lastSeenProperty(),
-					r.requestsTodayProperty(), r.deniedTodayProperty(), r.usageProperty());
+					r.requestsTodayProperty(), r.deniedTodayProperty(), r.usageProperty(), r.parentNameProperty(), r.expiresAtProperty());
 		}
 
 		private void render() {
@@ -147,8 +152,13 @@ public final class AgentsView extends BorderPane {
 			}
 			Instant now = clock.instant();
 			Instant last = row.lastSeenProperty().get();
-			name.setText(row.name());
-			reach.setText(row.reachProperty().get() + (row.isActive() ? "" : " — " + row.statusProperty().get()));
+			boolean runKey = row.isRunKey();
+			name.setText(runKey ? "↳ " + row.name() : row.name());
+			Instant expires = row.expiresAtProperty().get();
+			String run = !runKey ? "" : "run key · " + (expires == null ? "" : expires.isAfter(now) ? "expires " + Durations.until(expires, now) + " · "
+					: "expired · ");
+			reach.setText(run + row.reachProperty().get() + (row.isActive() ? "" : " — " + row.statusProperty().get()));
+			root.setPadding(new Insets(6, 8, 6, runKey ? 32 : 8));
 			seen.setText(last == null ? "never seen" : "seen " + Durations.ago(last, now));
 			long denied = row.deniedTodayProperty().get();
 			counts.setText(row.requestsTodayProperty().get() + " today" + (denied > 0 ? " · " + denied + " denied" : ""));
@@ -158,10 +168,12 @@ public final class AgentsView extends BorderPane {
 			boolean recent = last != null && now.toEpochMilli() - last.toEpochMilli() < 10_000;
 			dot.getStyleClass().setAll(recent ? "activity-dot-live" : "activity-dot");
 			toggle.setSelected(row.isActive());
+			toggle.setDisable(runKey && !row.isActive()); // a run key is never enabled again (AgentService.enable)
 			toggle.setText(row.isActive() ? "Active" : "Revoked");
 			toggle.setId("toggle-" + row.name());
 			toggle.setAccessibleText((row.isActive() ? "Revoke " : "Enable ") + row.name());
-			setAccessibleText(row.name() + ", " + row.statusProperty().get() + ", may reach " + row.reachProperty().get());
+			setAccessibleText(row.name() + (runKey ? ", run key of " + row.parentNameProperty().get() : "") + ", " + row.statusProperty().get()
+					+ ", may reach " + row.reachProperty().get());
 			setGraphic(root);
 		}
 	}
