@@ -174,6 +174,7 @@ public final class AgentService {
 	public Agent setGrants(String name, List<Grant> grants) {
 		requireDistinctConnections(grants);
 		return update(name, (c, a) -> {
+			refuseRunKey(a, "given other grants"); // it could otherwise hold more than its agent
 			agents.deleteGrants(c, a.id());
 			for (Grant grant : grants) {
 				long connectionId = requireToolsOnMcp(grant, fitting(grant, connections.byName(c, grant.connection())
@@ -311,11 +312,17 @@ public final class AgentService {
 
 	/** Replaces the hosts an agent may reach through blind tunnels. */
 	public Agent setAllowedHosts(String name, List<HostPattern> hosts) {
-		return update(name, (c, a) -> agents.replaceAllowedHosts(c, a.id(), hosts));
+		return update(name, (c, a) -> {
+			refuseRunKey(a, "given other hosts");
+			agents.replaceAllowedHosts(c, a.id(), hosts);
+		});
 	}
 
 	public Agent setExpiry(String name, Instant expiresAt) {
-		return update(name, (c, a) -> agents.setExpiry(c, a.id(), expiresAt));
+		return update(name, (c, a) -> {
+			refuseRunKey(a, "given another expiry"); // its lease is its run's to renew (renewLease), never past its agent's
+			agents.setExpiry(c, a.id(), expiresAt);
+		});
 	}
 
 	/** The agent's limits ({@link AgentLimits#NONE} when it has none). */

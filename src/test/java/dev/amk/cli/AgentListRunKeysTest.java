@@ -120,6 +120,13 @@ class AgentListRunKeysTest {
 		assertNotEquals(0, rotate.exit());
 		assertTrue(rotate.err().contains("cannot be rotated"), rotate.err());
 		assertEquals(401, status(one.key()));
+		// Nor widened past its agent, or kept past its run: its grants, hosts and expiry are its run's.
+		BrokerFixture.CliResult grants = broker.cli("agent", "set-grants", other.agent().name(), "--grant", "openai");
+		assertNotEquals(0, grants.exit());
+		assertTrue(grants.err().contains("cannot be given other grants"), grants.err());
+		BrokerFixture.CliResult expiry = broker.cli("agent", "set-expiry", other.agent().name(), "never");
+		assertNotEquals(0, expiry.exit());
+		assertTrue(expiry.err().contains("cannot be given another expiry"), expiry.err());
 
 		assertEquals(0, broker.cli("agent", "revoke", "coder").exit());
 		broker.awaitRegistry(s -> s.agents().stream().anyMatch(a -> a.agent().name().equals(other.agent().name()) && a.agent().revokedAt() != null));
