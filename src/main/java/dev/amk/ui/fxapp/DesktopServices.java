@@ -7,6 +7,7 @@ import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
 import dev.amk.doctor.DoctorFix;
 import dev.amk.limits.UsageLedger;
+import dev.amk.mcp.McpAuthorization;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
@@ -29,8 +30,11 @@ import java.util.function.Supplier;
  * @param readSecrets reads every connection's secret into the broker's memory; one warning per secret that cannot be read
  * @param approvals   where requests under approval rules wait; the app is their one answerer
  * @param usage       each agent's LLM usage today, for the agent list (null: not shown)
+ * @param mcpSignIns  MCP authorization ('amk mcp add') that opens pages with the given browser
+ * @param awsCredentialsFile the AWS shared credentials file whose profiles the Add dialog can import
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
-		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals, UsageLedger usage) {
+		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals, UsageLedger usage,
+		Function<Browser, McpAuthorization> mcpSignIns, Path awsCredentialsFile) {
 }
