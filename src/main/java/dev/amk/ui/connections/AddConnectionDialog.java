@@ -391,8 +391,9 @@ public final class AddConnectionDialog {
 	}
 
 	private void showTestResult(String text, boolean ok) {
-		testResult.setText(text);
+		// The style first: whoever reacts to the new text (a screen reader, a test) finds it already in its colour.
 		testResult.getStyleClass().setAll("label", ok ? "test-ok" : "error-text");
+		testResult.setText(text);
 	}
 
 

@@ -209,7 +209,9 @@ class AddGcpAccountTest {
 		assertEquals("gcp", find(robot, "#connection-name", javafx.scene.control.TextField.class).getText());
 		Label result = find(robot, "#test-result", Label.class);
 
-		KeyPair other = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		KeyPair other = generator.generateKeyPair(); // a key of the same size that Google does not know
 		paste(robot, keyJson(other));
 		robot.clickOn("#test-connection");
 		waitUntil("the refusal is shown", () -> result.getText().startsWith("Google refused"));
