@@ -181,6 +181,11 @@ public final class ConnectionsView extends BorderPane {
 			show("'" + row.name() + "' was removed meanwhile.", true);
 			return;
 		}
+		if (row.provider().speaksMcp()) {
+			// An MCP server's sign-in has no provider profile for the Connect dialog; the CLI runs it again.
+			show("Sign in to the MCP server '" + row.name() + "' again in a terminal: amk mcp add " + row.name() + " --reconnect", false);
+			return;
+		}
 		table.getSelectionModel().select(row);
 		openConnectDialog(Providers.oauthOf(row.provider()), row);
 	}

@@ -201,6 +201,13 @@ class AddMcpServerTest {
 		HttpResponse<String> listed = listTools("/remote", agentKey);
 		assertEquals(200, listed.statusCode(), listed.body());
 		assertEquals("Bearer " + server.issuedAccessTokens().getFirst(), server.received().getLast().authorization());
+
+		// Its row's Reconnect says how to sign in again (the Connect dialog has no profile for an MCP server).
+		ConnectionRow row = model.rows().stream().filter(r -> r.name().equals("remote")).findFirst().orElseThrow();
+		robot.interact(() -> window.connectionsView().table().getSelectionModel().select(row));
+		robot.clickOn("#reconnect-connection");
+		waitUntil("the view says how", () -> message.getText().equals("Sign in to the MCP server 'remote' again in a terminal:"
+				+ " amk mcp add remote --reconnect"));
 	}
 
 	@Test
