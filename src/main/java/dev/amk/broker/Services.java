@@ -305,10 +305,14 @@ public final class Services implements AutoCloseable {
 		return new DoctorFix(connections(), keychain(), agents(), dataDir, clock, port, check);
 	}
 
-	/** Tests connections with exactly the credential the proxy would send. */
+	/**
+	 * Tests connections with exactly the credential the proxy would send, through a client tuned as the proxy's (in the
+	 * broker, its settings' upstream tuning), so that a test reaches what an agent's request would.
+	 */
 	public synchronized ConnectionTester connectionTester() {
 		if (tester == null) {
-			tester = new ConnectionTester(credentials());
+			tester = new ConnectionTester(credentials(), inBroker() ? brokerOptions.proxy() : dev.amk.proxy.ProxySettings.defaults(0),
+					ConnectionTester.DEFAULT_TIMEOUT, clock);
 		}
 		return tester;
 	}

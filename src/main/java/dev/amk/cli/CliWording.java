@@ -20,7 +20,10 @@ final class CliWording implements InvalidInput.Wording {
 			Map.entry(Field.EXPIRY, "--expires"), Map.entry(Field.CLIENT_ID, "--client-id"), Map.entry(Field.CLIENT_SECRET, "--client-secret-stdin"),
 			Map.entry(Field.SCOPES, "--scopes"), Map.entry(Field.AUTHORIZE_URL, "--authorize-url"), Map.entry(Field.TOKEN_URL, "--token-url"),
 			Map.entry(Field.DEVICE_URL, "--device-url"), Map.entry(Field.REVOKE_URL, "--revoke-url"), Map.entry(Field.DEVICE, "--device"),
-			Map.entry(Field.PORT, "--port"), Map.entry(Field.HOST_MAP, "--host-map"), Map.entry(Field.ALLOW_HOST, "--allow-host")));
+			Map.entry(Field.PORT, "--port"), Map.entry(Field.HOST_MAP, "--host-map"), Map.entry(Field.ALLOW_HOST, "--allow-host"),
+			Map.entry(Field.AWS_ACCESS_KEY_ID, "the first line of stdin"), Map.entry(Field.AWS_SECRET_ACCESS_KEY, "the second line of stdin"),
+			Map.entry(Field.AWS_SESSION_TOKEN, "the third line of stdin"), Map.entry(Field.REGION, "--region"), Map.entry(Field.ROLE_ARN, "--role-arn"),
+			Map.entry(Field.SERVICE_ACCOUNT_KEY, "stdin")));
 
 	private CliWording() {
 	}

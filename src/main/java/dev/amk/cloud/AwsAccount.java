@@ -1,6 +1,8 @@
 package dev.amk.cloud;
 
 import dev.amk.common.InvalidInput;
+import dev.amk.common.InvalidInput.Field;
+import dev.amk.common.InvalidInput.Problem;
 import dev.amk.common.Json;
 
 import java.util.LinkedHashMap;
@@ -23,24 +25,44 @@ public record AwsAccount(String accessKeyId, String secretAccessKey, String sess
 	private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
 	private static final Pattern ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
 
+	/**
+	 * The rules for each field, said once for every front door: the CLI names the lines of stdin, the app its fields
+	 * ({@link InvalidInput.Wording}). Blank optional fields (token, role) mean none. No message quotes a secret.
+	 */
 	public AwsAccount {
-		if (accessKeyId == null || !KEY_ID.matcher(accessKeyId).matches()) {
-			throw new InvalidInput(InvalidInput.Field.SECRET, InvalidInput.Problem.MALFORMED, w -> "The first line of " + w.name(InvalidInput.Field.SECRET)
-					+ " must be the AWS access key id (AKIA… or ASIA…), the second the secret access key.");
+		sessionToken = sessionToken == null || sessionToken.isBlank() ? null : sessionToken.strip();
+		roleArn = roleArn == null || roleArn.isBlank() ? null : roleArn.strip();
+		accessKeyId = accessKeyId == null ? null : accessKeyId.strip();
+		if (accessKeyId == null || accessKeyId.isEmpty()) {
+			throw new InvalidInput(Field.AWS_ACCESS_KEY_ID, Problem.MISSING, w -> "Give the AWS access key id (AKIA… or ASIA…) in "
+					+ w.name(Field.AWS_ACCESS_KEY_ID) + ".");
 		}
-		if (secretAccessKey == null || secretAccessKey.isBlank() || secretAccessKey.chars().anyMatch(c -> c <= 0x20 || c > 0x7e)) {
-			throw new InvalidInput(InvalidInput.Field.SECRET, InvalidInput.Problem.MALFORMED, w -> "The second line of " + w.name(InvalidInput.Field.SECRET)
-					+ " must be the AWS secret access key (printable ASCII, no spaces).");
+		if (!KEY_ID.matcher(accessKeyId).matches()) {
+			throw new InvalidInput(Field.AWS_ACCESS_KEY_ID, Problem.MALFORMED, w -> "An AWS access key id is 16 or more capital letters and digits,"
+					+ " starting AKIA… (long-term keys) or ASIA… (temporary ones). Check " + w.name(Field.AWS_ACCESS_KEY_ID) + ".");
 		}
-		if (sessionToken != null && (sessionToken.isBlank() || sessionToken.chars().anyMatch(c -> c <= 0x20 || c > 0x7e))) {
-			throw new InvalidInput(InvalidInput.Field.SECRET, InvalidInput.Problem.MALFORMED, "The third line, the session token, is not printable ASCII.");
+		if (secretAccessKey == null || secretAccessKey.isBlank()) {
+			throw new InvalidInput(Field.AWS_SECRET_ACCESS_KEY, Problem.MISSING, w -> "Give the AWS secret access key in "
+					+ w.name(Field.AWS_SECRET_ACCESS_KEY) + ".");
+		}
+		if (secretAccessKey.chars().anyMatch(c -> c <= 0x20 || c > 0x7e)) {
+			throw new InvalidInput(Field.AWS_SECRET_ACCESS_KEY, Problem.MALFORMED, w -> "An AWS secret access key is printable ASCII without"
+					+ " spaces. Check " + w.name(Field.AWS_SECRET_ACCESS_KEY) + ": it should hold just the key.");
+		}
+		if (sessionToken != null && sessionToken.chars().anyMatch(c -> c <= 0x20 || c > 0x7e)) {
+			throw new InvalidInput(Field.AWS_SESSION_TOKEN, Problem.MALFORMED, w -> "An AWS session token is printable ASCII without spaces."
+					+ " Check " + w.name(Field.AWS_SESSION_TOKEN) + ".");
 		}
 		region = region == null || region.isBlank() ? DEFAULT_REGION : region.strip();
+		String r = region;
 		if (!REGION.matcher(region).matches()) {
-			throw dev.amk.common.AmkException.invalid("'" + region + "' is not an AWS region name such as us-east-1 or eu-west-3.");
+			throw new InvalidInput(Field.REGION, Problem.MALFORMED, w -> "'" + r + "' is not an AWS region name such as us-east-1 or eu-west-3."
+					+ " Check " + w.name(Field.REGION) + ".");
 		}
-		if (roleArn != null && !ROLE.matcher(roleArn).matches()) {
-			throw dev.amk.common.AmkException.invalid("'" + roleArn + "' is not an IAM role ARN such as arn:aws:iam::123456789012:role/agents.");
+		String role = roleArn;
+		if (role != null && !ROLE.matcher(role).matches()) {
+			throw new InvalidInput(Field.ROLE_ARN, Problem.MALFORMED, w -> "'" + role + "' is not an IAM role ARN such as"
+					+ " arn:aws:iam::123456789012:role/agents. Check " + w.name(Field.ROLE_ARN) + ", or leave it empty.");
 		}
 	}
 
@@ -48,8 +70,9 @@ public record AwsAccount(String accessKeyId, String secretAccessKey, String sess
 	public static AwsAccount fromLines(String text, String region, String roleArn) {
 		List<String> lines = text == null ? List.of() : text.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
 		if (lines.size() < 2 || lines.size() > 3) {
-			throw new InvalidInput(InvalidInput.Field.SECRET, InvalidInput.Problem.MISSING, w -> "Give the AWS access key id and the secret access key on"
-					+ " two lines of " + w.name(InvalidInput.Field.SECRET) + " (a third line: a session token), or use --from-profile.");
+			// Only the command line reads the keys as lines: its own words.
+			throw new InvalidInput(Field.AWS_SECRET_ACCESS_KEY, Problem.MISSING, "Give the AWS access key id and the secret access key on"
+					+ " two lines of stdin (a third line: a session token), or use --from-profile.");
 		}
 		return new AwsAccount(lines.get(0), lines.get(1), lines.size() == 3 ? lines.get(2) : null, region, roleArn);
 	}

@@ -1,6 +1,7 @@
 package dev.amk.cloud;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.InvalidInput;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,25 @@ public final class AwsProfiles {
 			throw AmkException.invalid("Profile '" + profile + "' in " + file + " has no aws_access_key_id and aws_secret_access_key"
 					+ " (an SSO or role profile holds no keys to move). Give the keys on stdin instead.");
 		}
-		return new AwsAccount(id, secret, fields.get("aws_session_token"), region, roleArn);
+		try {
+			return new AwsAccount(id, secret, fields.get("aws_session_token"), region, roleArn);
+		} catch (InvalidInput e) {
+			throw switch (e.field()) {
+				// The keys came from the file, not from where the front door takes them: name them where they are.
+				case AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN -> new InvalidInput(e.field(), e.problem(), e.message(inFile(file, profile)));
+				default -> e;
+			};
+		}
+	}
+
+	/** Names the key fields as the lines of the profile they were read from. */
+	private static InvalidInput.Wording inFile(Path file, String profile) {
+		return field -> switch (field) {
+			case AWS_ACCESS_KEY_ID -> "aws_access_key_id of [" + profile + "] in " + file;
+			case AWS_SECRET_ACCESS_KEY -> "aws_secret_access_key of [" + profile + "] in " + file;
+			case AWS_SESSION_TOKEN -> "aws_session_token of [" + profile + "] in " + file;
+			default -> InvalidInput.NEUTRAL.name(field);
+		};
 	}
 
 	/** What the person runs to delete the plaintext copy once the keys are in the keychain. */

@@ -118,7 +118,7 @@ public final class AwsSessions {
 		}
 	}
 
-	private static Headers merge(Headers a, Headers b) {
+	static Headers merge(Headers a, Headers b) {
 		return a.newBuilder().addAll(b).build();
 	}
 
@@ -128,12 +128,12 @@ public final class AwsSessions {
 		return n.length() > 32 ? n.substring(0, 32) : n;
 	}
 
-	private static String tag(String xml, String name) {
+	static String tag(String xml, String name) {
 		Matcher m = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(xml);
 		return m.find() ? m.group(1) : null;
 	}
 
-	private static byte[] bytes(RequestBody body) {
+	static byte[] bytes(RequestBody body) {
 		try (Buffer buffer = new Buffer()) {
 			body.writeTo(buffer);
 			return buffer.readByteArray();

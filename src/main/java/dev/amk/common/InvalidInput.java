@@ -24,7 +24,11 @@ public final class InvalidInput extends AmkException {
 		/** {@code --host-map HOST=URL}: an intercepted host sent to another upstream. */
 		HOST_MAP,
 		/** {@code --allow-host PATTERN}: a host an agent may reach through a blind tunnel. */
-		ALLOW_HOST
+		ALLOW_HOST,
+		/** An AWS connection's keys, each where the front door takes it (lines of stdin, the app's own fields). */
+		AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, REGION, ROLE_ARN,
+		/** A Google Cloud service-account key file's JSON. */
+		SERVICE_ACCOUNT_KEY
 	}
 
 	/** What is wrong with the field's value. */
@@ -62,7 +66,10 @@ public final class InvalidInput extends AmkException {
 			Map.entry(Field.SCOPES, "the scopes"), Map.entry(Field.AUTHORIZE_URL, "an authorize URL"), Map.entry(Field.TOKEN_URL, "a token URL"),
 			Map.entry(Field.DEVICE_URL, "a device authorization URL"), Map.entry(Field.REVOKE_URL, "a revocation URL"),
 			Map.entry(Field.DEVICE, "device sign-in"), Map.entry(Field.PORT, "a port"),
-			Map.entry(Field.HOST_MAP, "a host map"), Map.entry(Field.ALLOW_HOST, "an allowed host")));
+			Map.entry(Field.HOST_MAP, "a host map"), Map.entry(Field.ALLOW_HOST, "an allowed host"),
+			Map.entry(Field.AWS_ACCESS_KEY_ID, "the access key id"), Map.entry(Field.AWS_SECRET_ACCESS_KEY, "the secret access key"),
+			Map.entry(Field.AWS_SESSION_TOKEN, "the session token"), Map.entry(Field.REGION, "the region"), Map.entry(Field.ROLE_ARN, "the role ARN"),
+			Map.entry(Field.SERVICE_ACCOUNT_KEY, "the service-account key")));
 
 	private final Field field;
 	private final Problem problem;

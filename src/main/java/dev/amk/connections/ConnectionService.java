@@ -91,6 +91,10 @@ public final class ConnectionService {
 		}
 		boolean given = request.baseUrl() != null && !request.baseUrl().isBlank();
 		String baseUrlText = given ? request.baseUrl() : provider.defaultBaseUrl();
+		if (baseUrlText == null && provider.speaksMcp()) {
+			throw new InvalidInput(Field.BASE_URL, Problem.MISSING, "Give the MCP server's address: its endpoint, often ending in /mcp,"
+					+ " for example https://mcp.example.com/mcp.");
+		}
 		if (baseUrlText == null) {
 			throw new InvalidInput(Field.BASE_URL, Problem.MISSING, w -> "A custom connection needs " + w.name(Field.BASE_URL)
 					+ ", the root of the API, for example https://api.example.com/v1.");

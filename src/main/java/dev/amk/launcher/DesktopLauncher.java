@@ -70,7 +70,8 @@ public final class DesktopLauncher implements DesktopStarter {
 		return new DesktopServices(broker.port(), s.dataDir(), s.clock(), s.accessRegistry(), s.activity(), s.agents(), s.connections(),
 				s.connectionTester(), signIns, s.localCa(),
 				s.doctorFix(broker.port(), BrokerCheck.onPort(broker.port())), broker::readSecrets, s.approvals(), s.agentControls().ledger(),
-				s.personPresence(), s.mcpToolLister(), s.mcpSetup());
+				s.personPresence(), s.mcpToolLister(), s.mcpSetup(), browser -> s.mcpAuthorization(browser, OAuthConnector.DEFAULT_TIMEOUT),
+				dev.amk.cloud.AwsProfiles.credentialsFile(System.getenv(), java.nio.file.Path.of(System.getProperty("user.home"))));
 	}
 
 	private static boolean displayAvailable() {

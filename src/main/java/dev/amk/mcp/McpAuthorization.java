@@ -164,7 +164,8 @@ public final class McpAuthorization {
 
 	static HttpUrl serverUrl(String url) {
 		if (url == null || url.isBlank()) {
-			throw new InvalidInput(InvalidInput.Field.BASE_URL, InvalidInput.Problem.MISSING, "Give the MCP server's address: --url https://…/mcp.");
+			throw new InvalidInput(InvalidInput.Field.BASE_URL, InvalidInput.Problem.MISSING, "Give the MCP server's address: its endpoint, often ending in"
+					+ " /mcp, for example https://mcp.example.com/mcp.");
 		}
 		return BaseUrls.parse(url.strip());
 	}

@@ -1,6 +1,8 @@
 package dev.amk.proxy;
 
+import dev.amk.cloud.CloudAccountCheck;
 import dev.amk.common.AmkException;
+import dev.amk.common.ErrorType;
 import dev.amk.common.InvalidInput;
 import dev.amk.connections.BaseUrls;
 import dev.amk.connections.Connection;
@@ -22,6 +24,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +72,7 @@ public final class ConnectionTester implements AutoCloseable {
 	private final CredentialSource credentials;
 	private final Duration timeout;
 	private final OkHttpClient client;
+	private final CloudAccountCheck cloud;
 
 	public ConnectionTester(SecretStore secrets) {
 		this(connection -> secrets.get(connection.secretRef()), DEFAULT_TIMEOUT);
@@ -84,11 +88,19 @@ public final class ConnectionTester implements AutoCloseable {
 	}
 
 	public ConnectionTester(CredentialSource credentials, Duration timeout) {
+		this(credentials, ProxySettings.defaults(0), timeout, Clock.systemUTC());
+	}
+
+	/**
+	 * A tester whose client is the proxy's with {@code settings}' upstream tuning, so that its calls reach what the proxy's
+	 * reach; {@code clock} dates the signatures of cloud checks.
+	 */
+	public ConnectionTester(CredentialSource credentials, ProxySettings settings, Duration timeout, Clock clock) {
 		this.credentials = credentials;
 		this.timeout = timeout;
 		// Derived from the proxy's own client so that what keeps a secret on its host there (no redirects, the
 		// socket set-up) holds here too; only the deadline differs: a test must answer quickly or say it did not.
-		this.client = UpstreamClient.create(ProxySettings.defaults(0).withTimeouts(timeout, timeout, timeout)).newBuilder()
+		this.client = UpstreamClient.create(settings.withTimeouts(timeout, timeout, timeout)).newBuilder()
 				.callTimeout(timeout)
 				.readTimeout(timeout)
 				.writeTimeout(timeout)
@@ -96,6 +108,7 @@ public final class ConnectionTester implements AutoCloseable {
 				// a host that has since gone away.
 				.connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
 				.build();
+		this.cloud = new CloudAccountCheck(client, clock);
 	}
 
 	/** Tests a saved connection with the secret the keychain holds for it. */
@@ -107,6 +120,9 @@ public final class ConnectionTester implements AutoCloseable {
 			// A SecretStore's messages never contain a secret.
 			String what = connection.isOAuth() ? "The sign-in of '" : "The key of '";
 			return new Result(Outcome.SECRET_UNAVAILABLE, 0, what + connection.name() + "' could not be read: " + e.getMessage());
+		}
+		if (connection.provider().signsRequests()) {
+			return cloud(connection.provider(), secret, connection::mapped);
 		}
 		return redacted(probe(connection.provider(), connection.mapped(connection.baseUrl()), connection.injection(), secret), secret);
 	}
@@ -124,6 +140,9 @@ public final class ConnectionTester implements AutoCloseable {
 			// The rules Save applies, so that a key that tests is a key that saves.
 			ConnectionService.Upstream upstream = ConnectionService.upstreamOf(draft);
 			ConnectionService.requireUsableSecret(secret, upstream.injection());
+			if (provider.signsRequests()) {
+				return cloud(provider, secret, url -> url);
+			}
 			return redacted(probe(provider, upstream.baseUrl(), upstream.injection(), secret), secret);
 		} catch (InvalidInput e) {
 			// BaseUrls quotes what was typed; if the key ended up in the wrong field, it must not come back out.
@@ -165,7 +184,25 @@ public final class ConnectionTester implements AutoCloseable {
 		}
 	}
 
-	/** The secret goes into an HTTP header as it is: catch what would fail there before OkHttp can quote it. */
+	/**
+	 * A cloud account is never probed by putting its secret in a request: it signs ({@link CloudAccountCheck}), and
+	 * its answer is worded there. The messages never carry the keys; redacting them is the last line of defence.
+	 */
+	private Result cloud(ProviderSpec provider, String secret, java.util.function.UnaryOperator<HttpUrl> hostMap) {
+		CloudAccountCheck.Answer answer;
+		try {
+			answer = cloud.check(provider, secret, hostMap);
+		} catch (AmkException e) {
+			Outcome outcome = e.is(ErrorType.UPSTREAM_TIMEOUT) ? Outcome.TIMEOUT : e.is(ErrorType.UPSTREAM_UNREACHABLE) ? Outcome.UNREACHABLE : null;
+			if (outcome == null) {
+				throw e;
+			}
+			return new Result(outcome, 0, e.getMessage());
+		}
+		Outcome outcome = answer.ok() ? Outcome.OK : answer.status() == 401 || answer.status() == 403 ? Outcome.REJECTED : Outcome.UNEXPECTED_STATUS;
+		return new Result(outcome, answer.status(), redact(answer.message(), secret));
+	}
+
 
 	/** Replaces every occurrence of {@code secret} in {@code text} by '*', for messages built from what a person typed. */
 	public static String redact(String text, String secret) {

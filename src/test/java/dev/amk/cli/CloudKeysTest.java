@@ -76,6 +76,11 @@ class CloudKeysTest {
 		assertTrue((bad.out() + bad.err()).contains("invalid_argument"), bad.out() + bad.err());
 		assertFalse(bad.out().contains(SECRET) || bad.err().contains(SECRET));
 		assertEquals(1, secrets.items.size(), "nothing stored for the refused one");
+		assertTrue((bad.out() + bad.err()).contains("Check the first line of stdin."), "the service's rule in the CLI's words: " + bad.err());
+		Files.writeString(credentials, "[broken]\naws_access_key_id = lowercase-id\naws_secret_access_key = " + SECRET + "\n");
+		Result broken = amk("", Map.of("HOME", home.toString()), "connection", "add", "broken", "--provider", "aws", "--from-profile", "broken");
+		assertEquals(1, broken.exit());
+		assertTrue(broken.err().contains("Check aws_access_key_id of [broken] in " + credentials + "."), "named where it was read: " + broken.err());
 
 		Result wrongProvider = amk("sk-x\n", Map.of(), "connection", "add", "o", "--provider", "openai", "--region", "eu-west-3");
 		assertEquals(1, wrongProvider.exit());

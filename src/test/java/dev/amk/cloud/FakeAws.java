@@ -23,11 +23,12 @@ import java.util.function.Predicate;
 
 /**
  * The loopback fake AWS (src/test/resources/dev/amk/cloud/fake_aws.py): STS, IAM and S3 over TLS, every signature
- * recomputed by botocore. Started per test class; {@link #close} ends the process it started (by its handle).
+ * recomputed by botocore. Started per test class; {@link #close} ends the process it started (by its handle). Public for the
+ * app's tests, which add AWS accounts through the Connections dialog against it.
  */
-final class FakeAws implements AutoCloseable {
-	static final String ACCESS_KEY_ID = "AKIAOWNERLONGTERM001";
-	static final String SECRET = "owner/LongTermSecretKey+0123456789abcdefgh";
+public final class FakeAws implements AutoCloseable {
+	public static final String ACCESS_KEY_ID = "AKIAOWNERLONGTERM001";
+	public static final String SECRET = "owner/LongTermSecretKey+0123456789abcdefgh";
 
 	final Path dir;
 	final int port;
@@ -41,7 +42,7 @@ final class FakeAws implements AutoCloseable {
 		this.process = process;
 	}
 
-	static FakeAws start(Path dir) throws Exception {
+	public static FakeAws start(Path dir) throws Exception {
 		Path script = dir.resolve("fake_aws.py");
 		try (InputStream in = FakeAws.class.getResourceAsStream("fake_aws.py")) {
 			Files.write(script, in.readAllBytes());
@@ -61,7 +62,7 @@ final class FakeAws implements AutoCloseable {
 		return new FakeAws(dir, Integer.parseInt(line.substring(6).strip()), cert, p);
 	}
 
-	X509TrustManager trust() throws Exception {
+	public X509TrustManager trust() throws Exception {
 		KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
 		store.load(null, null);
 		store.setCertificateEntry("fake-aws", certificate);
@@ -70,19 +71,19 @@ final class FakeAws implements AutoCloseable {
 		return (X509TrustManager) factory.getTrustManagers()[0];
 	}
 
-	SSLContext tls() throws Exception {
+	public SSLContext tls() throws Exception {
 		SSLContext c = SSLContext.getInstance("TLS");
 		c.init(null, new javax.net.ssl.TrustManager[] {trust()}, null);
 		return c;
 	}
 
 	/** The test-only host map's port half: see {@link LoopbackHostMap}. */
-	SocketFactory portMap() {
+	public SocketFactory portMap() {
 		return LoopbackHostMap.port443To(port);
 	}
 
 	/** The fake's log so far: one map per request or event. */
-	List<Map<String, Object>> log() throws IOException {
+	public List<Map<String, Object>> log() throws IOException {
 		return Files.readAllLines(dir.resolve("log.jsonl")).stream().filter(l -> !l.isBlank()).map(Json::readObject).toList();
 	}
 

@@ -12,11 +12,11 @@ import java.net.SocketAddress;
  * (its {@code Dns}) and this socket factory sends their port 443 to the fake's port. In production use
  * {@code --host-map} plays this part.
  */
-final class LoopbackHostMap {
+public final class LoopbackHostMap {
 	private LoopbackHostMap() {
 	}
 
-	static SocketFactory port443To(int port) {
+	public static SocketFactory port443To(int port) {
 		return new SocketFactory() {
 			@Override
 			public Socket createSocket() {

@@ -23,7 +23,10 @@ public final class FieldLabels implements InvalidInput.Wording {
 			Map.entry(Field.AUTHORIZE_URL, "an Authorize URL"), Map.entry(Field.TOKEN_URL, "a Token URL"),
 			Map.entry(Field.DEVICE_URL, "a device authorization URL"), Map.entry(Field.REVOKE_URL, "a revocation URL"),
 			Map.entry(Field.DEVICE, "'Sign in with a code instead'"), Map.entry(Field.PORT, "a Port"),
-			Map.entry(Field.HOST_MAP, "a Host map"), Map.entry(Field.ALLOW_HOST, "an Allowed host")));
+			Map.entry(Field.HOST_MAP, "a Host map"), Map.entry(Field.ALLOW_HOST, "an Allowed host"),
+			Map.entry(Field.AWS_ACCESS_KEY_ID, "the Key ID field"), Map.entry(Field.AWS_SECRET_ACCESS_KEY, "the Secret key field"),
+			Map.entry(Field.AWS_SESSION_TOKEN, "the Token field"), Map.entry(Field.REGION, "the Region field"),
+			Map.entry(Field.ROLE_ARN, "the Role ARN field"), Map.entry(Field.SERVICE_ACCOUNT_KEY, "the Key file field")));
 
 	private FieldLabels() {
 	}

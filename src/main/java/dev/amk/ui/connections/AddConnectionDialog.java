@@ -8,6 +8,7 @@ import dev.amk.providers.ProviderSpec;
 import dev.amk.providers.Providers;
 import dev.amk.ui.common.FieldLabels;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.geometry.Insets;
@@ -28,21 +29,24 @@ import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import static dev.amk.ui.common.Forms.hint;
 import static dev.amk.ui.common.Forms.indented;
 import static dev.amk.ui.common.Forms.row;
 
 /**
- * "Add API key": provider, name, the key (masked), an optional base URL (required for a custom API, which also
- * says in which header the key goes), a Test button that tries the key before anything is saved, and Save.
- * Both run in the background; problems are reported inline, in words that say what to fix. The key field is
- * cleared when the dialog closes, however it closes.
+ * "Add connection": the provider, the name, and what that kind of account is connected with. A pasted API key (masked),
+ * an optional base URL (required for a custom API, which also says in which header the key goes); an AWS account's keys
+ * ({@link AwsKeyFields}); a Google Cloud service-account key ({@link GcpKeyFields}); or a remote MCP server
+ * ({@link McpServerFields}) with a static header or an OAuth sign-in. A Test button tries the credential before anything
+ * is saved (a cloud account: one signed call, see {@code dev.amk.cloud.CloudAccountCheck}), and Save. Both run in the
+ * background; problems are reported inline, in the services' words with this dialog's labels. Secret fields are cleared
+ * when the dialog closes, however it closes, and a running MCP sign-in is cancelled.
  */
 public final class AddConnectionDialog {
 	private final ConnectionsModel model;
-	private final Consumer<Connection> onSaved;
+	private final BiConsumer<Connection, String> onSaved;
 	private final Stage stage = new Stage();
 	private final ComboBox<ProviderSpec> provider = new ComboBox<>();
 	private final TextField name = new TextField();
@@ -56,19 +60,31 @@ public final class AddConnectionDialog {
 	private final Button save = new Button("Save");
 	private final BooleanProperty testing = new SimpleBooleanProperty();
 	private final BooleanProperty saving = new SimpleBooleanProperty();
+	private final OAuthSignIn mcpSignIn;
+	private final AwsKeyFields aws;
+	private final GcpKeyFields gcp;
+	private final McpServerFields mcp;
 	/** Bumped on every edit, so that a test result for what the fields held a moment ago is not shown as current. */
 	private long edits;
 	/** The name the dialog filled in itself; a name the person typed is never overwritten. */
 	private String suggestedName;
 
-	public AddConnectionDialog(Window owner, ConnectionsModel model, Consumer<Connection> onSaved) {
+	/**
+	 * @param onSaved the saved connection, and one more sentence for the person or null (how to remove the plaintext
+	 *                copy of imported AWS keys)
+	 */
+	public AddConnectionDialog(Window owner, ConnectionsModel model, BiConsumer<Connection, String> onSaved) {
 		this.model = model;
 		this.onSaved = onSaved;
+		this.mcpSignIn = model.newMcpSignIn();
+		this.aws = new AwsKeyFields(model, error::setText);
+		this.gcp = new GcpKeyFields(model, () -> stage, error::setText);
+		this.mcp = new McpServerFields(model, mcpSignIn);
 
 		// Google and generic OAuth APIs take only tokens the broker must refresh: they have their own Connect buttons.
-		// Cloud accounts (AWS keys, a Google service-account file) take their secret in a form this one field cannot hold:
-		// they are added with 'amk connection add' until the app has their own form.
-		provider.getItems().setAll(Providers.withApiKeys().stream().filter(p -> !p.signsRequests()).toList());
+		// Every provider that takes a key is here, cloud accounts and MCP servers included, each with the fields it needs.
+		provider.getItems().setAll(Providers.withApiKeys());
+		provider.setVisibleRowCount(provider.getItems().size()); // every kind in view at once, none behind a scroll
 		provider.setId("provider");
 		provider.setAccessibleText("Provider");
 		provider.setCellFactory(v -> new ProviderCell());
@@ -93,7 +109,8 @@ public final class AddConnectionDialog {
 
 		test.setId("test-connection");
 		test.setAccessibleText("Test the key: make one request to the provider with it, before saving");
-		test.disableProperty().bind(testing.or(saving));
+		BooleanBinding signingIn = Bindings.createBooleanBinding(mcpSignIn::isRunning, mcpSignIn.phaseProperty());
+		test.disableProperty().bind(testing.or(saving).or(signingIn));
 		test.setOnAction(e -> runTest());
 
 		testResult.setId("test-result");
@@ -112,15 +129,41 @@ public final class AddConnectionDialog {
 		save.setId("save-connection");
 		save.setAccessibleText("Save the connection; the key goes to your OS keychain");
 		save.setDefaultButton(true);
-		save.disableProperty().bind(saving);
+		save.disableProperty().bind(saving.or(signingIn));
 		save.setOnAction(e -> runSave());
 		Button cancel = new Button("Cancel");
 		cancel.setId("cancel-add-connection");
-		cancel.setAccessibleText("Close without saving");
+		cancel.setAccessibleText("Close without saving, or stop a sign-in under way");
 		cancel.setCancelButton(true);
-		cancel.setOnAction(e -> stage.close());
+		cancel.disableProperty().bind(mcpSignIn.phaseProperty().isEqualTo(OAuthSignIn.Phase.CANCELLING));
+		cancel.setOnAction(e -> {
+			if (mcpSignIn.isRunning()) {
+				mcpSignIn.cancel(); // the form comes back; a second Cancel closes
+			} else {
+				stage.close();
+			}
+		});
+		// The sign-in's outcome, in the form's own places: a failure as the error, a cancel as the test line's note.
+		mcpSignIn.errorProperty().subscribe(text -> {
+			if (!text.isEmpty()) {
+				error.setText(text);
+			}
+		});
+		mcpSignIn.noticeProperty().subscribe(text -> {
+			if (!text.isEmpty()) {
+				showTestResult(text, false);
+			}
+		});
+		mcpSignIn.phaseProperty().subscribe(p -> {
+			if (p == OAuthSignIn.Phase.CONNECTED) {
+				stage.close();
+				onSaved.accept(mcpSignIn.connectedProperty().get().connection(), null);
+			}
+		});
 
 		Label keyHint = hint("Stored in your OS keychain. Agents never see it; they get their own amk_ keys.");
+		Node apiKeyRow = row("API key", secret);
+		Node baseRow = row("Base URL", baseUrl);
 		Label baseHint = hint("");
 		Node headerRow = row("Header", headerName);
 		Node formatRow = row("Value", headerFormat);
@@ -130,20 +173,37 @@ public final class AddConnectionDialog {
 			customOnly.visibleProperty().bind(provider.valueProperty().map(p -> p.defaultInjection() == null).orElse(false));
 			customOnly.managedProperty().bind(customOnly.visibleProperty());
 		}
+		// One set of credential fields at a time, the provider's kind's.
+		shownFor(Kind.API_KEY, apiKeyRow, keyHint, baseRow, baseHint);
+		shownFor(Kind.AWS, aws.pane());
+		shownFor(Kind.GCP, gcp.pane());
+		shownFor(Kind.MCP, mcp.pane());
+		save.textProperty().bind(Bindings.createStringBinding(() -> signsIn() ? "Sign in…" : "Save", provider.valueProperty(),
+				mcp.signIn.selectedProperty()));
 
 		provider.valueProperty().addListener((o, before, chosen) -> {
 			if (suggestedName == null || name.getText().isBlank() || name.getText().equals(suggestedName)) {
 				name.setText(chosen.id());
 				suggestedName = chosen.id();
 			}
+			stage.setTitle("Add " + switch (Kind.of(chosen)) {
+				case AWS -> "AWS account";
+				case GCP -> "Google Cloud service account";
+				case MCP -> "MCP server";
+				case API_KEY -> "API key";
+			});
 			boolean custom = chosen.defaultBaseUrl() == null;
 			baseUrl.setPromptText(custom ? "required: https://api.example.com/v1" : chosen.defaultBaseUrl());
 			baseHint.setText(custom ? "The root of the API. Plain http only for a service on this machine."
 					: "Leave empty for " + chosen.defaultBaseUrl() + "; give another address for a proxy, Azure or a self-hosted endpoint.");
 		});
 		provider.setValue(provider.getItems().getFirst());
-		for (javafx.beans.Observable field : java.util.List.<javafx.beans.Observable>of(provider.valueProperty(), name.textProperty(),
-				secret.textProperty(), baseUrl.textProperty(), headerName.textProperty(), headerFormat.textProperty())) {
+		java.util.List<javafx.beans.Observable> fields = new java.util.ArrayList<>(java.util.List.of(provider.valueProperty(), name.textProperty(),
+				secret.textProperty(), baseUrl.textProperty(), headerName.textProperty(), headerFormat.textProperty()));
+		fields.addAll(aws.edits());
+		fields.addAll(gcp.edits());
+		fields.addAll(mcp.edits());
+		for (javafx.beans.Observable field : fields) {
 			field.addListener(o -> {
 				edits++;
 				testResult.setText("");
@@ -152,15 +212,19 @@ public final class AddConnectionDialog {
 
 		HBox testRow = new HBox(10, test, testResult);
 		testRow.setAlignment(Pos.CENTER_LEFT);
+		// A sign-in is its own test: it either stores working tokens or says why not.
+		test.visibleProperty().bind(Bindings.createBooleanBinding(() -> !signsIn(), provider.valueProperty(), mcp.signIn.selectedProperty()));
+		test.managedProperty().bind(test.visibleProperty());
 		Region spacer = new Region();
 		HBox.setHgrow(spacer, Priority.ALWAYS);
 		HBox buttons = new HBox(8, spacer, cancel, save);
 		VBox form = new VBox(8,
 				row("Provider", provider),
 				row("Name", name), indented(hint("Agents reach the account through the broker at /NAME/…")),
-				row("API key", secret), indented(keyHint),
-				row("Base URL", baseUrl), indented(baseHint),
+				apiKeyRow, indented(keyHint),
+				baseRow, indented(baseHint),
 				headerRow, formatRow, indented(formatHint),
+				aws.pane(), gcp.pane(), mcp.pane(),
 				testRow, error, buttons);
 		form.setId("add-connection-dialog");
 		form.setPadding(new Insets(14));
@@ -175,14 +239,17 @@ public final class AddConnectionDialog {
 			scene.getStylesheets().add(AddConnectionDialog.class.getResource("/dev/amk/ui/amk.css").toExternalForm());
 		}
 		stage.setScene(scene);
-		stage.setTitle("Add API key");
 		stage.initOwner(owner);
 		stage.initModality(Modality.WINDOW_MODAL);
-		// However the dialog goes away (Save, Cancel, Escape, the window's close box), the key leaves the field.
-		stage.setOnHidden(e -> secret.clear());
+		// However the dialog goes away (Save, Cancel, Escape, the window's close box), the keys leave the fields, and a
+		// sign-in nobody watches any more must not finish by itself later.
+		stage.setOnHidden(e -> {
+			mcpSignIn.cancel();
+			clearSecrets();
+		});
 		// The custom rows, an error or a long test result make the form taller: grow with it, so Save stays in view.
 		for (javafx.beans.Observable grows : java.util.List.<javafx.beans.Observable>of(provider.valueProperty(), error.textProperty(),
-				testResult.textProperty())) {
+				testResult.textProperty(), mcp.signIn.selectedProperty(), mcpSignIn.phaseProperty(), mcpSignIn.authorizationUrlProperty())) {
 			grows.addListener(o -> javafx.application.Platform.runLater(() -> {
 				if (stage.isShowing()) {
 					stage.sizeToScene();
@@ -203,14 +270,15 @@ public final class AddConnectionDialog {
 	private void runTest() {
 		error.setText("");
 		ConnectionService.NewConnection draft;
+		String key;
 		try {
 			draft = draft();
+			key = credential();
 		} catch (AmkException e) {
 			showTestResult(FieldLabels.message(e), false);
 			return;
 		}
 		long asked = edits;
-		String key = secret.getText();
 		testing.set(true);
 		testResult.setText("Testing…");
 		testResult.getStyleClass().setAll("label", "secondary");
@@ -228,15 +296,24 @@ public final class AddConnectionDialog {
 	}
 
 	private void runSave() {
+		if (signsIn()) {
+			// MCP authorization stores the connection itself once the person approves; its progress shows in the MCP fields.
+			error.setText("");
+			testResult.setText("");
+			mcpSignIn.startMcp(mcp.signInRequest(name.getText().strip()));
+			return;
+		}
 		ConnectionService.NewConnection request;
+		String key;
 		try {
 			request = draft();
+			key = credential();
 		} catch (AmkException e) {
 			error.setText(FieldLabels.message(e));
 			return;
 		}
 		error.setText("");
-		String key = secret.getText();
+		String importedProfile = Kind.of(request.provider()) == Kind.AWS ? aws.importedProfile() : null;
 		saving.set(true);
 		model.add(request, key).whenComplete((added, failure) -> {
 			saving.set(false);
@@ -244,9 +321,9 @@ public final class AddConnectionDialog {
 				error.setText(ConnectionsModel.describe(failure, key));
 				return;
 			}
-			secret.clear();
+			clearSecrets();
 			stage.close();
-			onSaved.accept(added);
+			onSaved.accept(added, importedProfile == null ? null : model.awsProfileRemovalHint(importedProfile));
 		});
 	}
 
@@ -257,14 +334,66 @@ public final class AddConnectionDialog {
 	 */
 	private ConnectionService.NewConnection draft() {
 		ProviderSpec p = provider.getValue();
-		String base = baseUrl.getText().strip();
-		Injection injection = p.defaultInjection() == null ? new Injection.Header(headerName.getText().strip(), headerFormat.getText().strip()) : null;
-		return new ConnectionService.NewConnection(name.getText().strip(), p, base.isEmpty() ? null : base, injection);
+		String n = name.getText().strip();
+		return switch (Kind.of(p)) {
+			case AWS, GCP -> new ConnectionService.NewConnection(n, p, null, null);
+			case MCP -> mcp.withHeader(n);
+			case API_KEY -> {
+				String base = baseUrl.getText().strip();
+				Injection injection = p.defaultInjection() == null ? new Injection.Header(headerName.getText().strip(), headerFormat.getText().strip()) : null;
+				yield new ConnectionService.NewConnection(n, p, base.isEmpty() ? null : base, injection);
+			}
+		};
+	}
+
+	/** What goes to the keychain: the key as typed, or a cloud account's item built (and checked) by its service's rules. */
+	private String credential() {
+		return switch (Kind.of(provider.getValue())) {
+			case AWS -> aws.keychainItem();
+			case GCP -> gcp.keychainItem();
+			case MCP -> mcp.key.getText();
+			case API_KEY -> secret.getText();
+		};
+	}
+
+	/** A static header, or an MCP server that signs in: then Save starts the sign-in and Test has nothing to try. */
+	private boolean signsIn() {
+		return Kind.of(provider.getValue()) == Kind.MCP && mcp.signsIn();
+	}
+
+	private void clearSecrets() {
+		secret.clear();
+		aws.clearSecrets();
+		gcp.clearSecrets();
+		mcp.clearSecrets();
+	}
+
+	private void shownFor(Kind kind, Node... nodes) {
+		for (Node n : nodes) {
+			n.visibleProperty().bind(provider.valueProperty().map(p -> Kind.of(p) == kind).orElse(false));
+			n.managedProperty().bind(n.visibleProperty());
+		}
+	}
+
+	/** The kinds of account the dialog has fields for. */
+	enum Kind {
+		API_KEY, AWS, GCP, MCP;
+
+		static Kind of(ProviderSpec p) {
+			if (p == Providers.AWS) {
+				return AWS;
+			}
+			if (p == Providers.GCP) {
+				return GCP;
+			}
+			return p != null && p.speaksMcp() ? MCP : API_KEY;
+		}
 	}
 
 	private void showTestResult(String text, boolean ok) {
-		testResult.setText(text);
+		// The style first: whoever reacts to the new text (a screen reader, a test) finds it already in its colour.
 		testResult.getStyleClass().setAll("label", ok ? "test-ok" : "error-text");
+		testResult.setText(text);
 	}
 
 

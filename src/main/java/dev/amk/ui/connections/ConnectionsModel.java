@@ -2,10 +2,13 @@ package dev.amk.ui.connections;
 
 import dev.amk.access.AccessSnapshot;
 import dev.amk.access.RegistryView;
+import dev.amk.cloud.AwsAccount;
+import dev.amk.cloud.AwsProfiles;
 import dev.amk.common.AmkException;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;
 import dev.amk.connections.OAuthDetails;
+import dev.amk.mcp.McpAuthorization;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.providers.ProviderSpec;
@@ -17,6 +20,9 @@ import dev.amk.ui.common.RowLists;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,6 +48,8 @@ public final class ConnectionsModel {
 	private final ConnectionService connections;
 	private final ConnectionTester tester;
 	private final OAuthConnector oauth;
+	private final McpAuthorization mcp;
+	private final Path awsCredentialsFile;
 	private final Browser browser;
 	private final Clock clock;
 	private final Executor background;
@@ -55,10 +63,23 @@ public final class ConnectionsModel {
 	 */
 	public ConnectionsModel(RegistryView registry, ConnectionService connections, ConnectionTester tester, OAuthConnector oauth,
 			Browser browser, Clock clock, Executor background) {
+		this(registry, connections, tester, oauth, null, AwsProfiles.credentialsFile(System.getenv(), Path.of(System.getProperty("user.home"))),
+				browser, clock, background);
+	}
+
+	/**
+	 * @param mcp                MCP authorization for "MCP server" with sign-in, as {@code amk mcp add} runs it; null: the
+	 *                           Add dialog says the sign-in is not available here
+	 * @param awsCredentialsFile the AWS shared credentials file whose profiles "Import" reads
+	 */
+	public ConnectionsModel(RegistryView registry, ConnectionService connections, ConnectionTester tester, OAuthConnector oauth,
+			McpAuthorization mcp, Path awsCredentialsFile, Browser browser, Clock clock, Executor background) {
 		this.registry = registry;
 		this.connections = connections;
 		this.tester = tester;
 		this.oauth = oauth;
+		this.mcp = mcp;
+		this.awsCredentialsFile = awsCredentialsFile;
 		this.browser = browser;
 		this.clock = clock;
 		this.background = background;
@@ -137,7 +158,49 @@ public final class ConnectionsModel {
 
 	/** A new OAuth sign-in for one Connect (or Reconnect) dialog; the stored connection shows up in the rows before it reports success. */
 	public OAuthSignIn newSignIn() {
-		return new OAuthSignIn(oauth, background, this::refreshNow);
+		return new OAuthSignIn(oauth, mcp, background, this::refreshNow);
+	}
+
+	/** A new MCP authorization ({@code amk mcp add}'s) for one Add dialog; the stored connection shows up in the rows before it reports success. */
+	public OAuthSignIn newMcpSignIn() {
+		return new OAuthSignIn(oauth, mcp, background, this::refreshNow);
+	}
+
+	/**
+	 * Reads the keys of one profile of the AWS credentials file, as {@code amk connection add --from-profile} does; an
+	 * empty name means the AWS tools' own default profile. The file is only read; see {@link #awsProfileRemovalHint}.
+	 */
+	public CompletableFuture<AwsAccount> importAwsProfile(String profile) {
+		String name = profile == null || profile.isBlank() ? "default" : profile.strip();
+		return OffFxThread.call(background, () -> AwsProfiles.read(awsCredentialsFile, name, null, null), () -> { });
+	}
+
+	/** What the person does, once the imported keys are saved, to remove their plaintext copy. */
+	public String awsProfileRemovalHint(String profile) {
+		return AwsProfiles.removalHint(awsCredentialsFile, profile == null || profile.isBlank() ? "default" : profile.strip());
+	}
+
+	/** The AWS credentials file "Import" reads, for the dialog to name. */
+	public Path awsCredentialsFile() {
+		return awsCredentialsFile;
+	}
+
+	/**
+	 * The text of a key file the person chose (a Google Cloud service-account key). Whether it is one is the service's
+	 * question, asked on Test and Save; only an unreadable or oversized file is refused here.
+	 */
+	public CompletableFuture<String> readKeyFile(Path file) {
+		return OffFxThread.call(background, () -> {
+			try {
+				if (Files.size(file) > 64 * 1024) {
+					throw AmkException.invalid(file.getFileName() + " is too large for a key file (over 64 KB). Choose the JSON key the Google"
+							+ " Cloud console downloaded.");
+				}
+				return Files.readString(file);
+			} catch (IOException e) {
+				throw AmkException.invalid("Could not read " + file + " (" + e.getClass().getSimpleName() + "). Choose the file again.");
+			}
+		}, () -> { });
 	}
 
 	/** Shows a page in the person's browser, off the FX thread (opening one can take a moment). */

@@ -37,7 +37,7 @@ import java.util.function.Function;
 
 /**
  * The connected accounts: which provider, whose account and with which scopes (OAuth) or how the key is sent,
- * which agents use each, and whether it works. "Add API key…" opens the add dialog, one button per OAuth provider
+ * which agents use each, and whether it works. "Add…" opens the add dialog, one button per OAuth provider
  * the Connect dialog; "Test", "Reconnect…" and "Remove…" act on the selected row, and a row whose sign-in the
  * provider no longer accepts carries its own Reconnect button. Every change goes through the model, off the FX
  * thread; this class only lays out and reports.
@@ -57,7 +57,7 @@ public final class ConnectionsView extends BorderPane {
 		table.setId("connections");
 		table.setAccessibleText("Connections");
 		table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-		Label empty = new Label("No connections yet. Choose \"Add API key…\", or sign in with one of the providers above; keys and tokens"
+		Label empty = new Label("No connections yet. Choose \"Add…\" (API keys, cloud accounts, MCP servers), or sign in with one of the providers above; keys and tokens"
 				+ " are kept in your OS keychain.");
 		empty.setWrapText(true);
 		table.setPlaceholder(empty);
@@ -77,12 +77,13 @@ public final class ConnectionsView extends BorderPane {
 		});
 		setCenter(table);
 
-		Button add = new Button("Add API key…");
+		Button add = new Button("Add…");
 		add.setId("add-connection");
-		add.setAccessibleText("Add an API key: connect an account such as OpenAI, Anthropic, Gemini, GitHub or any HTTP API");
+		add.setAccessibleText("Add a connection: an API key (OpenAI, Anthropic, Gemini, GitHub or any HTTP API), an AWS or Google Cloud"
+				+ " account, or an MCP server");
 		add.setOnAction(e -> openAddDialog());
 
-		// The other way to connect an account, beside "Add API key…": sign in with OAuth, one button per provider.
+		// The other way to connect an account, beside "Add…": sign in with OAuth, one button per provider.
 		HBox oauthButtons = new HBox(6);
 		oauthButtons.setId("oauth-connect-buttons");
 		oauthButtons.setAlignment(Pos.CENTER_LEFT);
@@ -162,10 +163,11 @@ public final class ConnectionsView extends BorderPane {
 	}
 
 	private void openAddDialog() {
-		new AddConnectionDialog(getScene().getWindow(), model, added -> {
+		new AddConnectionDialog(getScene().getWindow(), model, (added, note) -> {
 			table.getSelectionModel().select(model.rows().stream().filter(r -> r.id() == added.id()).findFirst().orElse(null));
-			show("Connected '" + added.name() + "'. Its key is in your OS keychain. Give an agent access with"
-					+ " 'amk agent create NAME --grant " + added.name() + "'.", false);
+			String kept = added.isOAuth() ? "Its tokens are in your OS keychain." : "Its key is in your OS keychain.";
+			show("Connected '" + added.name() + "'. " + kept + " Give an agent access with 'amk agent create NAME --grant " + added.name() + "'."
+					+ (note == null ? "" : "\n" + note), false);
 		}).show();
 	}
 
@@ -177,6 +179,11 @@ public final class ConnectionsView extends BorderPane {
 	private void openReconnectDialog(ConnectionRow row) {
 		if (model.connection(row.name()) == null) {
 			show("'" + row.name() + "' was removed meanwhile.", true);
+			return;
+		}
+		if (row.provider().speaksMcp()) {
+			// An MCP server's sign-in has no provider profile for the Connect dialog; the CLI runs it again.
+			show("Sign in to the MCP server '" + row.name() + "' again in a terminal: amk mcp add " + row.name() + " --reconnect", false);
 			return;
 		}
 		table.getSelectionModel().select(row);

@@ -2,6 +2,9 @@ package dev.amk.ui.connections;
 
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
+import dev.amk.connections.Connection;
+import dev.amk.connections.OAuthDetails;
+import dev.amk.mcp.McpAuthorization;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.oauth.TokenEndpoint.DeviceAuthorization;
 import javafx.application.Platform;
@@ -12,6 +15,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -37,6 +41,7 @@ public final class OAuthSignIn {
 	}
 
 	private final OAuthConnector connector;
+	private final McpAuthorization mcp;
 	private final Executor background;
 	private final Runnable refreshRows;
 	private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(Phase.EDITING);
@@ -51,8 +56,9 @@ public final class OAuthSignIn {
 	private Run current;
 
 	/** @param refreshRows runs on the FX thread just before success is reported, so the new row is already listed */
-	OAuthSignIn(OAuthConnector connector, Executor background, Runnable refreshRows) {
+	OAuthSignIn(OAuthConnector connector, McpAuthorization mcp, Executor background, Runnable refreshRows) {
 		this.connector = connector;
+		this.mcp = mcp;
 		this.background = background;
 		this.refreshRows = refreshRows;
 	}
@@ -64,6 +70,62 @@ public final class OAuthSignIn {
 	 * @param secret the client secret as typed, kept out of any message shown
 	 */
 	public void start(OAuthConnector.Request request, String secret) {
+		begin(() -> {
+			OAuthConnector.Attempt a = connector.prepare(request);
+			return new Work() {
+				@Override
+				public OAuthConnector.Connected run(OAuthConnector.Progress progress) {
+					return a.run(progress);
+				}
+
+				@Override
+				public void cancel() {
+					a.cancel();
+				}
+			};
+		}, secret);
+	}
+
+	/**
+	 * MCP authorization of a remote MCP server, as {@code amk mcp add} runs it (discovery from its 401, dynamic client
+	 * registration unless a client id is given, PKCE, the system browser), shown through the same properties.
+	 */
+	public void startMcp(McpAuthorization.Request request) {
+		begin(() -> {
+			if (mcp == null) {
+				throw AmkException.invalid("Signing in to an MCP server is not available in this window. Use 'amk mcp add " + request.name()
+						+ " --url URL' in a terminal.");
+			}
+			McpAuthorization.Attempt a = mcp.attempt();
+			return new Work() {
+				@Override
+				public OAuthConnector.Connected run(OAuthConnector.Progress progress) {
+					Connection c = a.run(request, progress);
+					OAuthDetails o = c.oauth();
+					return new OAuthConnector.Connected(c, o == null ? null : o.identity(), o == null ? List.of() : o.effectiveScopes(),
+							o == null ? null : o.accessExpiresAt());
+				}
+
+				@Override
+				public void cancel() {
+					a.cancel();
+				}
+			};
+		}, request.clientSecret());
+	}
+
+	/** One sign-in as the run sees it: prepared off the FX thread (checks, no browser yet), then run; cancellable from any thread. */
+	private interface Work {
+		OAuthConnector.Connected run(OAuthConnector.Progress progress);
+
+		void cancel();
+	}
+
+	private interface Preparation {
+		Work prepare();
+	}
+
+	private void begin(Preparation preparation, String secret) {
 		if (phase.get() != Phase.EDITING) {
 			return;
 		}
@@ -77,7 +139,7 @@ public final class OAuthSignIn {
 		phase.set(Phase.WORKING);
 		Run run = new Run(secret);
 		current = run;
-		background.execute(() -> run.go(request));
+		background.execute(() -> run.go(preparation));
 	}
 
 	/** Ends the running attempt: the redirect listener closes, device polling stops, nothing is stored. */
@@ -142,16 +204,16 @@ public final class OAuthSignIn {
 	/** One attempt, from the background thread's side: it prepares, runs, and reports back on the FX thread. */
 	private final class Run implements OAuthConnector.Progress {
 		private final String secret;
-		private volatile OAuthConnector.Attempt attempt;
+		private volatile Work attempt;
 		private volatile boolean cancelled;
 
 		Run(String secret) {
 			this.secret = secret;
 		}
 
-		void go(OAuthConnector.Request request) {
+		void go(Preparation preparation) {
 			try {
-				OAuthConnector.Attempt a = connector.prepare(request);
+				Work a = preparation.prepare();
 				attempt = a;
 				if (cancelled) { // Cancel came while the request was being checked: no browser, no provider call
 					a.cancel();
@@ -166,7 +228,7 @@ public final class OAuthSignIn {
 
 		void cancel() {
 			cancelled = true; // both volatile: either go() sees the flag, or this sees the attempt
-			OAuthConnector.Attempt a = attempt;
+			Work a = attempt;
 			if (a != null) {
 				a.cancel();
 			}

@@ -115,8 +115,8 @@ public final class DesktopApp {
 		agents.actions().setMcp(services.mcpTools(), services.mcpSetup());
 		window = new MainWindow(stage, agents, services.activity(), port, services.clock(), ZoneId.systemDefault());
 		window.agentsView().showRunHelp(new dev.amk.ui.agents.RunToolPane(port, services.localCa()));
-		connections = new ConnectionsModel(services.registry(), services.connections(), services.tester(), oauth, browser, services.clock(),
-				background).start();
+		connections = new ConnectionsModel(services.registry(), services.connections(), services.tester(), oauth,
+				services.mcpSignIns().apply(browser), services.awsCredentialsFile(), browser, services.clock(), background).start();
 		window.addConnectionsTab(connections);
 		LoginItem loginItem = LoginItem.forCurrentOs(Path.of(System.getProperty("user.home")), System.getenv());
 		window.addTab("Settings", new SettingsView(services.dataDir(), settings, loginItem, port, background)

@@ -7,6 +7,7 @@ import dev.amk.ca.LocalCa;
 import dev.amk.connections.ConnectionService;
 import dev.amk.doctor.DoctorFix;
 import dev.amk.limits.UsageLedger;
+import dev.amk.mcp.McpAuthorization;
 import dev.amk.oauth.Browser;
 import dev.amk.oauth.OAuthConnector;
 import dev.amk.proxy.ConnectionTester;
@@ -32,9 +33,12 @@ import java.util.function.Supplier;
  * @param presence    what proves a person approved a held request (Touch ID or the login password on macOS)
  * @param mcpTools    an MCP server's live tool list, for the agent editor's tool picker
  * @param mcpSetup    writes an MCP client's configuration for an agent ("Set up an MCP client…")
+ * @param mcpSignIns  MCP authorization ('amk mcp add') that opens pages with the given browser
+ * @param awsCredentialsFile the AWS shared credentials file whose profiles the Add dialog can import
  */
 public record DesktopServices(int proxyPort, Path dataDir, Clock clock, RegistryView registry, ActivityTracker activity, AgentService agents,
 		ConnectionService connections, ConnectionTester tester, Function<Browser, OAuthConnector> signIns,
 		LocalCa localCa, DoctorFix doctorFix, Supplier<List<String>> readSecrets, dev.amk.approvals.ApprovalService approvals, UsageLedger usage,
-		dev.amk.approvals.PersonPresence presence, dev.amk.proxy.McpToolLister mcpTools, dev.amk.mcp.McpSetupService mcpSetup) {
+		dev.amk.approvals.PersonPresence presence, dev.amk.proxy.McpToolLister mcpTools, dev.amk.mcp.McpSetupService mcpSetup,
+		Function<Browser, McpAuthorization> mcpSignIns, Path awsCredentialsFile) {
 }
