@@ -227,9 +227,9 @@ class AddGcpAccountTest {
 		assertFalse(result.getText().contains(issued.getFirst()), "the token is not shown");
 		assertNull(broker.broker.registry().current().connection("gcp"), "testing saves nothing");
 
+		PasswordField key = robot.lookup("#gcp-key").queryAs(PasswordField.class); // before Save: the dialog closes on it
 		robot.clickOn("#save-connection");
 		waitUntil("the connection is listed", () -> broker.broker.registry().current().connection("gcp") != null);
-		PasswordField key = robot.lookup("#gcp-key").queryAs(PasswordField.class);
 		waitUntil("the dialog has closed", () -> !key.getScene().getWindow().isShowing());
 		assertEquals("", key.getText(), "the key leaves the field");
 		Connection saved = broker.broker.registry().current().connection("gcp");
