@@ -107,6 +107,17 @@ class CloudKeysTest {
 		assertFalse(stored.contains("\n"));
 		assertEquals("a@p.iam.gserviceaccount.com", Json.readObject(stored).get("client_email"));
 		assertEquals(1, amk("{\"type\":\"authorized_user\"}", Map.of(), "connection", "add", "user", "--provider", "gcp").exit());
+
+		Result scoped = amk("", Map.of(), "agent", "create", "s", "--grant", "cloud:scopes=devstorage.read_only,bigquery.readonly");
+		assertEquals(0, scoped.exit(), scoped.err());
+		assertTrue(amk("", Map.of(), "agent", "list").out().contains("scopes bigquery.readonly, devstorage.read_only"));
+		Result awsOnGcp = amk("", Map.of(), "agent", "create", "t", "--grant", "cloud:services=storage");
+		assertEquals(1, awsOnGcp.exit(), "services= means nothing to Google Cloud: it would grant every scope");
+		assertTrue(awsOnGcp.err().contains("for AWS") && awsOnGcp.err().contains("scopes="), awsOnGcp.err());
+		assertEquals(0, amk("AKIAWORKWORKWORK0000\n" + SECRET + "\n", Map.of(), "connection", "add", "work", "--provider", "aws").exit());
+		Result gcpOnAws = amk("", Map.of(), "agent", "create", "u", "--grant", "work:scopes=devstorage.read_only");
+		assertEquals(1, gcpOnAws.exit(), "scopes= means nothing to AWS: it would grant every service");
+		assertTrue(gcpOnAws.err().contains("for Google Cloud") && gcpOnAws.err().contains("services="), gcpOnAws.err());
 		String evil = file.replace("https://oauth2.googleapis.com/token", "https://attacker.example/token");
 		assertEquals(1, amk(evil, Map.of(), "connection", "add", "evil", "--provider", "gcp").exit());
 	}
