@@ -69,6 +69,8 @@ class CloudKeysTest {
 		Result r = amk("", Map.of("HOME", home.toString()), "connection", "add", "work", "--provider", "aws", "--from-profile", "work");
 		assertEquals(0, r.exit(), r.err());
 		assertTrue(r.err().contains("[work]") && r.err().contains(credentials.toString()), r.err());
+		assertTrue(r.out().contains("signs *.amazonaws.com requests") && !r.out().contains("Authorization") && !r.out().contains("127.0.0.1"),
+				"an AWS connection is not a base URL with a header: " + r.out());
 		assertEquals("AKIAWORKWORKWORK0000", AwsAccount.fromSecret(secrets.items.values().iterator().next()).accessKeyId());
 
 		Result bad = amk("not a key\n" + SECRET + "\n", Map.of(), "connection", "add", "bad", "--provider", "aws", "--json");
