@@ -248,8 +248,9 @@ public final class AgentService {
 			long id = agents.insert(c, name, AgentKey.hash(key), AgentKey.displayPrefix(key), now, leaseEnd);
 			agents.setParent(c, id, parent.id());
 			for (Grant grant : chosen) {
-				long connectionId = connections.byName(c, grant.connection())
-						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'."))
+				// fitting: a run's scopes= on AWS (or services= on Google Cloud) would be read as no limit at all.
+				long connectionId = fitting(grant, connections.byName(c, grant.connection())
+						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'.")))
 						.id();
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
