@@ -248,8 +248,9 @@ public final class AgentService {
 			long id = agents.insert(c, name, AgentKey.hash(key), AgentKey.displayPrefix(key), now, leaseEnd);
 			agents.setParent(c, id, parent.id());
 			for (Grant grant : chosen) {
-				long connectionId = connections.byName(c, grant.connection())
-						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'."))
+				// fitting: a run's scopes= on AWS (or services= on Google Cloud) would be read as no limit at all.
+				long connectionId = fitting(grant, connections.byName(c, grant.connection())
+						.orElseThrow(() -> AmkException.notFound("connection", grant.connection(), "See 'amk connection list'.")))
 						.id();
 				agents.insertGrant(c, id, connectionId, grant.rule());
 			}
@@ -397,11 +398,21 @@ public final class AgentService {
 		}
 	}
 
-	/** A session policy or service list means something only to AWS: elsewhere it would silently grant everything. */
+	/**
+	 * A session policy or service list means something only to AWS, a scope list only to Google Cloud: elsewhere either would
+	 * silently grant everything.
+	 */
 	private static dev.amk.connections.Connection fitting(Grant grant, dev.amk.connections.Connection connection) {
-		if (grant.rule().cloud() != null && !connection.provider().takesSessionPolicy()) {
+		CloudLimits cloud = grant.rule().cloud();
+		if (cloud != null && cloud.isGoogle() && !connection.provider().takesTokenScopes()) {
+			throw AmkException.invalid("'" + grant.connection() + ":" + grant.rule().toSpec() + "': scopes= grants are for Google Cloud"
+					+ " connections; '" + grant.connection() + "' is " + connection.provider().displayName() + "."
+					+ (connection.provider().takesSessionPolicy() ? " On AWS use read, services=S,… or policy=FILE.json." : " Use read, full or METHODS:PATHS."));
+		}
+		if (cloud != null && !cloud.isGoogle() && !connection.provider().takesSessionPolicy()) {
 			throw AmkException.invalid("'" + grant.connection() + ":" + grant.rule().toSpec() + "': policy= and services= grants are for AWS"
-					+ " connections; '" + grant.connection() + "' is " + connection.provider().displayName() + ". Use read, full or METHODS:PATHS.");
+					+ " connections; '" + grant.connection() + "' is " + connection.provider().displayName() + "."
+					+ (connection.provider().takesTokenScopes() ? " On Google Cloud use read or scopes=NAME,…." : " Use read, full or METHODS:PATHS."));
 		}
 		return connection;
 	}

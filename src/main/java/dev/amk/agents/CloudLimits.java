@@ -8,35 +8,60 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The part of a grant on a cloud connection that the cloud itself enforces: an IAM session policy
+ * The part of a grant on a cloud connection that the cloud itself enforces: on AWS an IAM session policy
  * ({@code CONN:policy=FILE.json}, the file's JSON kept inline) or the services the broker lets through before signing
- * ({@code CONN:services=s3,sts}). A plain or {@code read} grant has none.
+ * ({@code CONN:services=s3,sts}); on Google Cloud the OAuth scopes of the tokens minted for the agent
+ * ({@code CONN:scopes=devstorage.read_only,bigquery}). A plain or {@code read} grant has none. One grant has one kind.
+ *
+ * <p>Stored in the columns of {@code V7__cloud.sql}: the scopes share the {@code services} column with AWS's service
+ * names, which they cannot be mistaken for (a scope is an https URL; a service name has no {@code :} or {@code /}).
+ * That saves a migration for a list that is, for Google Cloud, what the services list is for AWS: what the grant reaches.
  *
  * @param sessionPolicy compact JSON, or null
  * @param services      AWS signing names; empty: every service
+ * @param scopes        Google OAuth scope URLs; empty: the default scope (cloud-platform, or its read-only form)
  */
-public record CloudLimits(String sessionPolicy, Set<String> services) {
+public record CloudLimits(String sessionPolicy, Set<String> services, Set<String> scopes) {
 	/** GetFederationToken and AssumeRole take at most this many characters of inline policy. */
 	static final int MAX_POLICY = 2048;
+	/** Where Google's OAuth scopes for its APIs live; a scope given by its short name is this plus the name. */
+	public static final String GOOGLE_SCOPE_PREFIX = "https://www.googleapis.com/auth/";
 	private static final Pattern SERVICE = Pattern.compile("[a-z0-9-]{1,64}");
+	private static final Pattern SCOPE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
 	public CloudLimits {
 		services = Set.copyOf(services);
+		scopes = Set.copyOf(scopes);
+	}
+
+	/** An AWS limit: a session policy or a service list. */
+	public CloudLimits(String sessionPolicy, Set<String> services) {
+		this(sessionPolicy, services, Set.of());
 	}
 
 	static boolean isCloudSpec(String spec) {
 		String s = spec.strip().toLowerCase(Locale.ROOT);
-		return s.startsWith("services=") || s.startsWith("policy=");
+		return s.startsWith("services=") || s.startsWith("policy=") || s.startsWith("scopes=");
+	}
+
+	/** Whether this limit is Google Cloud's ({@code scopes=}) rather than AWS's ({@code policy=}, {@code services=}). */
+	public boolean isGoogle() {
+		return !scopes.isEmpty();
 	}
 
 	static CloudLimits parse(String spec) {
 		String s = spec.strip();
+		if (s.toLowerCase(Locale.ROOT).startsWith("scopes=")) {
+			return new CloudLimits(null, Set.of(), parseScopes(s.substring("scopes=".length())));
+		}
 		if (s.toLowerCase(Locale.ROOT).startsWith("services=")) {
 			Set<String> services = new LinkedHashSet<>();
 			for (String raw : s.substring("services=".length()).split(",")) {
@@ -60,6 +85,33 @@ public record CloudLimits(String sessionPolicy, Set<String> services) {
 			throw AmkException.invalid("'" + given.replace('\0', '?') + "' is not a file path. Give the path of an IAM policy JSON file.");
 		}
 		return new CloudLimits(readPolicy(file), Set.of());
+	}
+
+	/**
+	 * {@code devstorage.read_only,https://www.googleapis.com/auth/bigquery}: short names stand for Google's own
+	 * {@code https://www.googleapis.com/auth/NAME}; a full URL must be one of those too, so that a typo cannot ask
+	 * Google for something other than an API scope.
+	 */
+	private static Set<String> parseScopes(String text) {
+		Set<String> scopes = new LinkedHashSet<>();
+		for (String raw : text.split(",")) {
+			String given = raw.strip();
+			if (given.isEmpty()) {
+				continue;
+			}
+			String name = given.regionMatches(true, 0, GOOGLE_SCOPE_PREFIX, 0, GOOGLE_SCOPE_PREFIX.length())
+					? given.substring(GOOGLE_SCOPE_PREFIX.length()) : given;
+			if (!SCOPE_NAME.matcher(name).matches()) {
+				throw AmkException.invalid("'" + given + "' is not a Google Cloud OAuth scope. Use names such as devstorage.read_only,"
+						+ " bigquery.readonly or cloud-platform (each stands for " + GOOGLE_SCOPE_PREFIX + "NAME), separated by commas.");
+			}
+			scopes.add(GOOGLE_SCOPE_PREFIX + name);
+		}
+		if (scopes.isEmpty()) {
+			throw AmkException.invalid("'scopes=' names no scope. Use names such as devstorage.read_only,bigquery.readonly, or the bare"
+					+ " CONN for cloud-platform.");
+		}
+		return scopes;
 	}
 
 	/** The policy file as compact JSON: a JSON object, small enough for STS. */
@@ -89,21 +141,51 @@ public record CloudLimits(String sessionPolicy, Set<String> services) {
 
 	/** As typed back on the command line; an inline policy cannot be, so it shows as {@code policy=(inline)}. */
 	String toSpec() {
+		if (isGoogle()) {
+			return "scopes=" + String.join(",", shortScopes());
+		}
 		return sessionPolicy != null ? "policy=(inline)" : "services=" + String.join(",", services.stream().sorted().toList());
 	}
 
 	String describe() {
+		if (isGoogle()) {
+			return "scopes " + String.join(", ", shortScopes());
+		}
 		return sessionPolicy != null ? "session policy" : "services " + String.join(", ", services.stream().sorted().toList());
+	}
+
+	/** The scopes by their short names, sorted. */
+	private List<String> shortScopes() {
+		return scopes.stream().map(s -> s.substring(GOOGLE_SCOPE_PREFIX.length())).sorted().toList();
 	}
 
 	static CloudLimits fromColumns(String sessionPolicy, String services) {
 		if (sessionPolicy == null && services == null) {
 			return null;
 		}
-		return new CloudLimits(sessionPolicy, services == null || services.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(services.split(","))));
+		List<String> names = services == null || services.isEmpty() ? List.of() : Arrays.asList(services.split(","));
+		// See the class comment: a stored scope is an https URL, an AWS service name never is.
+		Set<String> scopes = names.stream().filter(n -> n.startsWith("https://")).collect(Collectors.toUnmodifiableSet());
+		Set<String> aws = names.stream().filter(n -> !n.startsWith("https://")).collect(Collectors.toUnmodifiableSet());
+		return new CloudLimits(sessionPolicy, aws, scopes);
 	}
 
 	String servicesColumn() {
-		return services.isEmpty() ? null : String.join(",", services.stream().sorted().toList());
+		Set<String> names = isGoogle() ? scopes : services;
+		return names.isEmpty() ? null : String.join(",", names.stream().sorted().toList());
+	}
+
+	/**
+	 * Whether a grant with these limits reaches nothing one with {@code wider} does not (a run key's grant, {@code amk run}):
+	 * the same session policy, services and scopes among {@code wider}'s, and no "everything" where {@code wider} has a list.
+	 */
+	boolean within(CloudLimits wider) {
+		if (wider.sessionPolicy != null && !wider.sessionPolicy.equals(sessionPolicy)) {
+			return false;
+		}
+		if (!wider.services.isEmpty() && (services.isEmpty() || !wider.services.containsAll(services))) {
+			return false;
+		}
+		return wider.scopes.isEmpty() || (!scopes.isEmpty() && wider.scopes.containsAll(scopes));
 	}
 }

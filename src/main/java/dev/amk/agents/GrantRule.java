@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * connection's grant (and before it), so {@code github} plus {@code github:ask:PUT:/repos/**}{@code /merge} asks only
  * before merges. For an MCP server, {@code CONN:tools=GLOB,GLOB} grants every method and path but only the tools named
  * ({@link ToolGlob}); {@code tools} is null when every tool is granted, empty when none is ({@code CONN:tools=}). For a cloud account, {@code cloud} holds the
- * session policy and services ({@link CloudLimits}); null for every other grant.
+ * session policy and services of an AWS grant or the OAuth scopes of a Google Cloud one ({@code CONN:scopes=…}; {@link CloudLimits});
+ * null for every other grant.
  */
 public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, CloudLimits cloud, List<ToolGlob> tools) {
 	/** The prefix of a per-tool grant, after {@code CONN:}. */
@@ -46,12 +47,12 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public static final GrantRule FULL = new GrantRule(Preset.FULL, Set.of(), List.of(PathGlob.EVERYTHING));
 	public static final GrantRule READ = new GrantRule(Preset.READ, READ_METHODS, List.of(PathGlob.EVERYTHING));
 
-	/** A rule without cloud limits or tool list: every grant but {@code CONN:services=…}, {@code CONN:policy=…} and {@code CONN:tools=…}. */
+	/** A rule without cloud limits or tool list: every grant but {@code CONN:services=…}, {@code CONN:policy=…}, {@code CONN:scopes=…} and {@code CONN:tools=…}. */
 	public GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths) {
 		this(preset, methods, paths, null, null);
 	}
 
-	/** A cloud account's rule ({@code CONN:services=…}, {@code CONN:policy=…}, {@code CONN:read} on AWS). */
+	/** A cloud account's rule ({@code CONN:services=…}, {@code CONN:policy=…}, {@code CONN:scopes=…}). */
 	public GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths, CloudLimits cloud) {
 		this(preset, methods, paths, cloud, null);
 	}
@@ -79,7 +80,7 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 			return withTools(spec.strip().substring(TOOLS_PREFIX.length()));
 		}
 		if (CloudLimits.isCloudSpec(spec)) {
-			// Enforced by the cloud (session policy) and by the broker before signing (services); every method and path.
+			// Enforced by the cloud (session policy, token scopes) and by the broker before signing (services); every method and path.
 			return new GrantRule(Preset.CUSTOM, Set.of(), List.of(PathGlob.EVERYTHING), CloudLimits.parse(spec), null);
 		}
 		String[] parts = spec.split(":", 2);
@@ -189,7 +190,10 @@ public record GrantRule(Preset preset, Set<String> methods, List<PathGlob> paths
 	public boolean within(GrantRule wider) {
 		boolean methodsOk = wider.methods().isEmpty() || (!methods().isEmpty() && wider.methods().containsAll(methods()));
 		boolean pathsOk = wider.paths().contains(PathGlob.EVERYTHING) || wider.paths().containsAll(paths());
-		return methodsOk && pathsOk;
+		// A cloud grant's limits live outside methods and paths (services=s3 allows every method and path): without this a run
+		// of an agent holding aws:services=s3 could ask for plain aws and get every service.
+		boolean cloudOk = wider.cloud() == null || (cloud() != null && cloud().within(wider.cloud()));
+		return methodsOk && pathsOk && cloudOk;
 	}
 
 	/** Whether a request with {@code method} to {@code pathSegments} falls under this rule (both allowed). */

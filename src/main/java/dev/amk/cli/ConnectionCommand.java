@@ -86,8 +86,17 @@ final class ConnectionCommand extends AmkCommand.Group {
 				Output.printJson(ctx().out(), toJson(c, List.of()));
 			} else {
 				int port = ctx().expectedPort();
-				ctx().out().printf("Connected '%s' (%s) → %s, %s.%nThe secret is in the %s; agents reach it at http://127.0.0.1:%d/%s/…%n",
-						c.name(), p.displayName(), c.baseUrl(), c.injection().describe(), ctx().secrets().description(), port, c.name());
+				if (p.signsRequests()) {
+					// Cloud keys are never put in a request, and their tools reach the cloud only through the proxy: saying
+					// "header Authorization: {secret}" and a base URL here would describe something that does not happen.
+					ctx().out().printf("Connected '%s' (%s). The %s are in the %s; the broker %s for agents' tools run with 'amk run AGENT -- …'"
+							+ " (proxy mode).%n", c.name(), p.displayName(), p == Providers.GCP ? "service-account key" : "keys",
+							ctx().secrets().description(), p == Providers.GCP ? "adds access tokens to *.googleapis.com requests"
+									: "signs *.amazonaws.com requests");
+				} else {
+					ctx().out().printf("Connected '%s' (%s) → %s, %s.%nThe secret is in the %s; agents reach it at http://127.0.0.1:%d/%s/…%n",
+							c.name(), p.displayName(), c.baseUrl(), c.injection().describe(), ctx().secrets().description(), port, c.name());
+				}
 				for (HostMap m : c.hostMaps()) {
 					ctx().out().printf("In proxy mode %s goes to %s.%n", m.host(), m.target());
 				}

@@ -24,13 +24,16 @@ import java.util.function.Function;
  * <p>Payloads: a small body is hashed into the signature; a large or streamed S3 body is sent as
  * {@code UNSIGNED-PAYLOAD} (allowed over TLS); an {@code aws-chunked} upload is decoded on the fly
  * ({@link AwsChunkedDecoding}). Presigned URLs are refused: their signature is in the query, made with the
- * placeholder key, and a re-signed one would be a credential handed to whoever holds the URL.
+ * placeholder key, and a re-signed one would be a credential handed to whoever holds the URL. SigV4a requests (S3
+ * Multi-Region Access Points) are refused with a message saying so: the SDK's SigV4 signer does not do them.
  */
 public final class AwsRequestSigning {
 	/** Bodies up to this size are read and hashed into the signature (non-S3 APIs need it; they are small forms and JSON). */
 	static final int SIGNED_PAYLOAD_LIMIT = 1024 * 1024;
 	private static final Set<String> DROPPED = Set.of("authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256",
 			"x-amz-decoded-content-length", "x-amz-trailer", "content-length", "transfer-encoding", "user-agent", "expect", "connection");
+
+	private static final String SIGV4A = "AWS4-ECDSA-P256-SHA256";
 
 	private final AwsSessions sessions;
 	private final Clock clock;
@@ -62,6 +65,7 @@ public final class AwsRequestSigning {
 						+ " presigned URL.");
 			}
 		}
+		refuseSigV4a(agentHeader, url.host());
 		AwsAccount account = AwsAccount.fromSecret(secret);
 		AwsEndpoint endpoint = AwsEndpoint.of(agentHeader.apply("Authorization"), url.host(), account.region());
 		CloudScope scope = CloudScope.of(rule);
@@ -95,7 +99,10 @@ public final class AwsRequestSigning {
 		Headers headers = unsigned.headers();
 		for (int i = 0; i < headers.size(); i++) {
 			String name = headers.name(i).toLowerCase(Locale.ROOT);
-			if (DROPPED.contains(name) || name.equals("host") || (name.equals("content-encoding") && contentSha != null && contentSha.startsWith("STREAMING-"))) {
+			// A converted aws-chunked upload loses its trailing checksum, so it must not announce one either: S3 refuses an
+			// x-amz-sdk-checksum-algorithm with neither an x-amz-checksum-* header nor a trailer (InvalidRequest).
+			boolean streaming = contentSha != null && contentSha.startsWith("STREAMING-");
+			if (DROPPED.contains(name) || name.equals("host") || (streaming && (name.equals("content-encoding") || name.equals("x-amz-sdk-checksum-algorithm")))) {
 				continue;
 			}
 			kept.add(headers.name(i), headers.value(i));
@@ -114,6 +121,23 @@ public final class AwsRequestSigning {
 			signed.header("User-Agent", agentAgent); // not signed (the SDK never signs it), but AWS logs it
 		}
 		return signed.build();
+	}
+
+	/**
+	 * SigV4a ({@code AWS4-ECDSA-P256-SHA256}: S3 Multi-Region Access Points, which sign for a set of Regions) is not
+	 * signed by the broker. Re-signing such a request with SigV4 would only earn AWS's SignatureDoesNotMatch, which
+	 * tells the person nothing; this says what happened and what works instead, and sends nothing.
+	 */
+	private static void refuseSigV4a(Function<String, String> agentHeader, String host) {
+		String authorization = agentHeader.apply("Authorization");
+		boolean sigV4a = (authorization != null && authorization.strip().regionMatches(true, 0, SIGV4A, 0, SIGV4A.length()))
+				|| agentHeader.apply("X-Amz-Region-Set") != null
+				|| host.toLowerCase(Locale.ROOT).endsWith(".mrap.accesspoint.s3-global.amazonaws.com");
+		if (sigV4a) {
+			throw new AmkException(ErrorType.BAD_REQUEST, "This request is signed with SigV4a (" + SIGV4A + "), which S3 Multi-Region Access"
+					+ " Points use; the broker signs AWS requests with SigV4 only, so it sent nothing. Address one of the access point's buckets"
+					+ " in its own Region instead (its bucket name, with AWS_REGION set to that Region).");
+		}
 	}
 
 	/** The session cache, which the proxy trims on every registry change ({@link AwsSessions#retain}). */

@@ -27,7 +27,7 @@ public final class CloudSigning {
 	public Request sign(Request unsigned, Function<String, String> agentHeader, Connection connection, long agentId, String agentName,
 			GrantRule rule, String secret) {
 		if (connection.provider().id().equals("gcp")) {
-			String scopes = rule.preset() == GrantRule.Preset.READ ? GcpTokens.CLOUD_PLATFORM_READ_ONLY : GcpTokens.CLOUD_PLATFORM;
+			String scopes = GcpTokens.scopes(rule);
 			GcpServiceAccount account;
 			try {
 				account = GcpServiceAccount.fromJson(secret);

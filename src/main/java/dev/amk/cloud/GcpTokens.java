@@ -1,5 +1,6 @@
 package dev.amk.cloud;
 
+import dev.amk.agents.GrantRule;
 import dev.amk.common.AmkException;
 import dev.amk.common.ErrorType;
 import dev.amk.common.Json;
@@ -44,6 +45,17 @@ public final class GcpTokens {
 	public GcpTokens(OkHttpClient client, Clock clock) {
 		this.client = client;
 		this.clock = clock;
+	}
+
+	/**
+	 * The {@code scope} claim a grant's tokens ask for: the grant's own scopes ({@code CONN:scopes=…}) space-separated and
+	 * sorted (so that equal grants share one cached token), else {@code cloud-platform}, read-only for {@code CONN:read}.
+	 */
+	static String scopes(GrantRule rule) {
+		if (rule.cloud() != null && rule.cloud().isGoogle()) {
+			return String.join(" ", rule.cloud().scopes().stream().sorted().toList());
+		}
+		return rule.preset() == GrantRule.Preset.READ ? CLOUD_PLATFORM_READ_ONLY : CLOUD_PLATFORM;
 	}
 
 	String token(String secretRef, String connection, GcpServiceAccount account, String scopes) {

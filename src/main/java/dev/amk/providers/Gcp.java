@@ -27,6 +27,11 @@ public final class Gcp extends BaseProvider {
 	}
 
 	@Override
+	public boolean takesTokenScopes() {
+		return true;
+	}
+
+	@Override
 	public boolean enforcesReadItself() {
 		return true;
 	}

@@ -70,6 +70,11 @@ public interface ProviderSpec {
 		return false;
 	}
 
+	/** True when grants may choose the OAuth scopes of the tokens the broker mints ({@code CONN:scopes=…}): Google Cloud. */
+	default boolean takesTokenScopes() {
+		return false;
+	}
+
 	/** True for an MCP server: its JSON-RPC traffic is inspected for per-tool grants ({@code dev.amk.mcp}). */
 	default boolean speaksMcp() {
 		return false;

@@ -35,11 +35,12 @@ class ChildKeyTest {
 	Path dir;
 	final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
 	AgentService agents;
+	ConnectionService connections;
 
 	@BeforeEach
 	void setUp() {
 		Database db = Database.openRegistry(dir);
-		ConnectionService connections = new ConnectionService(db, new InMemorySecretStore(), clock);
+		connections = new ConnectionService(db, new InMemorySecretStore(), clock);
 		connections.add(new ConnectionService.NewConnection("gh", Providers.byId("github"), null, null), "ghp_x");
 		connections.add(new ConnectionService.NewConnection("oa", Providers.byId("openai"), null, null), "sk-x");
 		agents = new AgentService(db, clock, UsageSource.NONE);
@@ -67,6 +68,26 @@ class ChildKeyTest {
 		} else {
 			AmkException e = assertThrows(AmkException.class, () -> agents.createChild("coder", List.of(Grant.parse(grant)), LEASE, null));
 			assertEquals(ErrorType.GRANT_TOO_WIDE, e.errorType());
+		}
+	}
+
+	@Test
+	@DisplayName("a run's cloud grant stays within its agent's services or scopes, and fits its connection's provider")
+	void cloudGrantsNarrowOnly() {
+		connections.add(new ConnectionService.NewConnection("am", Providers.byId("aws"), null, null), "{}");
+		connections.add(new ConnectionService.NewConnection("cl", Providers.byId("gcp"), null, null), "{}");
+		agents.create("s3er", List.of(Grant.parse("am:services=s3"), Grant.parse("cl:scopes=devstorage.read_only")), List.of(), null);
+		agents.create("owner", List.of(Grant.parse("am"), Grant.parse("cl")), List.of(), null);
+
+		for (String wider : List.of("am", "am:read", "am:services=s3,iam", "cl", "cl:read", "cl:scopes=devstorage.read_only,bigquery")) {
+			AmkException e = assertThrows(AmkException.class, () -> agents.createChild("s3er", List.of(Grant.parse(wider)), LEASE, null), wider);
+			assertEquals(ErrorType.GRANT_TOO_WIDE, e.errorType(), wider);
+		}
+		assertEquals(2, agents.createChild("s3er", List.of(Grant.parse("am:services=s3"), Grant.parse("cl:scopes=devstorage.read_only")), LEASE,
+				null).agent().grants().size());
+		for (String misplaced : List.of("am:scopes=devstorage.read_only", "cl:services=storage")) {
+			AmkException e = assertThrows(AmkException.class, () -> agents.createChild("owner", List.of(Grant.parse(misplaced)), LEASE, null));
+			assertEquals(ErrorType.INVALID_ARGUMENT, e.errorType(), misplaced);
 		}
 	}
 

@@ -240,6 +240,54 @@ class GrantRuleTest {
 	}
 
 	@Nested
+	@DisplayName("cloud grants: services=, scopes= and what a run key may narrow them to")
+	class Cloud {
+		@Test
+		void scopesTakeShortNamesOrGoogleUrlsAndPrintBackShort() {
+			GrantRule rule = GrantRule.parse("scopes=devstorage.read_only, https://www.googleapis.com/auth/bigquery.readonly");
+			assertEquals(Set.of(CloudLimits.GOOGLE_SCOPE_PREFIX + "devstorage.read_only", CloudLimits.GOOGLE_SCOPE_PREFIX + "bigquery.readonly"),
+					rule.cloud().scopes());
+			assertTrue(rule.cloud().isGoogle());
+			assertTrue(rule.methods().isEmpty() && rule.paths().equals(List.of(PathGlob.EVERYTHING)), "the token's scopes are the limit");
+			assertEquals("scopes=bigquery.readonly,devstorage.read_only", rule.toSpec());
+			assertEquals("scopes bigquery.readonly, devstorage.read_only", rule.describe());
+			assertEquals(rule, GrantRule.parse(rule.toSpec()));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = {"scopes=devstorage.read_only", "scopes=cloud-platform,bigquery", "services=s3,sts", "services=iam"})
+		void cloudColumnsRebuildTheSameRule(String spec) {
+			GrantRule rule = GrantRule.parse(spec);
+			assertEquals(rule, GrantRule.fromColumns(rule.preset().id(), rule.methodsColumn(), rule.pathsColumn(), rule.sessionPolicyColumn(),
+					rule.servicesColumn(), rule.toolsColumn()));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = {"scopes=", "scopes=,", "scopes=https://evil.example/auth/x", "scopes=Dev Storage", "scopes=../x",
+				"scopes=https://www.googleapis.com/auth/"})
+		void malformedScopesAreRefusedSayingWhatToWrite(String spec) {
+			AmkException e = assertThrows(AmkException.class, () -> GrantRule.parse(spec));
+			assertTrue(e.getMessage().contains("devstorage.read_only"), e.getMessage());
+		}
+
+		@ParameterizedTest
+		@CsvSource(delimiter = '|', value = {
+				"services=s3 | services=s3,sts | true",
+				"services=s3,iam | services=s3,sts | false",
+				"full | services=s3 | false",
+				"read | services=s3 | false",
+				"services=s3 | full | true",
+				"scopes=devstorage.read_only | scopes=devstorage.read_only,bigquery | true",
+				"scopes=cloud-platform | scopes=devstorage.read_only | false",
+				"full | scopes=devstorage.read_only | false",
+				"scopes=devstorage.read_only | full | true",
+		})
+		void aRunKeysCloudGrantMustBeWithinItsAgents(String narrower, String wider, boolean within) {
+			assertEquals(within, GrantRule.parse(narrower).within(GrantRule.parse(wider)));
+		}
+	}
+
+	@Nested
 	@DisplayName("Grant")
 	class GrantSpec {
 		@Test

@@ -69,6 +69,8 @@ class CloudKeysTest {
 		Result r = amk("", Map.of("HOME", home.toString()), "connection", "add", "work", "--provider", "aws", "--from-profile", "work");
 		assertEquals(0, r.exit(), r.err());
 		assertTrue(r.err().contains("[work]") && r.err().contains(credentials.toString()), r.err());
+		assertTrue(r.out().contains("signs *.amazonaws.com requests") && !r.out().contains("Authorization") && !r.out().contains("127.0.0.1"),
+				"an AWS connection is not a base URL with a header: " + r.out());
 		assertEquals("AKIAWORKWORKWORK0000", AwsAccount.fromSecret(secrets.items.values().iterator().next()).accessKeyId());
 
 		Result bad = amk("not a key\n" + SECRET + "\n", Map.of(), "connection", "add", "bad", "--provider", "aws", "--json");
@@ -107,6 +109,17 @@ class CloudKeysTest {
 		assertFalse(stored.contains("\n"));
 		assertEquals("a@p.iam.gserviceaccount.com", Json.readObject(stored).get("client_email"));
 		assertEquals(1, amk("{\"type\":\"authorized_user\"}", Map.of(), "connection", "add", "user", "--provider", "gcp").exit());
+
+		Result scoped = amk("", Map.of(), "agent", "create", "s", "--grant", "cloud:scopes=devstorage.read_only,bigquery.readonly");
+		assertEquals(0, scoped.exit(), scoped.err());
+		assertTrue(amk("", Map.of(), "agent", "list").out().contains("scopes bigquery.readonly, devstorage.read_only"));
+		Result awsOnGcp = amk("", Map.of(), "agent", "create", "t", "--grant", "cloud:services=storage");
+		assertEquals(1, awsOnGcp.exit(), "services= means nothing to Google Cloud: it would grant every scope");
+		assertTrue(awsOnGcp.err().contains("for AWS") && awsOnGcp.err().contains("scopes="), awsOnGcp.err());
+		assertEquals(0, amk("AKIAWORKWORKWORK0000\n" + SECRET + "\n", Map.of(), "connection", "add", "work", "--provider", "aws").exit());
+		Result gcpOnAws = amk("", Map.of(), "agent", "create", "u", "--grant", "work:scopes=devstorage.read_only");
+		assertEquals(1, gcpOnAws.exit(), "scopes= means nothing to AWS: it would grant every service");
+		assertTrue(gcpOnAws.err().contains("for Google Cloud") && gcpOnAws.err().contains("services="), gcpOnAws.err());
 		String evil = file.replace("https://oauth2.googleapis.com/token", "https://attacker.example/token");
 		assertEquals(1, amk(evil, Map.of(), "connection", "add", "evil", "--provider", "gcp").exit());
 	}

@@ -229,6 +229,105 @@ class AwsProxyTest {
 	}
 
 	@Test
+	@DisplayName("once the clock passes a session's expiry the broker signs with renewed credentials; the expired ones never reach AWS")
+	void renewedAfterExpiry() throws Exception {
+		startBroker();
+		String key = broker.createAgent("late", "aws");
+		String who = "import boto3; print(boto3.client('sts').get_caller_identity()['UserId'])";
+		Run first = python("late", key, who);
+		assertEquals(0, first.exit(), first.err());
+		String expires = (String) fake.await(e -> "amk-late".equals(e.get("name"))).get("expiration");
+		clock.advance(Duration.between(clock.instant(), Instant.parse(expires).plusSeconds(60))); // past the expiry the fake enforces by each request's X-Amz-Date
+
+		Run later = python("late", key, who);
+		assertEquals(0, later.exit(), "the fake answers ExpiredToken to the old session: " + later.err());
+		assertTrue(later.out().strip().startsWith("ASIA"), later.out());
+		assertNotEquals(first.out().strip(), later.out().strip(), "signed with a new session");
+		assertEquals(2, fake.log().stream().filter(e -> "amk-late".equals(e.get("name"))).count(), "one renewal");
+		assertTrue(fake.log().stream().noneMatch(e -> Boolean.TRUE.equals(e.get("expired"))), "expired credentials were used: " + fake.log());
+		assertEveryRequestVerifiedAndNoPlaceholder();
+	}
+
+	@Test
+	@DisplayName("SigV4a (S3 Multi-Region Access Points) is refused with a JSON error saying so and what to do; nothing reaches AWS")
+	void sigV4aRefused() throws Exception {
+		startBroker();
+		String key = broker.createAgent("mrap", "aws");
+		long before = fake.log().size();
+		Run r = python("mrap", key, """
+				import http.client, ssl, os, base64, urllib.parse
+				proxy = urllib.parse.urlsplit(os.environ['HTTPS_PROXY'])
+				ctx = ssl.create_default_context(cafile=os.environ['AWS_CA_BUNDLE'])
+				auth = base64.b64encode(f'{proxy.username}:{proxy.password}'.encode()).decode()
+				c = http.client.HTTPSConnection(proxy.hostname, proxy.port, context=ctx)
+				c.set_tunnel('mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com', 443, headers={'Proxy-Authorization': 'Basic ' + auth})
+				c.request('GET', '/hello.txt', headers={
+				    'Authorization': 'AWS4-ECDSA-P256-SHA256 Credential=AKIAAMKPLACEHOLDER00/20260101/s3/aws4_request,'
+				                     ' SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3045022100' + 'ab' * 32,
+				    'X-Amz-Region-Set': '*', 'x-amz-date': '20260101T000000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD'})
+				resp = c.getresponse()
+				print(resp.status, resp.getheader('Content-Type'), resp.read().decode())
+				""");
+		assertEquals(0, r.exit(), r.err());
+		assertTrue(r.out().startsWith("400 application/json"), r.out());
+		Map<String, Object> error = dev.amk.common.Json.readObject(r.out().substring(r.out().indexOf('{')));
+		assertTrue(error.toString().contains("bad_request") && error.toString().contains("SigV4a")
+				&& error.toString().contains("Multi-Region Access Points") && error.toString().contains("in its own Region"), r.out());
+		assertEquals(before, fake.log().size(), "nothing sent to AWS");
+	}
+
+	@Test
+	@DisplayName("the real aws CLI under amk run: an aws-chunked upload with a trailing checksum is decoded, re-signed and stored whole")
+	void awsCliUnderAmkRun() throws Exception {
+		startBroker();
+		dev.amk.broker.BrokerFile.write(home, broker.port()); // as serve and the app do: amk run finds the broker through it
+		assertEquals(0, broker.cli("ca", "bundle").exit());
+		broker.createAgent("runner", "aws:services=s3,sts");
+		byte[] big = new byte[3 * 1024 * 1024 + 17];
+		new SecureRandom().nextBytes(big);
+		Path file = work.resolve("chunked.bin");
+		Files.write(file, big);
+		// --checksum-algorithm makes the CLI send the body aws-chunked with a CRC32 trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER);
+		// --debug prints the request headers it sent, to show that it did.
+		Run put = amkRun("runner", "aws", "--debug", "s3api", "put-object", "--bucket", "data", "--key", "run-chunked.bin", "--body",
+				file.toString(), "--checksum-algorithm", "CRC32");
+		assertEquals(0, put.exit(), put.err());
+		assertTrue(put.err().contains("aws-chunked") && put.err().contains("STREAMING-UNSIGNED-PAYLOAD-TRAILER"), "the CLI sent aws-chunked");
+		Map<String, Object> stored = fake.await(e -> "data/run-chunked.bin".equals(e.get("stored")));
+		assertEquals(sha256(big), stored.get("sha256"));
+		assertEquals(0, amkRun("runner", "aws", "s3", "cp", "s3://data/hello.txt", "-").exit());
+
+		Run iam = amkRun("runner", "aws", "iam", "list-users");
+		assertNotEquals(0, iam.exit(), iam.out());
+		assertTrue(iam.err().contains("scope_denied") && iam.err().contains("may reach only s3, sts"), "the broker's refusal, as the CLI quotes it: " + iam);
+		assertTrue(fake.log().stream().noneMatch(e -> "iam.amazonaws.com".equals(e.get("host"))), "IAM reached the fake");
+		assertEveryRequestVerifiedAndNoPlaceholder();
+	}
+
+	/** {@code amk run AGENT -- CMD} as its own JVM: the tool gets only what amk run sets (and the test's no-config AWS files). */
+	private Run amkRun(String agent, String... command) throws Exception {
+		List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.amk.launcher.Main", "run", agent, "--"));
+		cmd.addAll(List.of(command));
+		Path out = Files.createTempFile(work, "run", ".out");
+		Path err = Files.createTempFile(work, "run", ".err");
+		ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+				.redirectOutput(out.toFile()).redirectError(err.toFile());
+		Map<String, String> env = pb.environment();
+		env.keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy") || k.startsWith("AWS_"));
+		env.put("AMK_HOME", home.toString());
+		env.put("HOME", work.toString());
+		// The connection's region is in the test broker's in-memory keychain, out of amk run's reach: the tool is given one.
+		env.put("AWS_DEFAULT_REGION", "us-east-1");
+		env.put("AWS_CONFIG_FILE", work.resolve("no-config").toString());
+		env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials").toString());
+		env.put("AWS_EC2_METADATA_DISABLED", "true");
+		Process p = pb.start();
+		assertTrue(p.waitFor(120, TimeUnit.SECONDS), "amk run did not finish");
+		return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+	}
+
+	@Test
 	@DisplayName("--role-arn: each agent's session comes from AssumeRole with the grant's policy; a placeholder never reaches AWS")
 	void assumeRole() throws Exception {
 		startBroker();
@@ -309,6 +408,21 @@ class AwsProxyTest {
 		Run iam = run("s3only", key, "aws", "iam", "list-users");
 		assertNotEquals(0, iam.exit(), iam.out());
 		assertTrue(iam.err().contains("scope_denied"), iam.err()); // the broker's JSON refusal, quoted by the CLI
+		// The status as an SDK gets it (botocore itself only quotes the JSON in a parser error): an IAM call signed by botocore.
+		Run signed = python("s3only", key, """
+				import botocore.session, botocore.auth, botocore.awsrequest, urllib.request, urllib.error, ssl, os, json
+				req = botocore.awsrequest.AWSRequest('POST', 'https://iam.amazonaws.com/', data=b'Action=ListUsers&Version=2010-05-08',
+				                                     headers={'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8'})
+				botocore.auth.SigV4Auth(botocore.session.get_session().get_credentials(), 'iam', 'us-east-1').add_auth(req)
+				ctx = ssl.create_default_context(cafile=os.environ['AWS_CA_BUNDLE'])
+				opener = urllib.request.build_opener(urllib.request.ProxyHandler({'https': os.environ['HTTPS_PROXY']}), urllib.request.HTTPSHandler(context=ctx))
+				try:
+				    opener.open(urllib.request.Request(req.url, data=req.body, headers=dict(req.headers), method='POST'))
+				    print('LISTED')
+				except urllib.error.HTTPError as e:
+				    print(e.code, json.loads(e.read())['error']['type'])
+				""");
+		assertEquals("403 scope_denied", signed.out().strip(), signed.toString());
 		assertTrue(fake.log().stream().noneMatch(e -> "iam.amazonaws.com".equals(e.get("host"))), "IAM reached the fake");
 		assertTrue(broker.cli("audit", "--json").out().contains("scope_denied"));
 

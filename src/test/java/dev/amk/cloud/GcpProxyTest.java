@@ -69,6 +69,8 @@ class GcpProxyTest {
 	KeyPair serviceKey;
 	final List<Map<String, Object>> assertions = new CopyOnWriteArrayList<>();
 	final List<String> issued = new CopyOnWriteArrayList<>();
+	/** Each issued token's scope claim: the fake API serves a token only the scopes Google would let it use. */
+	final Map<String, String> tokenScopes = new java.util.concurrent.ConcurrentHashMap<>();
 
 	@BeforeEach
 	void start() throws Exception {
@@ -115,8 +117,15 @@ class GcpProxyTest {
 			if (host != null && host.startsWith("storage.googleapis.com")) {
 				String auth = request.getHeaders().get("Authorization");
 				boolean ok = auth != null && auth.startsWith("Bearer ") && issued.contains(auth.substring(7));
-				return ok ? new MockResponse.Builder().code(200).body("{\"kind\":\"storage#buckets\",\"items\":[{\"name\":\"demo\"}]}").build()
-						: new MockResponse.Builder().code(401).body("{\"error\":{\"code\":401}}").build();
+				if (!ok) {
+					return new MockResponse.Builder().code(401).body("{\"error\":{\"code\":401}}").build();
+				}
+				// Cloud Storage takes cloud-platform (or its read-only form) or a devstorage scope, as Google's does.
+				boolean scoped = java.util.Arrays.stream(tokenScopes.get(auth.substring(7)).split(" "))
+						.anyMatch(sc -> sc.startsWith("https://www.googleapis.com/auth/cloud-platform") || sc.startsWith("https://www.googleapis.com/auth/devstorage."));
+				return scoped ? new MockResponse.Builder().code(200).body("{\"kind\":\"storage#buckets\",\"items\":[{\"name\":\"demo\"}]}").build()
+						: new MockResponse.Builder().code(403).body("{\"error\":{\"code\":403,\"message\":\"Request had insufficient authentication scopes.\","
+								+ "\"status\":\"PERMISSION_DENIED\"}}").build();
 			}
 			if (host != null && host.startsWith("generativelanguage.googleapis.com")) {
 				// The broker masks an echoed secret, so the fake says whether the key was Gemini's rather than echo it.
@@ -150,11 +159,13 @@ class GcpProxyTest {
 		Map<String, Object> claims = Json.readObject(new String(Base64.getUrlDecoder().decode(jwt[1]), StandardCharsets.UTF_8));
 		assertions.add(claims);
 		boolean valid = EMAIL.equals(claims.get("iss")) && "https://oauth2.googleapis.com/token".equals(claims.get("aud"))
-				&& ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue() <= 3600;
+				&& ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue() <= 3600
+				&& claims.get("scope") instanceof String scope && !scope.isBlank();
 		if (!valid) {
 			return new MockResponse.Builder().code(400).body("{\"error\":\"invalid_grant\"}").build();
 		}
 		String token = "ya29.fake-" + (issued.size() + 1);
+		tokenScopes.put(token, (String) claims.get("scope"));
 		issued.add(token);
 		return new MockResponse.Builder().code(200).body("{\"access_token\":\"" + token + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}").build();
 	}
@@ -188,6 +199,33 @@ class GcpProxyTest {
 		clock.advance(Duration.ofMinutes(56));
 		assertEquals("200", curl("g", key, url).status());
 		assertEquals(2, issued.size(), "renewed once within five minutes of expiry");
+	}
+
+	@Test
+	@DisplayName("gcp:scopes=… — the minted token's scope claim is exactly the grant's scopes; Google's refusal of a scope passes through")
+	void perGrantScopes() throws Exception {
+		assertEquals(0, broker.cliWithStdin(keyJson(), "connection", "add", "cloud", "--provider", "gcp").exit());
+		broker.awaitRegistry(s -> s.connection("cloud") != null);
+		String storage = broker.createAgent("storage", "cloud:scopes=devstorage.read_only,bigquery.readonly");
+		String bq = broker.createAgent("bq", "cloud:scopes=https://www.googleapis.com/auth/bigquery.readonly");
+		String plain = broker.createAgent("plain", "cloud");
+		String url = "https://storage.googleapis.com/storage/v1/b?project=demo-project";
+
+		Run s = curl("storage", storage, url);
+		assertEquals("200", s.status(), s.toString());
+		assertEquals("https://www.googleapis.com/auth/bigquery.readonly https://www.googleapis.com/auth/devstorage.read_only",
+				assertions.getLast().get("scope"));
+
+		Run b = curl("bq", bq, url);
+		assertEquals("403", b.status(), "a BigQuery-only token cannot list buckets: " + b);
+		assertTrue(b.body().contains("insufficient authentication scopes"), "Google's own answer, unchanged: " + b.body());
+		assertEquals("https://www.googleapis.com/auth/bigquery.readonly", assertions.getLast().get("scope"));
+
+		assertEquals("200", curl("plain", plain, url).status());
+		assertEquals(GcpTokens.CLOUD_PLATFORM, assertions.getLast().get("scope"));
+		assertEquals(3, issued.size(), "one token per scope set");
+		assertEquals("200", curl("storage", storage, url).status());
+		assertEquals(3, issued.size(), "the scoped token is cached like any other");
 	}
 
 	@Test

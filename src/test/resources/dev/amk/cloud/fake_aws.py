@@ -4,7 +4,8 @@
 Every request's SigV4 signature is recomputed with botocore's own signer (SigV4Auth / S3SigV4Auth from Debian's
 python3-botocore), an implementation independent of the broker's (the AWS SDK for Java), with the credentials this
 fake knows: the long-term key the test configures, and the session credentials its STS handed out. A session whose
-policy is ReadOnlyAccess may not write (AccessDenied, as AWS answers). Each request is logged as one JSON line.
+policy is ReadOnlyAccess may not write (AccessDenied, as AWS answers); session credentials expire (ExpiredToken) by the
+requests' own X-Amz-Date, the broker's controllable clock. Each request is logged as one JSON line.
 
 Usage: fake_aws.py DIR ACCESS_KEY_ID SECRET   (prints "READY PORT" once listening; DIR gets cert.pem and log.jsonl)
 """
@@ -97,7 +98,19 @@ def verify(method, host, path, headers, body):
         raise ValueError("signature does not match (botocore canonical request: " + canonical.replace("\n", "\\n") + ")")
     if key["token"] is not None and subset.get("x-amz-security-token") != key["token"]:
         raise ValueError("session token missing or wrong")
+    if key.get("expires") is not None and request_time(headers) >= key["expires"]:
+        raise Expired(akid)
     return key, akid
+
+
+class Expired(Exception):
+    """Session credentials used at or after their Expiration (by the request's own X-Amz-Date)."""
+
+
+def request_time(headers):
+    """The request's X-Amz-Date: the signer's clock, which the tests control, rather than this machine's."""
+    stamp = next(v for k, v in headers.items() if k.lower() == "x-amz-date")
+    return datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
 
 
 def xml(root, inner, ns="https://sts.amazonaws.com/doc/2011-06-15/"):
@@ -138,6 +151,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                  "bytes": len(body)}
         try:
             key, akid = verify(method, host, self.path, headers, body)
+        except Expired as e:
+            log(verified=False, expired=True, why="expired session " + str(e), **entry)
+            self.answer(*error("ExpiredToken", "The security token included in the request is expired", 400))
+            return
         except (ValueError, KeyError) as e:
             log(verified=False, why=str(e), **entry)
             self.answer(*error("SignatureDoesNotMatch", "fake: " + str(e)[:2000], 403))
@@ -145,7 +162,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         log(verified=True, akid=akid, readOnly=key["read_only"], **entry)
         service, region = endpoint(host)
         if service == "sts":
-            self.answer(*self.sts(key, akid, urllib.parse.parse_qs(body.decode())))
+            self.answer(*self.sts(key, akid, urllib.parse.parse_qs(body.decode()), request_time(headers)))
         elif service == "iam":
             self.answer(*self.iam(key, urllib.parse.parse_qs(body.decode())))
         elif service == "s3":
@@ -153,7 +170,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.answer(*error("UnknownService", service, 400))
 
-    def sts(self, key, akid, form):
+    def sts(self, key, akid, form, now):
         action = form.get("Action", [""])[0]
         if action == "GetCallerIdentity":
             return 200, xml("GetCallerIdentityResponse", f"<GetCallerIdentityResult><Arn>{key['arn']}</Arn><UserId>{akid}</UserId>"
@@ -165,10 +182,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             name = form.get("Name", form.get("RoleSessionName", ["?"]))[0]
             new_id = "ASIA" + secrets.token_hex(8).upper()
             seconds = int(form.get("DurationSeconds", ["3600"])[0])
+            # Expiration by the caller's clock (its X-Amz-Date), so that a test moving the broker's clock moves expiry too.
             record = {"secret": secrets.token_urlsafe(30), "token": "FQoG" + secrets.token_urlsafe(60), "read_only": READ_ONLY in arns,
-                      "arn": f"arn:aws:sts::{ACCOUNT}:federated-user/{name}", "policy": form.get("Policy", [None])[0], "arns": arns}
+                      "arn": f"arn:aws:sts::{ACCOUNT}:federated-user/{name}", "policy": form.get("Policy", [None])[0], "arns": arns,
+                      "expires": now + timedelta(seconds=seconds)}
             KEYS[new_id] = record
-            expires = (datetime.now(timezone.utc) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            expires = record["expires"].strftime("%Y-%m-%dT%H:%M:%SZ")
             log(issued=new_id, action=action, name=name, policyArns=arns, policy=record["policy"], expiration=expires)
             result = "AssumeRoleResult" if action == "AssumeRole" else "GetFederationTokenResult"
             return 200, xml(action + "Response", f"<{result}><Credentials><AccessKeyId>{new_id}</AccessKeyId>"
@@ -219,6 +238,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         {"ETag": f"\"{hashlib.md5(data).hexdigest()}\"", "Last-Modified": "Thu, 01 Jan 2026 00:00:00 GMT"},
                         length=len(data))
         elif method == "PUT":
+            announced = self.headers.get("x-amz-sdk-checksum-algorithm")
+            if announced and not self.headers.get("x-amz-trailer") and not any(k.lower().startswith("x-amz-checksum-") for k in self.headers):
+                # S3's own rule: a checksum algorithm announced without the checksum.
+                self.answer(400, xml("Error", "<Code>InvalidRequest</Code><Message>x-amz-sdk-checksum-algorithm specified, but no"
+                                              " corresponding x-amz-checksum-* or x-amz-trailer headers were found.</Message>", s3ns))
+                return
             if (self.headers.get("Content-Encoding") or "").find("aws-chunked") >= 0:
                 self.answer(400, xml("Error", "<Code>InvalidRequest</Code><Message>fake: aws-chunked not expected here</Message>", s3ns))
                 return
