@@ -17,7 +17,9 @@
 # private data folder with a connection 'burst' to the upstream (bench/BurstLoad.java upstream, JDK HttpServer on
 # virtual threads, backlog 4096) and 32 agents 'burster-N' taking the streams in turn. Loopback only; everything stopped on exit.
 # Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
-# CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs.
+# CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
+# captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
+# (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 self="$root/bench/$(basename "$0")"
@@ -29,9 +31,11 @@ HOLD="${AMK_BURST_HOLD_MS:-5000}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 PIN="${AMK_BENCH_PIN:-}"
 JFR="${AMK_BENCH_JFR:-}"
+PCAP="${AMK_BENCH_PCAP:-}"
 
 amk_select_java
 bench_build_jar "$jar" "$root"
+if [ -n "$PCAP" ] && ! command -v tcpdump >/dev/null 2>&1; then bench_install tcpdump; fi
 bench_reenter_in_keyring "$self" -- "$@"
 
 amk_select_java
@@ -90,12 +94,23 @@ for size in $SIZES; do
     if [ "$path" = direct ]; then
       line="$(load "http://127.0.0.1:$UPPORT/v1/stream" "" "$size" "$HOLD")"
     else
+      [ -n "$PCAP" ] && { tcpdump -i lo -s 128 -U -w "$work/burst-$size.pcap" "tcp port $PORT or tcp port $UPPORT" >/dev/null 2>&1 & tcpdump_pid=$!
+        for _ in $(seq 1 50); do [ -s "$work/burst-$size.pcap" ] && break; sleep 0.1; done; }   # its file header: it listens
       line="$(load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD")"
+      [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
     echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms |"
   done
 done
+
+if [ -n "$PCAP" ]; then
+  for size in $SIZES; do
+    echo; echo "Where the time of the $size-stream burst through the broker went (loopback capture):"; echo
+    tcpdump -nn -tt -r "$work/burst-$size.pcap" 2>/dev/null >"$work/burst-$size.txt"
+    python3 "$root/bench/burst_timeline.py" "$work/burst-$size.txt" "$PORT" "$UPPORT"
+  done
+fi
 
 echo
 # Serial GC prints one line per generation: "def new generation total NK, used NK" and "tenured generation …".
