@@ -184,7 +184,7 @@ public final class TokenManager {
 	static AmkException needsReauth(Connection connection) {
 		return new AmkException(ErrorType.CONNECTION_NEEDS_REAUTH, "The sign-in of connection '" + connection.name() + "' is no longer valid at "
 				+ connection.provider().displayName() + ". Ask the person who runs the broker to reconnect it (the app's Reconnect button,"
-				+ " or 'amk connection connect " + connection.name() + " --reconnect').");
+				+ " or '" + (connection.provider().speaksMcp() ? "amk mcp add " : "amk connection connect ") + connection.name() + " --reconnect').");
 	}
 
 	/** Drops the in-memory tokens of connections that are gone. */

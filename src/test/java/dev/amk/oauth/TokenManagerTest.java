@@ -134,4 +134,13 @@ class TokenManagerTest {
 		assertEquals("at-9", tokens.accessToken(reconnected));
 		assertEquals("secret_missing", assertThrows(AmkException.class, () -> keychain.get(c.secretRef())).type(), "the old set is gone");
 	}
+
+	@Test
+	void needsReauthNamesTheCommandThatSignsInAgain() {
+		Connection oauth = new Connection(1, "svc", Providers.OAUTH, HttpUrl.get("https://api.example.com"), null, "ref", Instant.EPOCH);
+		Connection mcp = new Connection(2, "docs", Providers.MCP, HttpUrl.get("https://mcp.example.com/mcp"), null, "ref", Instant.EPOCH);
+		assertTrue(TokenManager.needsReauth(oauth).getMessage().contains("'amk connection connect svc --reconnect'"));
+		assertTrue(TokenManager.needsReauth(mcp).getMessage().contains("'amk mcp add docs --reconnect'"),
+				"an MCP server signs in again through amk mcp add");
+	}
 }
