@@ -27,7 +27,7 @@
 #                      budget) and a model list; on this 'custom' connection only the rate and concurrency limits
 #                      apply (budgets and model lists are for OpenAI, Anthropic and Gemini connections);
 #      'llm'           the agent 'bencher' on 'bench-llm', an 'openai' connection to the same nginx, POSTing a
-#                      small chat-completions JSON body (wrk -s, bench/post-chat.lua);
+#                      small chat-completions JSON body (wrk -s, a script the bench writes);
 #      'llm-controls'  'bench-controls' on 'bench-llm', the same POST: every limit applies, the budgets are
 #                      checked and the answer metered, and the body's model is checked against the list.
 #    The tripwire is always on, for every agent and path through the broker: it is in all of them.
