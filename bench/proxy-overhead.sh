@@ -18,13 +18,25 @@
 #  - 'bare': bench/BareForwarder.java, a Jetty 12 + OkHttp forwarder on virtual threads with no key check,
 #    policy, masking, tracking or audit: the floor for a forwarder built from the broker's parts;
 #  - 'baseline' (only with AMK_BASELINE_JAR=path/to/amk.jar): another build of the broker, e.g. the commit
-#    before a change, so that before/after figures are a ratio measured side by side.
+#    before a change, so that before/after figures are a ratio measured side by side;
+#  - with AMK_BENCH_CONTROLS=1 (issue 15), three more paths through the same broker, to compare an agent with every
+#    control against one with none on the same connection and request:
+#      'controls'      a second agent, 'bench-controls', on the same connection 'bench' (same GET) with a
+#                      requests-per-minute limit and a concurrency cap, agent-wide and on the connection, set far
+#                      above what the bench sends, budgets (daily and monthly dollars, daily tokens, pause on
+#                      budget) and a model list; on this 'custom' connection only the rate and concurrency limits
+#                      apply (budgets and model lists are for OpenAI, Anthropic and Gemini connections);
+#      'llm'           the agent 'bencher' on 'bench-llm', an 'openai' connection to the same nginx, POSTing a
+#                      small chat-completions JSON body (wrk -s, a script the bench writes);
+#      'llm-controls'  'bench-controls' on 'bench-llm', the same POST: every limit applies, the budgets are
+#                      checked and the answer metered, and the body's model is checked against the list.
+#    The tripwire is always on, for every agent and path through the broker: it is in all of them.
 # For each server process the CPU time it used during each run is read from /proc (Linux) and divided by
 # the requests served: "CPU per request".
 #
 # Knobs (environment): AMK_BENCH_ROUNDS (5), AMK_BENCH_DURATION (seconds per wrk run, 10),
 # AMK_BENCH_WARMUP (seconds, 10), AMK_BENCH_REVOKE_TRIALS (20), AMK_JAR (target/amk.jar),
-# AMK_BASELINE_JAR (unset), AMK_BENCH_PIN=1 (Linux: every server process on CPU 0, wrk on CPU 1, the
+# AMK_BASELINE_JAR (unset), AMK_BENCH_CONTROLS=1 (the agent-control paths above), AMK_BENCH_PIN=1 (Linux: every server process on CPU 0, wrk on CPU 1, the
 # steadiest way to compare on shared cores; unpinned by default),
 # AMK_BENCH_JFR=FILE.jfr records a CPU profile of the broker under test (JFR, method sampling every 10 ms)
 # and prints its hottest methods and allocations at the end,
@@ -43,6 +55,7 @@ TRIALS="${AMK_BENCH_REVOKE_TRIALS:-20}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 baseline_jar="${AMK_BASELINE_JAR:-}"
 PIN="${AMK_BENCH_PIN:-}"
+CONTROLS="${AMK_BENCH_CONTROLS:-}"
 JFR="${AMK_BENCH_JFR:-}"
 
 # --- outside the private keyring: build and install what is missing, then re-enter through it ---
@@ -106,10 +119,15 @@ trap 'exit 130' INT TERM HUP
 # Runs a command in the background so that the trap can stop it, and waits for it.
 run_child() { "$@" & child_pid=$!; local rc=0; wait "$child_pid" || rc=$?; child_pid=""; return "$rc"; }
 
-# One HTTP/1.1 GET over bash's /dev/tcp; prints the response.
-http_get() { # PORT PATH AUTH
+# One HTTP/1.1 GET (or, with BODY, a JSON POST) over bash's /dev/tcp; prints the response.
+http_get() { # PORT PATH AUTH [BODY]
   exec 4<>"/dev/tcp/127.0.0.1/$1"
-  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAuthorization: %s\r\nConnection: close\r\n\r\n' "$2" "$1" "$3" >&4
+  if [ -n "${4:-}" ]; then
+    printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAuthorization: %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+      "$2" "$1" "$3" "${#4}" "$4" >&4
+  else
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAuthorization: %s\r\nConnection: close\r\n\r\n' "$2" "$1" "$3" >&4
+  fi
   "${bounded[@]}" 5 cat <&4 || true
   exec 4<&- 4>&-
 }
@@ -141,6 +159,8 @@ start_broker() { # NAME JAR HOME [JVM-OPTION…]
     || { cat "$out/setup.log" "$out/agent.json" >&2; amk_die "$name: agent create failed"; }
   KEY="$(sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p' "$out/agent.json" | head -1)"
   [ -n "$KEY" ] || { cat "$out/agent.json" >&2; amk_die "$name: no key in 'agent create' output"; }
+  # Before 'serve', so that the broker starts with every agent and limit in place.
+  [ -n "$CONTROLS" ] && [ "$name" = amk ] && setup_controls "$home" "$bjar" "$out"
   AMK_HOME="$home" "${server_pin[@]}" "${JAVA[@]}" "$@" -jar "$bjar" serve --port 0 --json >"$out/broker.out" 2>"$out/broker.err" &
   PID=$!
   PORT=""
@@ -152,6 +172,25 @@ start_broker() { # NAME JAR HOME [JVM-OPTION…]
   done
   [ -n "$PORT" ] || { keep=1; amk_die "$name: the broker did not report ready within 30 s"; }
   echo "$name: 127.0.0.1:$PORT (pid $PID, $bjar)"
+}
+
+# AMK_BENCH_CONTROLS: the connection 'bench-llm' (provider openai, to the same nginx), 'bencher' granted it too, and
+# the agent 'bench-controls' on both connections with every limit, set so that none refuses during the run: the
+# rate bucket holds 10^6 requests (the most the CLI takes) and refills at 16,667/s, more than one 64-connection
+# run sends; the budgets are far above $0, what answers without usage cost. Sets CONTROLS_KEY.
+setup_controls() { # HOME JAR OUT
+  local home="$1" bjar="$2" out="$3" conn
+  amkc() { AMK_HOME="$home" "${JAVA[@]}" -jar "$bjar" "$@" >>"$out/setup.log" 2>&1 || { cat "$out/setup.log" >&2; amk_die "controls setup failed: amk $*"; }; }
+  amkc connection add bench-llm --provider openai --base-url "http://127.0.0.1:$UPPORT" <<<"sk-bench-llm-secret"
+  amkc agent set-grants bencher --grant bench --grant bench-llm
+  AMK_HOME="$home" "${JAVA[@]}" -jar "$bjar" agent create bench-controls --grant bench --grant bench-llm --json >"$out/controls.json" 2>>"$out/setup.log" \
+    || { cat "$out/setup.log" "$out/controls.json" >&2; amk_die "agent create bench-controls failed"; }
+  CONTROLS_KEY="$(sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p' "$out/controls.json" | head -1)"
+  [ -n "$CONTROLS_KEY" ] || { cat "$out/controls.json" >&2; amk_die "no key in 'agent create bench-controls' output"; }
+  amkc agent limit bench-controls --rpm 1000000 --concurrent 1000 --daily-usd 1000 --monthly-usd 10000 \
+    --daily-tokens 1000000000 --models 'gpt-4o*,bench-*' --pause-on-budget
+  for conn in bench bench-llm; do amkc agent limit bench-controls --connection "$conn" --rpm 1000000 --concurrent 1000; done
+  AMK_HOME="$home" "${JAVA[@]}" -jar "$bjar" agent show bench-controls >>"$out/setup.log" 2>&1 || true
 }
 
 # The secret goes in on stdin (a here-string), the way a person would pipe it.
@@ -183,33 +222,52 @@ PROXY_URL="http://127.0.0.1:$PORT/bench/anything"
 # Each measured path: its URL, the Authorization it sends, and the server process whose CPU it costs.
 paths=(direct amk bare)
 [ -n "$baseline_jar" ] && paths+=(baseline)
+[ -n "$CONTROLS" ] && paths+=(controls llm llm-controls)
+# The agent-control paths and the path each is compared with (the same request from the agent without controls).
+controls_pairs=(controls:amk llm-controls:llm)
 path_url() { case "$1" in
   direct) echo "http://127.0.0.1:$UPPORT/anything" ;;
-  amk) echo "http://127.0.0.1:$PORT_AMK/bench/anything" ;;
+  amk|controls) echo "http://127.0.0.1:$PORT_AMK/bench/anything" ;;
+  llm|llm-controls) echo "http://127.0.0.1:$PORT_AMK/bench-llm/v1/chat/completions" ;;
   bare) echo "http://127.0.0.1:$PORT_BARE/anything" ;;
   baseline) echo "http://127.0.0.1:$PORT_BASELINE/bench/anything" ;;
 esac; }
 path_auth() { case "$1" in
   direct|bare) echo "Bearer sk-bench-secret" ;;   # what the broker sends upstream: every path carries the same header
-  amk) echo "Bearer $key" ;;
+  amk|llm) echo "Bearer $key" ;;
+  controls|llm-controls) echo "Bearer $CONTROLS_KEY" ;;
   baseline) echo "Bearer $baseline_key" ;;
 esac; }
 path_pid() { case "$1" in
-  direct) echo "$nginx_pid" ;; amk) echo "$broker_pid" ;; bare) echo "$bare_pid" ;; baseline) echo "$baseline_pid" ;;
+  direct) echo "$nginx_pid" ;; amk|controls|llm|llm-controls) echo "$broker_pid" ;; bare) echo "$bare_pid" ;; baseline) echo "$baseline_pid" ;;
 esac; }
+# The body a path POSTs (none: a GET); the same small chat-completions request wrk's script sends.
+CHAT_BODY='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say ok."}],"max_tokens":4}'
+path_body() { case "$1" in llm|llm-controls) echo "$CHAT_BODY" ;; esac; }
 path_port() { path_url "$1" | sed 's#http://127.0.0.1:\([0-9]*\)/.*#\1#'; }
 path_path() { path_url "$1" | sed 's#http://127.0.0.1:[0-9]*##'; }
+# wrk's options for a path's request shape: a POST script for the LLM paths.
+wrk_script="$work/post-chat.lua"
+printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = %s\n' "'$CHAT_BODY'" >"$wrk_script"
+path_wrk_options() { case "$1" in llm|llm-controls) echo "-s $wrk_script" ;; esac; }
 
 check() { # PATH-NAME
-  local r; r="$(http_get "$(path_port "$1")" "$(path_path "$1")" "$(path_auth "$1")")"
+  local r; r="$(http_get "$(path_port "$1")" "$(path_path "$1")" "$(path_auth "$1")" "$(path_body "$1")")"
   printf '%s: %s\n' "$1" "$(printf '%s' "$r" | head -1 | tr -d '\r')"
-  printf '%s' "$r" | head -1 | grep -q ' 200' && printf '%s' "$r" | grep -q 'bench-upstream' \
-    || { printf '%s\n' "$r" >&2; keep=1; amk_die "$1 did not return the upstream's 200"; }
+  if ! { printf '%s' "$r" | head -1 | grep -q ' 200' && printf '%s' "$r" | grep -q 'bench-upstream'; }; then
+    printf '%s\n' "$r" >&2; keep=1; amk_die "$1 did not return the upstream's 200"
+  fi
 }
 for p in "${paths[@]}"; do check "$p"; done
 # The broker must refuse a wrong key (and so never be measured doing less than it should).
 bad="$(http_get "$PORT" /bench/anything "Bearer amk_wrong" | head -1 | tr -d '\r')"
 echo "wrong key: $bad"
+if [ -n "$CONTROLS" ]; then
+  # The model list must apply on the controls agent's LLM path (else 'llm-controls' would measure less than it says).
+  denied="$(http_get "$PORT" /bench-llm/v1/chat/completions "Bearer $CONTROLS_KEY" '{"model":"gpt-3.5-turbo","messages":[]}' | head -1 | tr -d '\r')"
+  echo "controls agent, a model not on its list: $denied"
+  case "$denied" in *" 403"*) ;; *) keep=1; amk_die "the controls agent's model list did not refuse gpt-3.5-turbo" ;; esac
+fi
 
 # CPU time (user + system, in clock ticks) a process has used so far; empty where /proc is not there.
 cpu_ticks() { [ -r "/proc/$1/stat" ] && awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -230,8 +288,9 @@ wrk_run() { # NAME ROUND PATH THREADS CONNS SECONDS
   local name="$1" round="$2" path="$3" t="$4" c="$5" d="$6" url auth out pid before after
   url="$(path_url "$path")"; auth="$(path_auth "$path")"; pid="$(path_pid "$path")"
   out="$raw/$name.txt"
+  local shape=(); read -r -a shape <<<"$(path_wrk_options "$path")"
   before="$(cpu_ticks "$pid")"
-  run_child "${bounded[@]}" $((d + 30)) "${load_pin[@]}" wrk -t"$t" -c"$c" -d"${d}s" --latency -H "Authorization: $auth" "$url" >"$out" 2>&1 \
+  run_child "${bounded[@]}" $((d + 30)) "${load_pin[@]}" wrk -t"$t" -c"$c" -d"${d}s" --latency "${shape[@]}" -H "Authorization: $auth" "$url" >"$out" 2>&1 \
     || { keep=1; anomalies+=("$name: wrk exited non-zero"); }
   after="$(cpu_ticks "$pid")"
   local p50 p99 rps reqs non2xx serr cpu
@@ -282,6 +341,12 @@ added() { # PATH COLUMN: per-round PATH − direct at 1 connection, then the med
 ratio() { # PATH: per-round PATH ÷ direct requests/s at 64 connections, then the median
   awk -F'\t' -v p="$1" '$3==64 {v[$1,$2]=$6; r[$1]=1} END {for (i in r) printf "%.4f\n", v[i,p]/v[i,"direct"]}' "$results" | median
 }
+versus() { # PATH REF COLUMN CONNS: per-round PATH − REF, then the median
+  awk -F'\t' -v p="$1" -v q="$2" -v k="$3" -v c="$4" '$3==c {v[$1,$2]=$k; r[$1]=1} END {for (i in r) printf "%.4f\n", v[i,p]-v[i,q]}' "$results" | median
+}
+versus_ratio() { # PATH REF: per-round PATH ÷ REF requests/s at 64 connections, then the median
+  awk -F'\t' -v p="$1" -v q="$2" '$3==64 {v[$1,$2]=$6; r[$1]=1} END {for (i in r) printf "%.4f\n", v[i,p]/v[i,q]}' "$results" | median
+}
 int() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }
 rp50="$(printf '%s\n' "$revoke_line" | sed -n 's/.*p50=\([^ ]*\).*/\1/p')"
 rmax="$(printf '%s\n' "$revoke_line" | sed -n 's/.*max=\([^ ]*\).*/\1/p')"
@@ -300,6 +365,21 @@ a50="$(added amk 4)"
       echo "| $p | $(col "$p" 1 4) | **$(added "$p" 4)** | $(col "$p" 1 5) | $(added "$p" 5) | $(int "$(col "$p" 64 6)") | **$(ratio "$p" | awk '{printf "%.2f", $1}')** | $(int "$(col "$p" 64 10)") µs |"
     fi
   done
+  if [ -n "$CONTROLS" ]; then
+    echo
+    echo "Every agent control against none, same broker, same connection and request (per-round difference, then the median):"
+    echo
+    echo "| path | against | p50 difference, 1 conn | p99 difference, 1 conn | req/s ratio, 64 conns | CPU per request difference, 64 conns |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: |"
+    for pair in "${controls_pairs[@]}"; do
+      p="${pair%%:*}"; q="${pair##*:}"
+      echo "| $p | $q | **$(versus "$p" "$q" 4 1 | awk '{printf "%+.3f", $1}')** | $(versus "$p" "$q" 5 1 | awk '{printf "%+.3f", $1}')" \
+        "| $(versus_ratio "$p" "$q" | awk '{printf "%.3f", $1}') | $(versus "$p" "$q" 10 64 | awk '{printf "%+.1f", $1}') µs |"
+    done
+    echo
+    echo "Target (issue 15): every control adds at most 0.05 ms to p50: $(awk -v a="$(versus controls amk 4 1)" -v b="$(versus llm-controls llm 4 1)" \
+      'BEGIN {print (a <= 0.05 && b <= 0.05 ? "met" : "NOT met")}') (in this run)"
+  fi
   echo
   echo "Revoke → refusal (from the CLI's exit): p50 ${rp50:-?} ms, max ${rmax:-?} ms ($revoke_line)"
   echo "Target: added p50 < 0.5 ms: $(awk -v a="$a50" 'BEGIN {print (a < 0.5 ? "met" : "NOT met")}');" \
