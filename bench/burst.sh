@@ -19,7 +19,11 @@
 # Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
 # CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
 # captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
-# (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back).
+# (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back),
+# AMK_BURST_CONTROLS=1 (issue 15) adds two paths through the same broker to an OpenAI-type connection 'burst-llm' (so
+# usage metering reads each stream): 8 agents without controls ("amk-llm") and 8 with every control that applies to a
+# stream (rate and concurrency limits agent-wide and per connection, daily and monthly budgets, token budget,
+# pause-on-budget; none reached; model lists need a request body, which these GET streams have not) ("amk-llm-controls").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 self="$root/bench/$(basename "$0")"
@@ -32,6 +36,7 @@ jar="${AMK_JAR:-$root/target/amk.jar}"
 PIN="${AMK_BENCH_PIN:-}"
 JFR="${AMK_BENCH_JFR:-}"
 PCAP="${AMK_BENCH_PCAP:-}"
+CONTROLS="${AMK_BURST_CONTROLS:-}"
 
 amk_select_java
 bench_build_jar "$jar" "$root"
@@ -75,6 +80,21 @@ for i in $(seq 1 32); do
   key="$("${JAVA[@]}" -jar "$jar" agent create "burster-$i" --grant burst --json | sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p')"
   AUTHS="${AUTHS:+$AUTHS,}Bearer $key"
 done
+PATHS="direct amk"
+if [ -n "$CONTROLS" ]; then
+  amkb() { "${JAVA[@]}" -jar "$jar" "$@" >>"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; amk_die "burst controls setup failed: amk $*"; }; }
+  amkb connection add burst-llm --provider openai --base-url "http://127.0.0.1:$UPPORT" <<<"sk-burst-llm-secret"
+  LLM_AUTHS=""; CONTROL_AUTHS=""
+  for i in $(seq 1 8); do
+    amkb agent set-grants "burster-$i" --grant burst --grant burst-llm
+    LLM_AUTHS="${LLM_AUTHS:+$LLM_AUTHS,}$(cut -d, -f"$i" <<<"$AUTHS")"
+    key="$("${JAVA[@]}" -jar "$jar" agent create "burster-ctl-$i" --grant burst --grant burst-llm --json | sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p')"
+    CONTROL_AUTHS="${CONTROL_AUTHS:+$CONTROL_AUTHS,}Bearer $key"
+    amkb agent limit "burster-ctl-$i" --rpm 1000000 --concurrent 1000 --daily-usd 1000 --monthly-usd 10000 --daily-tokens 1000000000 --pause-on-budget
+    amkb agent limit "burster-ctl-$i" --connection burst-llm --rpm 1000000 --concurrent 1000
+  done
+  PATHS="direct amk amk-llm amk-llm-controls"
+fi
 jfr_options=()
 [ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 "${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
@@ -84,15 +104,25 @@ bench_wait_ready "$work/broker.out" "$broker_pid"
 load() { "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" load "$@"; }
 echo "== Warm-up: 5 bursts of 64 short streams through the broker"
 for _ in $(seq 1 5); do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" 64 100 >/dev/null; done
+if [ -n "$CONTROLS" ]; then
+  for _ in $(seq 1 3); do
+    load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$LLM_AUTHS" 64 100 >/dev/null
+    load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$CONTROL_AUTHS" 64 100 >/dev/null
+  done
+fi
 
 echo "== Bursts (hold ${HOLD} ms per stream; $([ -n "$PIN" ] && echo 'pinned: servers on CPU 0, load on CPU 1' || echo unpinned))"
 echo
 echo "| burst | path | first token p50 | max | completed | new request's first token during the burst |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: |"
 for size in $SIZES; do
-  for path in direct amk; do
+  for path in $PATHS; do
     if [ "$path" = direct ]; then
       line="$(load "http://127.0.0.1:$UPPORT/v1/stream" "" "$size" "$HOLD")"
+    elif [ "$path" = amk-llm ]; then
+      line="$(load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$LLM_AUTHS" "$size" "$HOLD")"
+    elif [ "$path" = amk-llm-controls ]; then
+      line="$(load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$CONTROL_AUTHS" "$size" "$HOLD")"
     else
       [ -n "$PCAP" ] && { tcpdump -i lo -s 128 -U -w "$work/burst-$size.pcap" "tcp port $PORT or tcp port $UPPORT" >/dev/null 2>&1 & tcpdump_pid=$!
         for _ in $(seq 1 50); do [ -s "$work/burst-$size.pcap" ] && break; sleep 0.1; done; }   # its file header: it listens
