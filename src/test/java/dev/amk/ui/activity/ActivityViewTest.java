@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,9 +26,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.amk.testing.FxScreen.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,6 +73,22 @@ class ActivityViewTest {
 		return robot.lookup(".table-cell").match((TableCell<?, ?> c) -> c.getTableColumn() != null && "Outcome".equals(c.getTableColumn().getText())
 				&& c.getTableRow() != null && c.getTableRow().getItem() instanceof AuditEvent e && path.equals(e.path())).tryQueryAs(TableCell.class)
 				.map(c -> (TableCell<?, ?>) c);
+	}
+
+	/** What an Outcome cell showed, read in one go on the FX thread: the table recycles its cells as rows arrive. */
+	private record Shown(String text, List<String> styles, String tooltip, String accessible) {
+	}
+
+	/** The Outcome cell of the row for {@code path}, once it is on screen with its text. */
+	private static Shown shown(FxRobot robot, String path) {
+		AtomicReference<Shown> seen = new AtomicReference<>();
+		waitUntil("the row of " + path + " shows", () -> {
+			Optional<Shown> now = WaitForAsyncUtils.asyncFx(() -> outcome(robot, path).map(c -> new Shown(c.getText(),
+					List.copyOf(c.getStyleClass()), c.getTooltip() == null ? null : c.getTooltip().getText(), c.getAccessibleText()))).get();
+			now.filter(s -> s.text() != null && !s.text().isEmpty()).ifPresent(seen::set);
+			return seen.get() != null;
+		});
+		return seen.get();
 	}
 
 	@Test
@@ -117,15 +136,14 @@ class ActivityViewTest {
 
 		Set<String> labels = new HashSet<>();
 		for (Map.Entry<String, String> e : expectedLabel.entrySet()) {
-			waitUntil("the row of " + e.getKey() + " shows", () -> outcome(robot, e.getKey()).isPresent());
-			TableCell<?, ?> cell = outcome(robot, e.getKey()).orElseThrow();
-			assertEquals(e.getValue(), cell.getText(), e.getKey());
-			assertTrue(cell.getStyleClass().contains(expectedFamily.get(e.getKey())), e.getKey() + ": " + cell.getStyleClass());
-			assertTrue(cell.getTooltip() != null && cell.getTooltip().getText().length() > 20, e.getKey() + " explains itself in words");
-			assertTrue(cell.getAccessibleText().startsWith(e.getValue() + ": "), cell.getAccessibleText());
-			labels.add(cell.getText());
+			Shown cell = shown(robot, e.getKey());
+			assertEquals(e.getValue(), cell.text(), e.getKey());
+			assertTrue(cell.styles().contains(expectedFamily.get(e.getKey())), e.getKey() + ": " + cell.styles());
+			assertTrue(cell.tooltip() != null && cell.tooltip().length() > 20, e.getKey() + " explains itself in words");
+			assertTrue(cell.accessible().startsWith(e.getValue() + ": "), cell.accessible());
+			labels.add(cell.text());
 		}
 		assertEquals(expectedLabel.size(), labels.size(), "no two kinds share a label");
-		assertTrue(outcome(robot, "/limited").orElseThrow().getTooltip().getText().contains("Retry-After"));
+		assertTrue(shown(robot, "/limited").tooltip().contains("Retry-After"));
 	}
 }
