@@ -50,8 +50,6 @@ import java.util.concurrent.CountDownLatch;
 public final class McpAuthorization {
 	static final String CLIENT_NAME = "Agent Master Key";
 	private static final MediaType JSON = MediaType.get("application/json");
-	/** The newest protocol revision the probe speaks; servers answer 401 before they look at it. */
-	static final String PROTOCOL_VERSION = "2025-06-18";
 
 	private final ConnectionService connections;
 	private final SecretStore secrets;
@@ -246,7 +244,7 @@ public final class McpAuthorization {
 	/** An initialize request without credentials; the server's 401 says where its metadata is. */
 	private Challenge challenge(HttpUrl server) {
 		String initialize = Json.write(Map.of("jsonrpc", "2.0", "id", 0, "method", "initialize", "params", Map.of("protocolVersion",
-				PROTOCOL_VERSION, "capabilities", Map.of(), "clientInfo", Map.of("name", CLIENT_NAME, "version", "1"))));
+				McpMessages.PROTOCOL_VERSION, "capabilities", Map.of(), "clientInfo", Map.of("name", CLIENT_NAME, "version", "1"))));
 		okhttp3.Request probe = new okhttp3.Request.Builder().url(server).header("Accept", "application/json, text/event-stream")
 				.post(RequestBody.create(initialize, JSON)).build();
 		try (Response r = http.newCall(probe).execute()) {
@@ -312,7 +310,7 @@ public final class McpAuthorization {
 	private Map<String, Object> firstJson(List<HttpUrl> candidates) {
 		for (HttpUrl url : candidates) {
 			try (Response r = http.newCall(new okhttp3.Request.Builder().url(url).header("Accept", "application/json")
-					.header("MCP-Protocol-Version", PROTOCOL_VERSION).build()).execute()) {
+					.header("MCP-Protocol-Version", McpMessages.PROTOCOL_VERSION).build()).execute()) {
 				if (r.isSuccessful()) {
 					return Json.readObject(r.body().string());
 				}

@@ -22,6 +22,11 @@ import java.util.Map;
  * a lenient parser might check the first). Numbers keep their exact value, so an {@code id} goes back as it came.
  */
 public final class McpMessages {
+	/**
+	 * The newest protocol revision the broker's own MCP requests offer (the sign-in probe, the tool picker's list); a
+	 * server answers with the one it speaks.
+	 */
+	public static final String PROTOCOL_VERSION = "2025-06-18";
 	private static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 	private static final JSON STRICT = JSON.builder(FACTORY)
 			.enable(JSON.Feature.USE_BIG_DECIMAL_FOR_FLOATS).enable(JSON.Feature.WRITE_NULL_PROPERTIES).build();

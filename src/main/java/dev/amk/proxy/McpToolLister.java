@@ -43,8 +43,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class McpToolLister implements AutoCloseable {
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-	/** The protocol version offered; a server answers with the one it speaks, which later requests then carry. */
-	static final String PROTOCOL_VERSION = "2025-06-18";
 	/** An answer (JSON body or one event) larger than this is not a tool list a person could tick through. */
 	static final int MAX_ANSWER = 8 * 1024 * 1024;
 	/** Pages of tools/list followed before giving up on a server whose cursor never ends. */
@@ -89,7 +87,7 @@ public final class McpToolLister implements AutoCloseable {
 		}
 		Session session = new Session(connection);
 		try {
-			Map<String, Object> init = session.call("initialize", Map.of("protocolVersion", PROTOCOL_VERSION, "capabilities", Map.of(),
+			Map<String, Object> init = session.call("initialize", Map.of("protocolVersion", dev.amk.mcp.McpMessages.PROTOCOL_VERSION, "capabilities", Map.of(),
 					"clientInfo", Map.of("name", "agent-master-key", "version", "1")));
 			if (init.get("protocolVersion") instanceof String v && !v.isBlank()) {
 				session.protocolVersion = v;
