@@ -40,6 +40,8 @@ case "$(uname -s)" in
   Darwin)
     npm ci --prefix src/test/node/mcp --no-audit --no-fund   # the official MCP TypeScript SDK for McpSdkTest
     export AMK_REQUIRE_MCP_SDK=1
+    npm ci --prefix src/test/node/aws-js --no-audit --no-fund   # the AWS SDK for JavaScript on Node 24, for AwsJsSdkTest
+    export AMK_REQUIRE_AWS_JS_SDK=1
     mvn -B verify "$@"
     mvn -B -Ptray surefire:test "$@"   # the real menu bar
     ;;
@@ -66,6 +68,8 @@ case "$(uname -s)" in
     export AMK_REQUIRE_BROWSER=1
     npm ci --prefix src/test/node/mcp --no-audit --no-fund   # the official MCP TypeScript SDK for McpSdkTest
     export AMK_REQUIRE_MCP_SDK=1
+    npm ci --prefix src/test/node/aws-js --no-audit --no-fund   # the AWS SDK for JavaScript on Node 24, for AwsJsSdkTest
+    export AMK_REQUIRE_AWS_JS_SDK=1
     # Everything headless first (UI tests through Monocle), then the tray tests on a virtual display with a tray.
     scripts/with-keyring.sh mvn -B verify "$@"
     AMK_REQUIRE_TRAY=1 scripts/with-keyring.sh scripts/with-tray-display.sh mvn -B -Ptray surefire:test "$@"

@@ -9,6 +9,7 @@ import dev.amk.common.Durations;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.run.KeyLease;
+import dev.amk.run.NodePreload;
 import dev.amk.run.ToolEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +76,8 @@ class RunCommand extends AmkCommand.Leaf {
 		})) {
 			Set<String> granted = child.agent().grants().stream().map(Grant::connection).collect(java.util.stream.Collectors.toSet());
 			List<Connection> connections = ctx.connections().list().stream().map(l -> l.connection()).filter(c -> granted.contains(c.name())).toList();
-			ToolEnvironment.Inputs inputs = new ToolEnvironment.Inputs(port, childName, child.key(), ca.certificatePath(), ca.bundlePath(), connections);
+			ToolEnvironment.Inputs inputs = new ToolEnvironment.Inputs(port, childName, child.key(), ca.certificatePath(), ca.bundlePath(), connections,
+					nodePreload(ctx));
 			ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
 			builder.environment().clear();
 			builder.environment().putAll(ToolEnvironment.forTool(ctx.env(), inputs));
@@ -113,6 +115,20 @@ class RunCommand extends AmkCommand.Leaf {
 						return java.util.Optional.empty();
 					}
 				});
+	}
+
+	/**
+	 * The Node preload in the data folder, written if this version's is not there yet; none (and a warning) if it cannot
+	 * be written: the command still runs, only Node SDKs with agents of their own then miss the proxy.
+	 */
+	private static java.nio.file.Path nodePreload(CliContext ctx) {
+		try {
+			return NodePreload.install(ctx.dataDir());
+		} catch (IOException | RuntimeException e) {
+			ctx.err().println("amk: warning: could not write " + ctx.dataDir().resolve("run") + " (" + e.getMessage() + "); Node SDKs that make"
+					+ " their own HTTP agents will not use the proxy. Check that the data folder is writable.");
+			return null;
+		}
 	}
 
 	private static int waitFor(Process process) {

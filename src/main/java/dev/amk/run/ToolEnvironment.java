@@ -42,8 +42,9 @@ public final class ToolEnvironment {
 	 * @param caCertificate {@code amk ca path}: the CA alone (Node adds it to its roots)
 	 * @param caBundle      {@code amk ca bundle}: system roots plus the CA (the rest replace their roots with it)
 	 * @param connections   the connections the child key is granted
+	 * @param nodePreload   {@link NodePreload#install}: named in {@code NODE_OPTIONS}; null leaves {@code NODE_OPTIONS} as inherited
 	 */
-	public record Inputs(int port, String agent, String key, Path caCertificate, Path caBundle, List<Connection> connections) {
+	public record Inputs(int port, String agent, String key, Path caCertificate, Path caBundle, List<Connection> connections, Path nodePreload) {
 	}
 
 	private ToolEnvironment() {
@@ -82,7 +83,8 @@ public final class ToolEnvironment {
 	 * The tool's whole environment: {@code inherited} without {@link #REMOVED} and without other proxy settings, plus
 	 * {@link #variables}, plus the git credential helper appended to any {@code GIT_CONFIG_COUNT} entries already there
 	 * (an empty {@code credential.helper} first, so that no helper configured elsewhere answers with a real token), and
-	 * {@code http.proxyAuthMethod=basic}, so that git sends the proxy credentials at once.
+	 * {@code http.proxyAuthMethod=basic}, so that git sends the proxy credentials at once; and {@link NodePreload} added to
+	 * {@code NODE_OPTIONS}, so that Node SDKs with agents of their own use the proxy too.
 	 */
 	public static Map<String, String> forTool(Map<String, String> inherited, Inputs in) {
 		Map<String, String> env = new LinkedHashMap<>(inherited);
@@ -102,6 +104,9 @@ public final class ToolEnvironment {
 		env.put("GIT_CONFIG_KEY_" + (count + 2), "http.proxyAuthMethod");
 		env.put("GIT_CONFIG_VALUE_" + (count + 2), "basic");
 		env.put("GIT_CONFIG_COUNT", String.valueOf(count + 3));
+		if (in.nodePreload() != null) {
+			env.put("NODE_OPTIONS", NodePreload.nodeOptions(env.get("NODE_OPTIONS"), in.nodePreload()));
+		}
 		return env;
 	}
 }

@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The AWS SDK for JavaScript v3 under {@code amk run} against the fake AWS that checks every signature with botocore.
  * It runs on an official Node 24 from npm ({@code node} package): amk run's NODE_USE_ENV_PROXY is honoured only by
- * Node 22.21+ / 24.5+, and Debian's node is older. Even there Node applies it only to its global agents and the SDK
- * makes its own, so the script passes Node's own {@code proxyEnv: process.env} to the SDK's agent (one line, no proxy
- * library, no endpoint, no credentials). As in {@link AwsProxyTest}, the only test-only part is the broker's host map.
+ * Node 22.21+ / 24.5+, and Debian's node is older. The script is the SDK as an agent uses it: no endpoint, no
+ * credentials, no proxy setting; the SDK's own {@code https.Agent} reaches the broker through amk run's Node preload
+ * ({@link dev.amk.run.NodePreload}). As in {@link AwsProxyTest}, the only test-only part is the broker's host map.
  */
 class AwsJsSdkTest {
 	static final Path NODE_DIR = Path.of("src/test/node/aws-js");

@@ -25,7 +25,7 @@ class ToolEnvironmentTest {
 
 	private static ToolEnvironment.Inputs inputs(Connection... connections) {
 		return new ToolEnvironment.Inputs(9323, "coder.run-abc123", KEY, Path.of("/d/ca/amk-ca.pem"), Path.of("/d/ca/bundle.pem"),
-				List.of(connections));
+				List.of(connections), Path.of("/d/run/node-proxy-agents.cjs"));
 	}
 
 	@Test
@@ -57,6 +57,17 @@ class ToolEnvironmentTest {
 		assertEquals("", env.get("GIT_CONFIG_VALUE_1"));
 		assertEquals("credential.helper", env.get("GIT_CONFIG_KEY_2"));
 		assertTrue(env.get("GIT_CONFIG_VALUE_2").contains("$" + ToolEnvironment.KEY_VARIABLE));
+		assertEquals("--require \"/d/run/node-proxy-agents.cjs\"", env.get("NODE_OPTIONS"));
+	}
+
+	@Test
+	@DisplayName("NODE_OPTIONS keeps the tool's own options and gains the preload once, also in a nested amk run")
+	void nodeOptionsKeepInherited() {
+		Map<String, String> env = ToolEnvironment.forTool(Map.of("NODE_OPTIONS", "--max-old-space-size=4096"), inputs());
+		assertEquals("--max-old-space-size=4096 --require \"/d/run/node-proxy-agents.cjs\"", env.get("NODE_OPTIONS"));
+		assertEquals(env.get("NODE_OPTIONS"), ToolEnvironment.forTool(env, inputs()).get("NODE_OPTIONS"));
+		var withoutPreload = new ToolEnvironment.Inputs(9323, "a", KEY, Path.of("/c"), Path.of("/b"), List.of(), null);
+		assertEquals("--inspect", ToolEnvironment.forTool(Map.of("NODE_OPTIONS", "--inspect"), withoutPreload).get("NODE_OPTIONS"));
 	}
 
 	@Test
