@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * The menu-bar icon and its menu, rebuilt from the model whenever the model changes (agents created from the
- * CLI appear without a restart): a status line, one checkable item per agent (unchecking revokes it),
- * "Pause all agents" / "Resume", "Open Agent Master Key…", "Quit".
+ * CLI appear without a restart): a status line, one checkable item per agent (unchecking revokes it; an amk run's key
+ * is marked and listed under its agent), "Pause all agents" / "Resume", "Open Agent Master Key…", "Quit".
  */
 public final class TrayMenu {
 	private static final boolean MAC = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("mac");
@@ -163,8 +163,9 @@ public final class TrayMenu {
 		icon.addMenuItem(status);
 		icon.addSeparator();
 		for (AgentRow row : model.rows()) {
-			CheckMenuItem item = new CheckMenuItem(row.name());
+			CheckMenuItem item = new CheckMenuItem(label(row));
 			item.setSelected(row.isActive());
+			item.setDisable(row.isRunKey() && !row.isActive()); // a run key is never enabled again (AgentService.enable)
 			item.setOnAction(e -> model.setActive(row, item.isSelected()));
 			icon.addMenuItem(item);
 		}
@@ -193,6 +194,14 @@ public final class TrayMenu {
 		MenuItem quitItem = new MenuItem("Quit");
 		quitItem.setOnAction(e -> quit.run());
 		icon.addMenuItem(quitItem);
+	}
+
+	/**
+	 * An agent's item: its name; an {@code amk run}'s key indented under its agent (the model keeps that order) and
+	 * marked as a run's, as in the Agents list, so that unticking it reads as ending one run, not the agent.
+	 */
+	static String label(AgentRow row) {
+		return row.isRunKey() ? "    ↳ " + row.name() + " (amk run)" : row.name();
 	}
 
 	/** Template images on macOS (it tints them for light and dark menu bars), light colour icons elsewhere. */

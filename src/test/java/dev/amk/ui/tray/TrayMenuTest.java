@@ -89,5 +89,24 @@ class TrayMenuTest {
 
 		assertEquals(0, broker.cli("agent", "create", "newcomer", "--grant", "openai").exit());
 		WaitForAsyncUtils.waitFor(2, TimeUnit.SECONDS, () -> labels(icon.getPopupMenu()).contains("newcomer"));
+
+		// An amk run's key: right under its agent, marked as a run's; once revoked it cannot be ticked again.
+		String child = broker.broker.agents().createChild("coder", null, java.time.Duration.ofMinutes(5), null).agent().name();
+		String runLabel = "    ↳ " + child + " (amk run)";
+		WaitForAsyncUtils.waitFor(2, TimeUnit.SECONDS, () -> labels(icon.getPopupMenu()).contains(runLabel));
+		List<String> withRun = labels(icon.getPopupMenu());
+		assertEquals(withRun.indexOf("coder") + 1, withRun.indexOf(runLabel), withRun.toString());
+		assertEquals(0, broker.cli("agent", "revoke", child).exit());
+		WaitForAsyncUtils.waitFor(2, TimeUnit.SECONDS, () -> item(icon.getPopupMenu(), runLabel) instanceof java.awt.CheckboxMenuItem c
+				&& !c.getState() && !c.isEnabled());
+	}
+
+	private static MenuItem item(PopupMenu menu, String label) {
+		for (int i = 0; i < menu.getItemCount(); i++) {
+			if (label.equals(menu.getItem(i).getLabel())) {
+				return menu.getItem(i);
+			}
+		}
+		return null;
 	}
 }
