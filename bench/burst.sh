@@ -20,6 +20,7 @@
 # CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
 # captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
 # (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back),
+# AMK_BENCH_BROKER_OPTS adds JVM options to the broker's (e.g. a profiler agent: -agentpath:…/libasyncProfiler.so=…),
 # AMK_BURST_CONTROLS=1 (issue 15) adds two paths through the same broker to an OpenAI-type connection 'burst-llm' (so
 # usage metering reads each stream): 8 agents without controls ("amk-llm") and 8 with every control that applies to a
 # stream (rate and concurrency limits agent-wide and per connection, daily and monthly budgets, token budget,
@@ -97,6 +98,8 @@ if [ -n "$CONTROLS" ]; then
 fi
 jfr_options=()
 [ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
+read -r -a extra_options <<<"${AMK_BENCH_BROKER_OPTS:-}"
+jfr_options+=("${extra_options[@]}")
 "${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
 broker_pid=$!
 bench_wait_ready "$work/broker.out" "$broker_pid"

@@ -351,7 +351,7 @@ final class ForwardProxy extends Handler.Wrapper {
 		audit.finish(Decision.refusing(reason), reason);
 		audit.awaitRecorded();
 		response.getHeaders().put(HttpHeader.PROXY_AUTHENTICATE, ProxyCredentials.CHALLENGE);
-		PipelineTail.writeError(response, callback, 407, refusal);
+		PipelineTail.writeError(response, PipelineTail.refusalDone(request, response, callback, refused.closesConnection()), 407, refusal);
 	}
 
 	/** A CONNECT host as the audit row shows it: request text, so bounded. */

@@ -15,6 +15,7 @@ import dev.amk.limits.AgentControls;
 import dev.amk.limits.UsageMeter;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -202,15 +203,45 @@ final class PipelineTail {
 			return;
 		}
 		audit.awaitRecorded();
-		if (refused.closesConnection()) {
-			response.getHeaders().put(HttpHeader.CONNECTION, "close");
-		}
 		if (refused.retryAfterSeconds() > 0) {
 			response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
 		} else if (refusal.type() == ErrorType.RATE_LIMITED) {
 			response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		}
-		writeError(response, refused.closesConnection() ? LingeringClose.after(request, callback) : callback, refusal.status(), refusal);
+		writeError(response, refusalDone(request, response, callback, refused.closesConnection()), refusal.status(), refusal);
+	}
+
+	/**
+	 * The callback that ends a refusal's answer, and whether the connection stays open. A refusal is often made before the
+	 * request's body has been read (a key in a header, a denied path); what has arrived is read away now, and if the
+	 * body is still coming the connection cannot be kept: Jetty would close it after the answer without saying so, and a
+	 * client that reused it would meet a dropped connection on its next request (seen in one run: a POST refused for a
+	 * header, its two-byte body arriving just after the answer). So the answer says {@code Connection: close}, and the
+	 * rest of the body is drained before the close ({@link LingeringClose}).
+	 */
+	static Callback refusalDone(Request request, Response response, Callback callback, boolean closes) {
+		if (closes || !readAwayArrivedBody(request)) {
+			response.getHeaders().put(HttpHeader.CONNECTION, "close");
+			return LingeringClose.after(request, callback);
+		}
+		return callback;
+	}
+
+	/** Reads and drops what the request body has delivered so far; true when that was all of it (or there was none). */
+	private static boolean readAwayArrivedBody(Request request) {
+		while (true) {
+			Content.Chunk chunk = request.read();
+			if (chunk == null) {
+				return false;
+			}
+			chunk.release();
+			if (Content.Chunk.isFailure(chunk)) {
+				return false;
+			}
+			if (chunk.isLast()) {
+				return true;
+			}
+		}
 	}
 
 	/** An exchange that failed after the answer began: recorded, and the connection cut. */

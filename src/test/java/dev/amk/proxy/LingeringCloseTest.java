@@ -83,4 +83,61 @@ class LingeringCloseTest {
 			assertTrue(text.contains("\"request_too_large\""), text);
 		}
 	}
+
+	/** One answer read from a raw socket: its head, then exactly Content-Length bytes of body. */
+	private static String readAnswer(InputStream in) throws java.io.IOException {
+		ByteArrayOutputStream head = new ByteArrayOutputStream();
+		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+			int b = in.read();
+			if (b == -1) {
+				throw new java.io.EOFException("the broker closed the connection instead of answering: " + head);
+			}
+			head.write(b);
+		}
+		String text = head.toString(StandardCharsets.ISO_8859_1);
+		java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(text);
+		assertTrue(length.find(), text);
+		return text + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+	}
+
+	private String refusedPost(int contentLength) {
+		return "POST /nowhere/v1/x HTTP/1.1\r\nHost: 127.0.0.1:" + broker.port() + "\r\nAuthorization: Bearer " + key
+				+ "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+	}
+
+	@Test
+	@DisplayName("a refusal made before the body arrived says Connection: close, so no client reuses a connection about to close")
+	void refusalBeforeTheBodySaysClose() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", broker.port())) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(refusedPost(10).getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			String answer = readAnswer(in);
+			assertTrue(answer.startsWith("HTTP/1.1 404 "), answer);
+			assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+			out.write("0123456789".getBytes(StandardCharsets.US_ASCII)); // the body, late: drained, then the connection ends
+			out.flush();
+			assertEquals(-1, in.read());
+		}
+	}
+
+	@Test
+	@DisplayName("a refusal whose body had all arrived keeps the connection: the next request on it is answered")
+	void refusalAfterTheWholeBodyKeepsTheConnection() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", broker.port())) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			InputStream in = socket.getInputStream();
+			for (int i = 0; i < 3; i++) {
+				out.write((refusedPost(10) + "0123456789").getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				String answer = readAnswer(in);
+				assertTrue(answer.startsWith("HTTP/1.1 404 "), answer);
+				assertTrue(answer.contains("unknown_connection"), answer);
+				assertTrue(!answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+			}
+		}
+	}
 }
