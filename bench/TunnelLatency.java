@@ -16,15 +16,22 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * bench/tunnel.sh's client: {@code TunnelLatency PROXY_PORT AGENT KEY CA_PEM UPSTREAM_PORT N NEW_TUNNELS}.
+ * bench/tunnel.sh's client: {@code TunnelLatency PROXY_PORT AGENT KEY CA_PEM UPSTREAM_PORT N NEW_TUNNELS
+ * UPSTREAM_TLS_PORT UPSTREAM_CA_PEM WARMUP_SECONDS}.
  * <ul>
  * <li>kept alive: N GETs of {@code https://api.openai.com/v1/models} through one intercepted tunnel (CONNECT with
- * {@code Proxy-Authorization}, TLS with the broker's leaf, then HTTP/1.1 inside), and N GETs sent straight to the
- * loopback upstream over plain HTTP on one kept-alive connection, interleaved in blocks of 100;</li>
- * <li>new tunnels: NEW_TUNNELS first requests, each on a new client (new connection, CONNECT, full TLS handshake with
- * the leaf the broker already holds, one request).</li>
+ * {@code Proxy-Authorization}, TLS with the broker's leaf, then HTTP/1.1 inside), N GETs sent straight to the
+ * loopback upstream over plain HTTP and N straight to it over TLS (issue 12's baseline), each on one kept-alive
+ * connection, interleaved in blocks of 100;</li>
+ * <li>new connections: NEW_TUNNELS first requests, each on a new client (new connection, CONNECT, full TLS handshake
+ * with the leaf the broker already holds, one request), interleaved one by one with as many requests straight to the
+ * upstream over TLS, each on a new client too (new connection, full handshake, one request). Each new client has its
+ * own SSLContext, so no session is resumed on either side.</li>
  * </ul>
- * Prints {@code tunnel_p50_ms= tunnel_p99_ms= direct_p50_ms= direct_p99_ms= first_p50_ms= first_p99_ms=}.
+ * Before measuring, both sides are warmed up (JIT) for WARMUP_SECONDS: the first half kept-alive requests of the three
+ * kinds, the second half new connections of both kinds; with 0, 500 kept-alive requests and 50 new connections of each.
+ * Prints {@code tunnel_p50_ms= tunnel_p99_ms= direct_p50_ms= direct_p99_ms= tls_p50_ms= tls_p99_ms= first_p50_ms=
+ * first_p99_ms= tlsnew_p50_ms= tlsnew_p99_ms=}.
  */
 public class TunnelLatency {
 	public static void main(String[] args) throws Exception {
@@ -35,17 +42,31 @@ public class TunnelLatency {
 		int upstreamPort = Integer.parseInt(args[4]);
 		int n = Integer.parseInt(args[5]);
 		int newTunnels = Integer.parseInt(args[6]);
+		int upstreamTlsPort = Integer.parseInt(args[7]);
+		X509TrustManager upstreamTrust = trusting(args[8]);
+		long warmupNanos = Long.parseLong(args[9]) * 1_000_000_000L;
 
 		OkHttpClient tunnel = client(proxyPort, agent, key, trust, new ConnectionPool());
 		OkHttpClient direct = new OkHttpClient.Builder().socketFactory(NO_DELAY).build();
 		Request viaTunnel = new Request.Builder().url("https://api.openai.com/v1/models").header("Authorization", "Bearer " + key).build();
 		Request straight = new Request.Builder().url("http://127.0.0.1:" + upstreamPort + "/v1/models").build();
-		for (int i = 0; i < 500; i++) { // warm-up: JIT, the leaf, both connections
+		OkHttpClient directTls = tlsClient(upstreamTrust, new ConnectionPool());
+		Request straightTls = new Request.Builder().url("https://127.0.0.1:" + upstreamTlsPort + "/v1/models").build();
+		// Warm-up: JIT on both sides, the leaf, the connections; then the new-connection paths of both sides.
+		long keptUntil = System.nanoTime() + warmupNanos / 2;
+		for (int i = 0; i < 500 || System.nanoTime() < keptUntil; i++) {
 			call(tunnel, viaTunnel);
 			call(direct, straight);
+			call(directTls, straightTls);
+		}
+		long newUntil = System.nanoTime() + warmupNanos / 2;
+		for (int i = 0; i < 50 || System.nanoTime() < newUntil; i++) {
+			callFresh(client(proxyPort, agent, key, trust, new ConnectionPool(0, 1, TimeUnit.MILLISECONDS)), viaTunnel);
+			callFresh(tlsClient(upstreamTrust, new ConnectionPool(0, 1, TimeUnit.MILLISECONDS)), straightTls);
 		}
 		long[] viaNanos = new long[n];
 		long[] directNanos = new long[n];
+		long[] tlsNanos = new long[n];
 		for (int block = 0; block < n; block += 100) {
 			for (int i = block; i < Math.min(n, block + 100); i++) {
 				viaNanos[i] = call(tunnel, viaTunnel);
@@ -53,15 +74,35 @@ public class TunnelLatency {
 			for (int i = block; i < Math.min(n, block + 100); i++) {
 				directNanos[i] = call(direct, straight);
 			}
+			for (int i = block; i < Math.min(n, block + 100); i++) {
+				tlsNanos[i] = call(directTls, straightTls);
+			}
 		}
 		long[] firstNanos = new long[newTunnels];
+		long[] tlsNewNanos = new long[newTunnels];
 		for (int i = 0; i < newTunnels; i++) {
-			OkHttpClient fresh = client(proxyPort, agent, key, trust, new ConnectionPool(0, 1, TimeUnit.MILLISECONDS));
-			firstNanos[i] = call(fresh, viaTunnel);
-			fresh.connectionPool().evictAll();
+			firstNanos[i] = callFresh(client(proxyPort, agent, key, trust, new ConnectionPool(0, 1, TimeUnit.MILLISECONDS)), viaTunnel);
+			tlsNewNanos[i] = callFresh(tlsClient(upstreamTrust, new ConnectionPool(0, 1, TimeUnit.MILLISECONDS)), straightTls);
 		}
-		System.out.printf("tunnel_p50_ms=%.3f tunnel_p99_ms=%.3f direct_p50_ms=%.3f direct_p99_ms=%.3f first_p50_ms=%.3f first_p99_ms=%.3f%n",
-				pct(viaNanos, 50), pct(viaNanos, 99), pct(directNanos, 50), pct(directNanos, 99), pct(firstNanos, 50), pct(firstNanos, 99));
+		System.out.printf("tunnel_p50_ms=%.3f tunnel_p99_ms=%.3f direct_p50_ms=%.3f direct_p99_ms=%.3f tls_p50_ms=%.3f tls_p99_ms=%.3f"
+				+ " first_p50_ms=%.3f first_p99_ms=%.3f tlsnew_p50_ms=%.3f tlsnew_p99_ms=%.3f%n",
+				pct(viaNanos, 50), pct(viaNanos, 99), pct(directNanos, 50), pct(directNanos, 99), pct(tlsNanos, 50), pct(tlsNanos, 99),
+				pct(firstNanos, 50), pct(firstNanos, 99), pct(tlsNewNanos, 50), pct(tlsNewNanos, 99));
+	}
+
+	/** One request on a client made for it (its own connection), which is then closed. */
+	static long callFresh(OkHttpClient fresh, Request request) throws Exception {
+		long nanos = call(fresh, request);
+		fresh.connectionPool().evictAll();
+		return nanos;
+	}
+
+	/** Straight to the upstream over TLS, set up as {@link #client} is but without the proxy: the baseline of issue 12. */
+	static OkHttpClient tlsClient(X509TrustManager trust, ConnectionPool pool) throws Exception {
+		SSLContext tls = SSLContext.getInstance("TLS");
+		tls.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+		return new OkHttpClient.Builder().socketFactory(NO_DELAY).sslSocketFactory(tls.getSocketFactory(), trust).connectionPool(pool)
+				.protocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1)).build();
 	}
 
 	static OkHttpClient client(int proxyPort, String agent, String key, X509TrustManager trust, ConnectionPool pool) throws Exception {

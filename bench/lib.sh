@@ -24,13 +24,20 @@ bench_install() {
 
 # bench_start_nginx DIR BODY [PREFIX…]: nginx on a free 127.0.0.1 port, one worker, keep-alive without limits,
 # answering every request 200 with BODY (JSON). PREFIX (e.g. taskset -c 0) runs before nginx. Sets UPPORT and
-# nginx_pid (the caller's cleanup stops it).
+# nginx_pid (the caller's cleanup stops it). When DIR/tls/cert.pem and DIR/tls/key.pem exist (bench_make_tls_cert), the
+# same answers are served over TLS on the next port too: UPTLSPORT.
 bench_start_nginx() {
-  local dir="$1" body="$2" port user_line; shift 2
+  local dir="$1" body="$2" port tls_listen="" user_line; shift 2
   mkdir -p "$dir/tmp"
+  UPTLSPORT=""
   for _ in $(seq 1 20); do
     port=$(( 20000 + RANDOM % 40000 ))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue   # in use
+    if [ -f "$dir/tls/cert.pem" ]; then
+      (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1))") 2>/dev/null && continue
+      tls_listen="listen 127.0.0.1:$((port + 1)) ssl; ssl_certificate $dir/tls/cert.pem; ssl_certificate_key $dir/tls/key.pem;"
+      tls_listen="$tls_listen ssl_protocols TLSv1.2 TLSv1.3;"
+    fi
     user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
     getent group nogroup >/dev/null 2>&1 || user_line="${user_line/nogroup/nobody}"
     cat >"$dir/nginx.conf" <<NGINX
@@ -48,6 +55,7 @@ http {
   tcp_nodelay on;
   server {
     listen 127.0.0.1:$port;
+    $tls_listen
     default_type application/json;
     location / { return 200 '$body'; }
   }
@@ -57,7 +65,12 @@ NGINX
     nginx_pid=$!
     for _ in $(seq 1 50); do
       # shellcheck disable=SC2034 # UPPORT is what the caller reads
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then UPPORT=$port; return 0; fi
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        UPPORT=$port
+        # shellcheck disable=SC2034 # UPTLSPORT is what the caller reads
+        [ -z "$tls_listen" ] || UPTLSPORT=$((port + 1))
+        return 0
+      fi
       kill -0 "$nginx_pid" 2>/dev/null || break
       sleep 0.1
     done
@@ -65,6 +78,23 @@ NGINX
   done
   cat "$dir/error.log" >&2 2>/dev/null || true
   amk_die "could not start nginx"
+}
+
+# bench_make_tls_cert DIR: a certificate for 127.0.0.1 (and localhost) signed by a throwaway bench CA, both ECDSA P-256
+# with SHA-256 like the broker's local CA and its leaves, in DIR/tls: ca.pem (what a client trusts), cert.pem (the leaf
+# then the CA, as the broker sends its chain) and key.pem, for bench_start_nginx DIR's TLS listener. A direct TLS
+# request then costs the client the same handshake work (one chain to verify) as one through an intercepted tunnel.
+bench_make_tls_cert() {
+  local d="$1/tls"
+  mkdir -p "$d"
+  {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -sha256 -nodes -days 2 -subj "/CN=amk bench CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" -keyout "$d/ca.key" -out "$d/ca.pem" &&
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -sha256 -nodes -subj "/CN=127.0.0.1" -keyout "$d/key.pem" -out "$d/leaf.csr" &&
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' >"$d/leaf.ext" &&
+    openssl x509 -req -in "$d/leaf.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 -sha256 -extfile "$d/leaf.ext" -out "$d/leaf.pem" &&
+    cat "$d/leaf.pem" "$d/ca.pem" >"$d/cert.pem"
+  } >/dev/null 2>&1 || amk_die "openssl could not make the bench's TLS certificates"
 }
 
 # bench_reenter_in_keyring SELF [PACKAGE…] (call with the script's own arguments after --): on Linux, installs the

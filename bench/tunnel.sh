@@ -5,14 +5,23 @@
 #   bench/tunnel.sh
 #
 # Setup as bench/proxy-overhead.sh: builds target/amk.jar if missing, a private keyring (Linux), nginx answering a
-# small JSON body on 127.0.0.1, `amk serve` in a private data folder with an openai connection whose api.openai.com is
-# mapped to nginx (`--host-map api.openai.com=http://127.0.0.1:PORT`) and an agent 'tunneler'. Then:
+# small JSON body on 127.0.0.1 over plain HTTP and, on the next port, over TLS (a P-256 leaf signed by a throwaway P-256
+# CA, made with openssl in the run's temporary folder: the same chain work for the client as the broker's leaves), `amk serve` in a private data folder with an openai connection
+# whose api.openai.com is mapped to nginx's plain port (`--host-map api.openai.com=http://127.0.0.1:PORT`) and an
+# agent 'tunneler'. Then:
 #   - bench/TunnelLatency.java (OkHttp, on the jar's lib/ class path): AMK_TUNNEL_N (2000) GETs kept alive through
 #     one tunnel (CONNECT + TLS with the local CA's leaf, HTTP/1.1 inside) interleaved with the same GETs sent straight
-#     to nginx over plain HTTP (so "added" is an upper bound: a direct TLS request would cost more than plain HTTP);
-#     and AMK_TUNNEL_NEW (200) first requests, each on a new connection (CONNECT, full handshake, one request).
+#     to nginx over plain HTTP and over TLS (issue 12's baseline: "added" is against direct TLS); and AMK_TUNNEL_NEW
+#     (200) first requests, each on a new connection (CONNECT, full handshake, one request), interleaved with as many
+#     straight to nginx over TLS on a new connection each (full handshake, one request).
 #   - `amk run tunneler -- true` against `amk agent list` (the CLI's own start) and `true`, 10 times each.
-# AMK_BENCH_PIN=1 puts nginx and the broker on CPU 0 and the client on CPU 1. Loopback only; stopped on exit.
+# Each round first warms both sides up (JIT) for AMK_TUNNEL_WARMUP seconds (20: half kept-alive requests of every kind,
+# half new connections of both kinds, as bench/proxy-overhead.sh warms 10 s + 10 s); AMK_TUNNEL_WARMUP=0 warms with
+# 500 kept-alive requests and 50 new connections only, which measures a broker that has just started.
+# AMK_TUNNEL_ROUNDS (1): rounds, each with a broker started afresh; with more than one, the table shows each measure's
+# median over the rounds. AMK_BASE_JAR: a second jar (e.g. main's) measured the same way in every round, alternating
+# with AMK_JAR, so that before and after share the machine's moment.
+# AMK_TUNNEL_SKIP_RUN=1 leaves out `amk run`'s start. AMK_BENCH_PIN=1 puts nginx and the broker on CPU 0 and the client on CPU 1. Loopback only; stopped on exit.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 self="$root/bench/$(basename "$0")"
@@ -22,6 +31,9 @@ self="$root/bench/$(basename "$0")"
 N="${AMK_TUNNEL_N:-2000}"
 NEW="${AMK_TUNNEL_NEW:-200}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
+base_jar="${AMK_BASE_JAR:-}"
+ROUNDS="${AMK_TUNNEL_ROUNDS:-1}"
+WARMUP="${AMK_TUNNEL_WARMUP:-20}"
 PIN="${AMK_BENCH_PIN:-}"
 
 amk_select_java
@@ -51,30 +63,71 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
+bench_make_tls_cert "$work/nginx"
 bench_start_nginx "$work/nginx" '{"data":[{"id":"gpt-bench"}]}' "${server_pin[@]}"
 amk() { "${JAVA[@]}" -jar "$jar" "$@"; }
 amk connection add openai --provider openai --host-map "api.openai.com=http://127.0.0.1:$UPPORT" <<<"sk-tunnel-bench-secret" >/dev/null
 KEY="$(amk agent create tunneler --grant openai --json | sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p')"
 CA="$(amk ca path)"
-"${server_pin[@]}" "${JAVA[@]}" -XX:+UseSerialGC -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
-broker_pid=$!
-bench_wait_ready "$work/broker.out" "$broker_pid"
+# start_broker JAR: `amk serve` from JAR on a free port, pinned like nginx; sets PORT and broker_pid.
+start_broker() {
+  : >"$work/broker.out"
+  "${server_pin[@]}" "${JAVA[@]}" -XX:+UseSerialGC -jar "$1" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
+  broker_pid=$!
+  bench_wait_ready "$work/broker.out" "$broker_pid"
+}
+stop_broker() {
+  kill -TERM "$broker_pid" 2>/dev/null || true
+  wait "$broker_pid" 2>/dev/null || true
+  broker_pid=""
+}
+# measure JAR: one round's line of TunnelLatency against a broker from JAR.
+measure() {
+  start_broker "$1"
+  "${load_pin[@]}" "${JAVA[@]}" -cp "$(dirname "$jar")/lib/*" "$root/bench/TunnelLatency.java" "$PORT" tunneler "$KEY" "$CA" "$UPPORT" \
+    "$N" "$NEW" "$UPTLSPORT" "$work/nginx/tls/ca.pem" "$WARMUP"
+  stop_broker
+}
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# med FILE NAME: the median of NAME's values over the rounds' lines in FILE.
+med() { field "$2" <"$1" | median; }
 
-echo "== Intercepted tunnel against direct ($N kept-alive requests each, $NEW new tunnels$([ -n "$PIN" ] && echo '; pinned'))"
-line="$("${load_pin[@]}" "${JAVA[@]}" -cp "$(dirname "$jar")/lib/*" "$root/bench/TunnelLatency.java" "$PORT" tunneler "$KEY" "$CA" "$UPPORT" "$N" "$NEW")"
-field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
-echo
-echo "| measure | p50 | p99 |"
-echo "| --- | ---: | ---: |"
-echo "| direct, plain HTTP, kept alive | $(field direct_p50_ms) ms | $(field direct_p99_ms) ms |"
-echo "| through the tunnel (TLS to the broker), kept alive | $(field tunnel_p50_ms) ms | $(field tunnel_p99_ms) ms |"
-echo "| added by the tunnel (upper bound) | $(awk -v a="$(field tunnel_p50_ms)" -v b="$(field direct_p50_ms)" 'BEGIN{printf "%.3f", a-b}') ms | |"
-echo "| first request on a new tunnel (CONNECT + handshake + request) | $(field first_p50_ms) ms | $(field first_p99_ms) ms |"
+jars=("$jar"); [ -n "$base_jar" ] && jars=("$base_jar" "$jar")
+echo "== Intercepted tunnel against direct ($N kept-alive requests each, $NEW new connections each, ${WARMUP}s warm-up, $ROUNDS round(s)$([ -n "$PIN" ] && echo '; pinned'))"
+for round in $(seq 1 "$ROUNDS"); do
+  order=("${jars[@]}")
+  [ $((round % 2)) -eq 0 ] && [ ${#jars[@]} -eq 2 ] && order=("${jars[1]}" "${jars[0]}")
+  for j in "${order[@]}"; do
+    tag=candidate; [ "$j" = "$base_jar" ] && tag=base
+    line="$(measure "$j")"
+    echo "round $round $tag: $line"
+    echo "$line" >>"$work/lines.$tag"
+  done
+done
 
+table() {
+  local f="$1"
+  echo
+  echo "| measure | p50 | p99 |"
+  echo "| --- | ---: | ---: |"
+  echo "| direct, plain HTTP, kept alive | $(med "$f" direct_p50_ms) ms | $(med "$f" direct_p99_ms) ms |"
+  echo "| direct over TLS, kept alive (baseline) | $(med "$f" tls_p50_ms) ms | $(med "$f" tls_p99_ms) ms |"
+  echo "| through the tunnel (TLS to the broker), kept alive | $(med "$f" tunnel_p50_ms) ms | $(med "$f" tunnel_p99_ms) ms |"
+  echo "| added by the tunnel over direct TLS (target ≤ 0.3 ms) | $(awk -v a="$(med "$f" tunnel_p50_ms)" -v b="$(med "$f" tls_p50_ms)" 'BEGIN{printf "%.3f", a-b}') ms | |"
+  echo "| direct over TLS, new connection each (full handshake) | $(med "$f" tlsnew_p50_ms) ms | $(med "$f" tlsnew_p99_ms) ms |"
+  echo "| first request on a new tunnel (CONNECT + handshake + request; target ≤ 3 ms) | $(med "$f" first_p50_ms) ms | $(med "$f" first_p99_ms) ms |"
+}
+if [ -n "$base_jar" ]; then
+  echo; echo "== AMK_BASE_JAR ($base_jar)"; table "$work/lines.base"
+  echo; echo "== AMK_JAR ($jar)"
+fi
+table "$work/lines.candidate"
+[ -n "${AMK_TUNNEL_SKIP_RUN:-}" ] && exit 0
 echo
 echo "== amk run's start (10 runs each, wall clock)"
+start_broker "$jar"
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 t_true="$(for _ in $(seq 1 10); do ms true; done | median)"
 t_cli="$(for _ in $(seq 1 10); do ms amk agent list; done | median)"
 t_run="$(for _ in $(seq 1 10); do ms amk run tunneler -- true; done | median)"
