@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first event from its connect; once every stream has its first event, opens one more (the probe: what a new request
  * waits while the others run); then waits for every stream to end. Prints one line:
  * {@code streams=N completed=N ttft_p50_ms=… ttft_max_ms=… probe_ttft_ms=… failures=N}.</li>
+ * <li>{@code warm URL AUTHORIZATIONS SECONDS CONCURRENCY}: CONCURRENCY virtual threads open short streams ({@code hold=0})
+ * one after another for SECONDS, so that the JIT has compiled the request path before anything is measured, as in a
+ * broker that has been serving for a while. Prints {@code warm_requests=N}.</li>
  * </ul>
  * Raw sockets rather than an HTTP client: the client's own connection pool and limits must not be what is measured.
  */
@@ -37,7 +40,8 @@ public class BurstLoad {
 		switch (args[0]) {
 			case "upstream" -> upstream(Path.of(args[1]));
 			case "load" -> load(URI.create(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-			default -> throw new IllegalArgumentException("upstream PORTFILE | load URL AUTHORIZATION STREAMS HOLD_MS");
+			case "warm" -> warm(URI.create(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+			default -> throw new IllegalArgumentException("upstream PORTFILE | load URL AUTHORIZATION STREAMS HOLD_MS | warm URL AUTHORIZATION SECONDS CONCURRENCY");
 		}
 	}
 
@@ -105,6 +109,30 @@ public class BurstLoad {
 		}
 		System.out.printf("streams=%d completed=%d ttft_p50_ms=%.2f ttft_max_ms=%.2f probe_ttft_ms=%.2f failures=%d%n", streams, done,
 				ok.length == 0 ? -1 : ok[ok.length / 2] / 1e6, ok.length == 0 ? -1 : ok[ok.length - 1] / 1e6, probe.ttftNanos() / 1e6, failures.get());
+	}
+
+	static void warm(URI url, String authorizations, int seconds, int concurrency) throws InterruptedException {
+		String[] auth = authorizations.split(",");
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+		AtomicInteger requests = new AtomicInteger();
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < concurrency; i++) {
+			int n = i;
+			threads.add(Thread.ofVirtual().start(() -> {
+				for (int k = n; System.nanoTime() < end; k += concurrency) {
+					try {
+						stream(url, auth[k % auth.length], 0, null);
+						requests.incrementAndGet();
+					} catch (IOException e) {
+						throw new java.io.UncheckedIOException(e);
+					}
+				}
+			}));
+		}
+		for (Thread t : threads) {
+			t.join();
+		}
+		System.out.printf("warm_requests=%d%n", requests.get());
 	}
 
 	/** One stream on a new connection: its time to first event from the connect, and whether it ended with [DONE]. */

@@ -16,7 +16,7 @@
 # Setup as bench/proxy-overhead.sh: builds target/amk.jar if missing, a private keyring (Linux), the broker in a
 # private data folder with a connection 'burst' to the upstream (bench/BurstLoad.java upstream, JDK HttpServer on
 # virtual threads, backlog 4096) and 32 agents 'burster-N' taking the streams in turn. Loopback only; everything stopped on exit.
-# Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
+# Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_BURST_WARMUP (seconds of steady load first, 20; 0 for the cold JIT), AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
 # CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
 # captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
 # (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back),
@@ -33,6 +33,7 @@ self="$root/bench/$(basename "$0")"
 
 SIZES="${AMK_BURST_SIZES:-200 2000}"
 HOLD="${AMK_BURST_HOLD_MS:-5000}"
+WARMUP="${AMK_BURST_WARMUP:-20}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 PIN="${AMK_BENCH_PIN:-}"
 JFR="${AMK_BENCH_JFR:-}"
@@ -104,9 +105,27 @@ jfr_options+=("${extra_options[@]}")
 broker_pid=$!
 bench_wait_ready "$work/broker.out" "$broker_pid"
 
+# AMK_BENCH_ASYNC_PROFILER=/path/to/libasyncProfiler.so (tools.profiler:async-profiler from Maven Central, linux-x64/ in
+# its jar): the broker's CPU during each burst through it, and nothing else, in collapsed stacks (burst-SIZE.collapsed,
+# kept with AMK_BENCH_KEEP=1 or printed as the top frames). Loaded into the running broker with jcmd.
+profiler="${AMK_BENCH_ASYNC_PROFILER:-}"
+profile_start() {
+  [ -n "$profiler" ] || return 0
+  "$JAVA_HOME/bin/jcmd" "$broker_pid" JVMTI.agent_load "$profiler" "\"start,event=cpu,interval=1ms,file=$work/burst-$1.collapsed,collapsed\"" >/dev/null
+}
+profile_stop() {
+  [ -n "$profiler" ] || return 0
+  "$JAVA_HOME/bin/jcmd" "$broker_pid" JVMTI.agent_load "$profiler" "\"stop,file=$work/burst-$1.collapsed,collapsed\"" >/dev/null
+}
 load() { "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" load "$@"; }
-echo "== Warm-up: 5 bursts of 64 short streams through the broker"
+# "A warmed amk serve" (issue 11): a broker that has served for a while has its request path compiled by the JIT. A few
+# hundred requests leave it in the JIT's profiling tier, and the first bursts then spend about half the broker's CPU
+# compiling (async-profiler, 2026-12-04). So: WARMUP seconds of short streams, bursts of 64, and one short burst of each
+# measured size (its new upstream connections; the pool keeps 64 idle, so the measured burst opens new ones too).
+echo "== Warm-up: ${WARMUP}s of short streams (64 at a time), 5 bursts of 64, one short burst of each size, through the broker"
+"${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" warm "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$WARMUP" 64
 for _ in $(seq 1 5); do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" 64 100 >/dev/null; done
+for size in $SIZES; do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" 100 >/dev/null; done
 if [ -n "$CONTROLS" ]; then
   for _ in $(seq 1 3); do
     load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$LLM_AUTHS" 64 100 >/dev/null
@@ -129,7 +148,9 @@ for size in $SIZES; do
     else
       [ -n "$PCAP" ] && { tcpdump -i lo -s 128 -U -w "$work/burst-$size.pcap" "tcp port $PORT or tcp port $UPPORT" >/dev/null 2>&1 & tcpdump_pid=$!
         for _ in $(seq 1 50); do [ -s "$work/burst-$size.pcap" ] && break; sleep 0.1; done; }   # its file header: it listens
+      profile_start "$size"
       line="$(load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD")"
+      profile_stop "$size"
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
@@ -142,6 +163,15 @@ if [ -n "$PCAP" ]; then
     echo; echo "Where the time of the $size-stream burst through the broker went (loopback capture):"; echo
     tcpdump -nn -tt -r "$work/burst-$size.pcap" 2>/dev/null >"$work/burst-$size.txt"
     python3 "$root/bench/burst_timeline.py" "$work/burst-$size.txt" "$PORT" "$UPPORT"
+  done
+fi
+
+if [ -n "$profiler" ]; then
+  for size in $SIZES; do
+    echo; echo "The broker's CPU during the $size-stream burst (async-profiler, 1 ms samples): the JIT's share and the top frames"; echo
+    awk '{n = $NF; total += n; if ($0 ~ /CompileBroker::/) jit += n} END {printf "samples %d, JIT compiler threads %.1f %%\n", total, 100 * jit / total}' "$work/burst-$size.collapsed"
+    awk '{n = $NF; sub(/ [0-9]+$/, ""); k = split($0, f, ";"); self[f[k]] += n; total += n} END {for (x in self) printf "%5.1f %% %s\n", 100 * self[x] / total, substr(x, 1, 120)}' \
+      "$work/burst-$size.collapsed" | sort -rn | head -15
   done
 fi
 
