@@ -216,13 +216,7 @@ public record AgentLimits(Integer requestsPerMinute, Integer concurrent, Long da
 
 	/** "60 rpm · 4 at once · $5.00/day · gpt-4o* · on github: 10 rpm, 2 at once", or "none". */
 	public String describe() {
-		List<String> parts = new ArrayList<>();
-		if (requestsPerMinute != null) {
-			parts.add(requestsPerMinute + " rpm");
-		}
-		if (concurrent != null) {
-			parts.add(concurrent + " at once");
-		}
+		List<String> parts = ConnectionLimits.rateParts(requestsPerMinute, concurrent);
 		if (dailyMicroUsd != null) {
 			parts.add(dollars(dailyMicroUsd) + "/day");
 		}

@@ -49,6 +49,12 @@ public record ConnectionLimits(Integer requestsPerMinute, Integer concurrent) {
 
 	/** "10 rpm, 2 at once". */
 	public String describe() {
+		List<String> parts = rateParts(requestsPerMinute, concurrent);
+		return parts.isEmpty() ? "none" : String.join(", ", parts);
+	}
+
+	/** The words for a rate and a concurrency limit, agent-wide or per connection alike: "10 rpm", "2 at once". */
+	static List<String> rateParts(Integer requestsPerMinute, Integer concurrent) {
 		List<String> parts = new ArrayList<>();
 		if (requestsPerMinute != null) {
 			parts.add(requestsPerMinute + " rpm");
@@ -56,6 +62,6 @@ public record ConnectionLimits(Integer requestsPerMinute, Integer concurrent) {
 		if (concurrent != null) {
 			parts.add(concurrent + " at once");
 		}
-		return parts.isEmpty() ? "none" : String.join(", ", parts);
+		return parts;
 	}
 }
