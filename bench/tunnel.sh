@@ -72,7 +72,8 @@ CA="$(amk ca path)"
 # start_broker JAR: `amk serve` from JAR on a free port, pinned like nginx; sets PORT and broker_pid.
 start_broker() {
   : >"$work/broker.out"
-  "${server_pin[@]}" "${JAVA[@]}" -XX:+UseSerialGC -jar "$1" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
+  local extra; read -r -a extra <<<"${AMK_BENCH_BROKER_OPTS:-}"   # e.g. a profiler agent
+  "${server_pin[@]}" "${JAVA[@]}" -XX:+UseSerialGC "${extra[@]}" -jar "$1" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
   broker_pid=$!
   bench_wait_ready "$work/broker.out" "$broker_pid"
 }
