@@ -54,6 +54,8 @@ import java.util.Locale;
 final class ForwardProxy extends Handler.Wrapper {
 	/** The attribute of a tunnel's inner HTTP connection that says which tunnel it is. */
 	static final String TUNNEL = "dev.amk.proxy.tunnel";
+	/** The port whose tunnels carry plain HTTP (ws://, http://); every other intercepted port is TLS with the local CA. */
+	static final int PLAIN_HTTP_PORT = 80;
 
 	private final AccessRegistry registry;
 	private final Clock clock;
@@ -128,8 +130,18 @@ final class ForwardProxy extends Handler.Wrapper {
 				return;
 			}
 			InterceptedHosts.Route route = InterceptedHosts.route(snapshot, caller.agent(), host);
-			if (port != 443 && port != route.upstream().baseUrl().port()) {
-				throw Refused.of(ErrorType.HOST_NOT_ALLOWED, "Only port 443 (or the connection's own port) of " + host + " is intercepted.");
+			if (port != 443 && port != PLAIN_HTTP_PORT && port != route.upstream().baseUrl().port()) {
+				throw Refused.of(ErrorType.HOST_NOT_ALLOWED, "Only ports 443 and 80 (or the connection's own port) of " + host + " are intercepted.");
+			}
+			if (port == PLAIN_HTTP_PORT) {
+				TunnelSupport support = request.getTunnelSupport();
+				if (support == null || support.getProtocol() != null) {
+					throw Refused.of(ErrorType.BAD_REQUEST, "CONNECT is served over HTTP/1.1 only.");
+				}
+				openPlainTunnel(request, support.getEndPoint(), new Tunnels.Tunnel(host, port, key, caller.keyHash(), support.getEndPoint()));
+				response.setStatus(200);
+				callback.succeeded();
+				return;
 			}
 			if (tls == null) {
 				throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "The broker has no local CA, so it cannot intercept " + host + ".");
@@ -199,6 +211,25 @@ final class ForwardProxy extends Handler.Wrapper {
 		});
 		tunnels.opened(tunnel);
 		request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, ssl);
+	}
+
+	/**
+	 * A tunnel to port 80: plain HTTP/1.1 inside, as WebSocket clients send {@code ws://} (and some tools {@code http://})
+	 * when they always tunnel through a proxy. Each request inside is handled exactly as in a TLS tunnel; what the broker
+	 * sends upstream still goes to the connection's own base URL (HTTPS for every provider), so only the agent's loopback
+	 * leg is unencrypted, as on the base-URL routes.
+	 */
+	private void openPlainTunnel(Request request, EndPoint network, Tunnels.Tunnel tunnel) {
+		Connection inner = innerHttp.newConnection(request.getConnectionMetaData().getConnector(), network);
+		((ConnectionMetaData) inner).setAttribute(TUNNEL, tunnel);
+		inner.addEventListener(new Connection.Listener() {
+			@Override
+			public void onClosed(Connection connection) {
+				tunnels.closed(tunnel);
+			}
+		});
+		tunnels.opened(tunnel);
+		request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, inner);
 	}
 
 	private void absoluteForm(Request request, Response response, Callback callback) {

@@ -179,6 +179,38 @@ class ForwardProxyTest {
 	}
 
 	@Test
+	@DisplayName("CONNECT to port 80 carries plain HTTP (curl --proxytunnel, ws:// clients): the same key swap, to the connection's own URL")
+	void plainTunnelOnPort80() throws Exception {
+		upstream.enqueue(new MockResponse.Builder().body("{\"plain\":1}").build());
+		TlsHandshakeRun r = curl(key, "--proxytunnel", "--proxy", "http://coder:" + key + "@127.0.0.1:" + broker.port(),
+				"-H", "Authorization: Bearer placeholder-not-a-secret", "http://" + HOST + "/v1/plain");
+		assertEquals(0, r.exit(), r.err());
+		assertEquals("{\"plain\":1}\n200", r.out());
+		RecordedRequest seen = upstream.takeRequest(5, TimeUnit.SECONDS);
+		assertEquals("/v1/plain", seen.getTarget());
+		assertEquals("Bearer " + SECRET, seen.getHeaders().get("Authorization"));
+		assertNoAgentKey(seen);
+	}
+
+	@Test
+	@DisplayName("inside a port-80 tunnel a request for another host is refused and the tunnel closes; nothing goes upstream")
+	void plainTunnelKeepsToItsHost() throws Exception {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), broker.port())) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("CONNECT " + HOST + ":80 HTTP/1.1\r\nHost: " + HOST + ":80\r\nProxy-Authorization: " + basic(key) + "\r\n\r\n")
+					.getBytes(StandardCharsets.ISO_8859_1));
+			assertEquals(200, readResponse(socket.getInputStream(), false).status());
+			out.write("GET /v1/x HTTP/1.1\r\nHost: elsewhere.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			RawResponse refused = readResponse(socket.getInputStream(), true);
+			assertEquals(403, refused.status(), refused.head());
+			assertTrue(refused.body().contains("host_not_allowed"), refused.body());
+			assertEquals(-1, socket.getInputStream().read(), "the tunnel closes");
+		}
+		assertEquals(0, upstream.getRequestCount());
+	}
+
+	@Test
 	@DisplayName("a host no granted connection owns: 403 host_not_allowed to the CONNECT, audited with the host, nothing upstream")
 	void ungrantedHost() throws Exception {
 		TlsHandshakeRun r = curl(key, "https://api.other.test/v1/things");
