@@ -89,7 +89,9 @@ class DesktopAppControlsTest {
 		assertEquals(0, upstream.getRequestCount());
 		assertTrue(notifications.stream().anyMatch(n -> n.startsWith("Approval needed: coder asks to POST /v1/chat/completions on openai")),
 				notifications.toString());
-		robot.clickOn("#approval-once");
+		// The sheet's window can be showing before its buttons are laid out inside it: wait for the button itself.
+		waitUntil("Approve once is on screen", () -> showing(robot, "#approval-once"));
+		robot.clickOn(dev.amk.testing.FxScreen.find(robot, "#approval-once", Button.class));
 		HttpResponse<String> answered = response.get(10, TimeUnit.SECONDS);
 		assertEquals(200, answered.statusCode(), answered.body());
 		assertEquals(1, upstream.getRequestCount());
