@@ -196,4 +196,54 @@ class WebSocketTunnelTest {
 			client.connectionPool().evictAll();
 		}
 	}
+
+	/**
+	 * {@code ws://} as clients that always tunnel send it (Python's websocket-client, Node's ws with a proxy agent): a
+	 * {@code CONNECT HOST:80}, then the handshake and frames in plain HTTP inside the tunnel. Raw socket, so that the
+	 * bytes are exactly those.
+	 */
+	@Test
+	@DisplayName("ws:// through CONNECT to port 80: the handshake gets the real key, frames echo, revoke -> 1008")
+	void plainWebSocketThroughPort80() throws Exception {
+		upstream.enqueue(echoingUpstream());
+		try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), broker.port())) {
+			socket.setSoTimeout(10_000);
+			java.io.OutputStream out = socket.getOutputStream();
+			InputStream in = socket.getInputStream();
+			out.write(("CONNECT " + HOST + ":80 HTTP/1.1\r\nHost: " + HOST + ":80\r\nProxy-Authorization: " + Credentials.basic("realtime", key)
+					+ "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			assertEquals(200, ForwardProxyTest.readResponse(in, false).status());
+			out.write(("GET /v1/realtime?model=gpt-realtime HTTP/1.1\r\nHost: " + HOST + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+					+ "Authorization: Bearer placeholder-not-a-secret\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			ForwardProxyTest.RawResponse upgraded = ForwardProxyTest.readResponse(in, false);
+			assertEquals(101, upgraded.status(), upgraded.head());
+
+			byte[] text = "{\"type\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			byte[] mask = {7, 1, 9, 3};
+			java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+			frame.write(0x81);
+			frame.write(0x80 | text.length);
+			frame.write(mask);
+			for (int i = 0; i < text.length; i++) {
+				frame.write(text[i] ^ mask[i % 4]);
+			}
+			out.write(frame.toByteArray());
+			assertEquals(0x81, in.read(), "a text frame back");
+			int length = in.read();
+			assertEquals("{\"type\":\"ping\"}", new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8));
+
+			RecordedRequest handshake = upstream.takeRequest(5, TimeUnit.SECONDS);
+			assertEquals("Bearer " + SECRET, handshake.getHeaders().get("Authorization"));
+			for (var h : handshake.getHeaders()) {
+				assertFalse(h.getSecond().contains("amk_"), h.getFirst());
+			}
+
+			assertEquals(0, broker.cli("agent", "revoke", "realtime").exit());
+			assertEquals(0x88, in.read(), "a close frame");
+			int closeLength = in.read();
+			byte[] close = in.readNBytes(closeLength);
+			assertEquals(WebSocketFrames.POLICY_VIOLATION, ((close[0] & 0xff) << 8) | (close[1] & 0xff));
+		}
+	}
 }
