@@ -133,36 +133,36 @@ final class ForwardProxy extends Handler.Wrapper {
 			if (port != 443 && port != PLAIN_HTTP_PORT && port != route.upstream().baseUrl().port()) {
 				throw Refused.of(ErrorType.HOST_NOT_ALLOWED, "Only ports 443 and 80 (or the connection's own port) of " + host + " are intercepted.");
 			}
+			Tunnels.Tunnel tunnel = new Tunnels.Tunnel(host, port, key, caller.keyHash(), tunnelEndPoint(request));
 			if (port == PLAIN_HTTP_PORT) {
-				TunnelSupport support = request.getTunnelSupport();
-				if (support == null || support.getProtocol() != null) {
-					throw Refused.of(ErrorType.BAD_REQUEST, "CONNECT is served over HTTP/1.1 only.");
+				openPlainTunnel(request, tunnel);
+			} else {
+				if (tls == null) {
+					throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "The broker has no local CA, so it cannot intercept " + host + ".");
 				}
-				openPlainTunnel(request, support.getEndPoint(), new Tunnels.Tunnel(host, port, key, caller.keyHash(), support.getEndPoint()));
-				response.setStatus(200);
-				callback.succeeded();
-				return;
+				try {
+					leaves.leaf(host); // cached for the handshake; signed here, so that a failure is an answer rather than a broken handshake
+				} catch (RuntimeException e) {
+					throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "The broker's local CA cannot issue a certificate for " + host
+							+ " now (is the keychain unlocked?). 'amk ca status' says more.");
+				}
+				openTunnel(request, tunnel);
 			}
-			if (tls == null) {
-				throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "The broker has no local CA, so it cannot intercept " + host + ".");
-			}
-			try {
-				leaves.leaf(host); // cached for the handshake; signed here, so that a failure is an answer rather than a broken handshake
-			} catch (RuntimeException e) {
-				throw Refused.of(ErrorType.CONNECTION_UNAVAILABLE, "The broker's local CA cannot issue a certificate for " + host
-						+ " now (is the keychain unlocked?). 'amk ca status' says more.");
-			}
-			TunnelSupport support = request.getTunnelSupport();
-			if (support == null || support.getProtocol() != null) {
-				throw Refused.of(ErrorType.BAD_REQUEST, "CONNECT is served over HTTP/1.1 only.");
-			}
-			openTunnel(request, support.getEndPoint(), new Tunnels.Tunnel(host, port, key, caller.keyHash(), support.getEndPoint()));
 			// The successful CONNECT is not a row of its own: each request inside the tunnel is.
 			response.setStatus(200);
 			callback.succeeded();
 		} catch (Refused refused) {
 			refuseAsProxy(request, response, callback, audit, refused);
 		}
+	}
+
+	/** The client's socket, which the tunnel takes over after the 200: only an HTTP/1.1 CONNECT has one to give. */
+	private static EndPoint tunnelEndPoint(Request request) throws Refused {
+		TunnelSupport support = request.getTunnelSupport();
+		if (support == null || support.getProtocol() != null) {
+			throw Refused.of(ErrorType.BAD_REQUEST, "CONNECT is served over HTTP/1.1 only.");
+		}
+		return support.getEndPoint();
 	}
 
 	/** A blind tunnel for an allowed host: port 443 only, to an address vetted now; audited when it ends, with its byte counts. */
@@ -180,11 +180,7 @@ final class ForwardProxy extends Handler.Wrapper {
 		} catch (java.net.UnknownHostException e) {
 			throw Refused.of(ErrorType.UPSTREAM_UNREACHABLE, host + " does not resolve; check the name and the network.");
 		}
-		TunnelSupport support = request.getTunnelSupport();
-		if (support == null || support.getProtocol() != null) {
-			throw Refused.of(ErrorType.BAD_REQUEST, "CONNECT is served over HTTP/1.1 only.");
-		}
-		blind.open(request, response, callback, address, audit, new Tunnels.Tunnel(host, port, key, caller.keyHash(), support.getEndPoint()));
+		blind.open(request, response, callback, address, audit, new Tunnels.Tunnel(host, port, key, caller.keyHash(), tunnelEndPoint(request)));
 	}
 
 	/**
@@ -192,25 +188,17 @@ final class ForwardProxy extends Handler.Wrapper {
 	 * engine is made for the CONNECT host, so {@link dev.amk.ca.SniKeyManager} offers a certificate only when the
 	 * client's SNI names that same host; ALPN offers http/1.1 alone.
 	 */
-	private void openTunnel(Request request, EndPoint network, Tunnels.Tunnel tunnel) {
+	private void openTunnel(Request request, Tunnels.Tunnel tunnel) {
 		SSLEngine engine = tls.createSSLEngine(tunnel.host(), tunnel.port());
 		engine.setUseClientMode(false);
 		SSLParameters parameters = engine.getSSLParameters();
 		parameters.setApplicationProtocols(new String[] {"http/1.1"});
 		engine.setSSLParameters(parameters);
 		Connector connector = request.getConnectionMetaData().getConnector();
-		SslConnection ssl = new SslConnection(connector.getByteBufferPool(), connector.getExecutor(), network, engine);
+		SslConnection ssl = new SslConnection(connector.getByteBufferPool(), connector.getExecutor(), tunnel.network(), engine);
 		Connection inner = innerHttp.newConnection(connector, ssl.getSslEndPoint());
-		((ConnectionMetaData) inner).setAttribute(TUNNEL, tunnel);
 		ssl.getSslEndPoint().setConnection(inner);
-		ssl.addEventListener(new Connection.Listener() {
-			@Override
-			public void onClosed(Connection connection) {
-				tunnels.closed(tunnel);
-			}
-		});
-		tunnels.opened(tunnel);
-		request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, ssl);
+		upgrade(request, tunnel, inner, ssl);
 	}
 
 	/**
@@ -219,17 +207,22 @@ final class ForwardProxy extends Handler.Wrapper {
 	 * sends upstream still goes to the connection's own base URL (HTTPS for every provider), so only the agent's loopback
 	 * leg is unencrypted, as on the base-URL routes.
 	 */
-	private void openPlainTunnel(Request request, EndPoint network, Tunnels.Tunnel tunnel) {
-		Connection inner = innerHttp.newConnection(request.getConnectionMetaData().getConnector(), network);
+	private void openPlainTunnel(Request request, Tunnels.Tunnel tunnel) {
+		Connection inner = innerHttp.newConnection(request.getConnectionMetaData().getConnector(), tunnel.network());
+		upgrade(request, tunnel, inner, inner);
+	}
+
+	/** Marks {@code inner} as the tunnel's HTTP connection and puts {@code outermost} on the client's socket after the 200. */
+	private void upgrade(Request request, Tunnels.Tunnel tunnel, Connection inner, Connection outermost) {
 		((ConnectionMetaData) inner).setAttribute(TUNNEL, tunnel);
-		inner.addEventListener(new Connection.Listener() {
+		outermost.addEventListener(new Connection.Listener() {
 			@Override
 			public void onClosed(Connection connection) {
 				tunnels.closed(tunnel);
 			}
 		});
 		tunnels.opened(tunnel);
-		request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, inner);
+		request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, outermost);
 	}
 
 	private void absoluteForm(Request request, Response response, Callback callback) {

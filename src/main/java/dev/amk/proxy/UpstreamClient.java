@@ -47,7 +47,6 @@ final class UpstreamClient {
 		return settings.upstreamTuning().apply(builder).build();
 	}
 
-
 	/**
 	 * OkHttp leaves Nagle's algorithm on; with a request body written in pieces, the last small piece then
 	 * waits for the upstream's delayed ACK (~40 ms). Streaming wants every chunk on the wire at once.
