@@ -46,7 +46,8 @@ public final class ApprovalPrompter implements ApprovalService.Answerer {
 		Platform.runLater(() -> {
 			Stage stage = new Stage();
 			stage.setTitle("Approve a request from " + request.agent() + "?");
-			stage.setScene(new Scene(new ApprovalSheet(service, request, presence, background), 560, 480));
+			// As tall as the sheet wants (-1): a fixed height cut its buttons off when the fonts or the theme made it taller.
+			stage.setScene(new Scene(new ApprovalSheet(service, request, presence, background), 560, -1));
 			stage.setAlwaysOnTop(true);
 			open.put(request.id(), stage);
 			stage.show();
