@@ -18,6 +18,7 @@
 # Each round first warms both sides up (JIT) for AMK_TUNNEL_WARMUP seconds (20: half kept-alive requests of every kind,
 # half new connections of both kinds, as bench/proxy-overhead.sh warms 10 s + 10 s); AMK_TUNNEL_WARMUP=0 warms with
 # 500 kept-alive requests and 50 new connections only, which measures a broker that has just started.
+# AMK_TUNNEL_CURL (100): also curl's first request on a new connection, direct over TLS and through a new tunnel (0: skip).
 # AMK_TUNNEL_ROUNDS (1): rounds, each with a broker started afresh; with more than one, the table shows each measure's
 # median over the rounds. AMK_BASE_JAR: a second jar (e.g. main's) measured the same way in every round, alternating
 # with AMK_JAR, so that before and after share the machine's moment.
@@ -30,6 +31,7 @@ self="$root/bench/$(basename "$0")"
 
 N="${AMK_TUNNEL_N:-2000}"
 NEW="${AMK_TUNNEL_NEW:-200}"
+CURLS="${AMK_TUNNEL_CURL:-100}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 base_jar="${AMK_BASE_JAR:-}"
 ROUNDS="${AMK_TUNNEL_ROUNDS:-1}"
@@ -87,7 +89,23 @@ measure() {
   start_broker "$1"
   "${load_pin[@]}" "${JAVA[@]}" -cp "$(dirname "$jar")/lib/*" "$root/bench/TunnelLatency.java" "$PORT" tunneler "$KEY" "$CA" "$UPPORT" \
     "$N" "$NEW" "$UPTLSPORT" "$work/nginx/tls/ca.pem" "$WARMUP"
+  [ "$CURLS" -gt 0 ] && command -v curl >/dev/null 2>&1 && curl_first
   stop_broker
+}
+# curl_first: the first request on a new connection with curl (OpenSSL, as git, Python and most CLIs use), AMK_TUNNEL_CURL
+# times each, alternating: straight to nginx over TLS, and through a new intercepted tunnel (CONNECT, handshake, request).
+# curl's own time for the transfer (%{time_total}), so its process start is not counted. Runs after the JVM client's
+# warm-up, so the broker's handshake path is compiled.
+curl_first() {
+  local i direct=() tunnel=()
+  for i in $(seq 1 "$CURLS"); do
+    direct+=("$("${load_pin[@]}" curl -sS -o /dev/null -w '%{time_total}' --cacert "$work/nginx/tls/ca.pem" "https://127.0.0.1:$UPTLSPORT/v1/models")")
+    tunnel+=("$("${load_pin[@]}" curl -sS -o /dev/null -w '%{time_total}' --proxy "http://tunneler:$KEY@127.0.0.1:$PORT" --cacert "$CA" \
+      -H 'Authorization: Bearer placeholder' https://api.openai.com/v1/models)")
+  done
+  printf 'curl_direct_p50_ms=%s curl_first_p50_ms=%s\n' \
+    "$(printf '%s\n' "${direct[@]}" | median | awk '{printf "%.3f", $1 * 1000}')" \
+    "$(printf '%s\n' "${tunnel[@]}" | median | awk '{printf "%.3f", $1 * 1000}')"
 }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -118,6 +136,10 @@ table() {
   echo "| added by the tunnel over direct TLS (target ≤ 0.3 ms) | $(awk -v a="$(med "$f" tunnel_p50_ms)" -v b="$(med "$f" tls_p50_ms)" 'BEGIN{printf "%.3f", a-b}') ms | |"
   echo "| direct over TLS, new connection each (full handshake) | $(med "$f" tlsnew_p50_ms) ms | $(med "$f" tlsnew_p99_ms) ms |"
   echo "| first request on a new tunnel (CONNECT + handshake + request; target ≤ 3 ms) | $(med "$f" first_p50_ms) ms | $(med "$f" first_p99_ms) ms |"
+  if grep -q curl_first "$f"; then
+    echo "| curl: direct over TLS, new connection | $(med "$f" curl_direct_p50_ms) ms | |"
+    echo "| curl: first request on a new tunnel (target ≤ 3 ms) | $(med "$f" curl_first_p50_ms) ms | |"
+  fi
 }
 if [ -n "$base_jar" ]; then
   echo; echo "== AMK_BASE_JAR ($base_jar)"; table "$work/lines.base"
