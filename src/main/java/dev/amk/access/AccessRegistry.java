@@ -46,6 +46,7 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 
 	private final Database db;
 	private final long busyPollNanos;
+	private final long idlePollNanos;
 	private final AgentRepository agents = new AgentRepository();
 	private final AgentLimitsRepository limits = new AgentLimitsRepository();
 	private final ConnectionRepository connections = new ConnectionRepository();
@@ -59,11 +60,19 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 	private PreparedStatement dataVersion;
 	private long seenVersion;
 	private volatile Thread watcher;
+	/** True while the watcher is in (or about to enter) its idle wait: only then does {@link #wake} unpark it. */
+	private volatile boolean idleWait;
 
 	/** @param busyPoll how often the watcher checks while requests are in flight */
 	public AccessRegistry(Database db, Duration busyPoll) {
+		this(db, busyPoll, IDLE_POLL);
+	}
+
+	/** @param idlePoll how often the watcher checks while no request is in flight */
+	AccessRegistry(Database db, Duration busyPoll, Duration idlePoll) {
 		this.db = db;
 		this.busyPollNanos = busyPoll.toNanos();
+		this.idlePollNanos = idlePoll.toNanos();
 	}
 
 	@Override
@@ -89,10 +98,14 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 		this.busy = busy;
 	}
 
-	/** Ends the watcher's current wait at once: requests have just started, so its quick polls must start now. */
+	/**
+	 * Ends the watcher's idle wait at once: requests have just started, so its quick polls must start now. A watcher already
+	 * in its quick polls is left alone: a sequential client starts "the first request after none" every time, and waking a
+	 * thread for each of them cost a context switch and a registry check per request.
+	 */
 	public void wake() {
 		Thread w = watcher;
-		if (w != null) {
+		if (w != null && idleWait) {
 			LockSupport.unpark(w);
 		}
 	}
@@ -135,7 +148,16 @@ public final class AccessRegistry implements RegistryView, AutoCloseable {
 
 	private void watch() {
 		while (running) {
-			LockSupport.parkNanos(busy.getAsBoolean() ? busyPollNanos : IDLE_POLL.toNanos());
+			// Announced before busy is read: a request that starts after this read sees idleWait and wakes the watcher, one
+			// that started before it makes busy true (both are volatile, so at least one of the two sides sees the other).
+			idleWait = true;
+			if (busy.getAsBoolean()) {
+				idleWait = false;
+				LockSupport.parkNanos(busyPollNanos);
+			} else {
+				LockSupport.parkNanos(idlePollNanos);
+				idleWait = false;
+			}
 			dbLock.lock();
 			try {
 				refreshIfChangedLocked();

@@ -120,6 +120,25 @@ class AccessRegistryTest {
 	}
 
 	@Test
+	@DisplayName("the first request after a quiet spell wakes the idle watcher: another process's change is seen without waiting out the idle poll")
+	void wakeEndsTheIdleWait() throws InterruptedException {
+		registry.close();
+		registry = new AccessRegistry(db, Duration.ofMillis(5), Duration.ofHours(1)); // without the wake, the change waits an hour
+		java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+		registry.setBusySignal(busy::get);
+		registry.start();
+		LinkedBlockingQueue<AccessSnapshot> heard = new LinkedBlockingQueue<>();
+		registry.addListener(heard::add);
+		addConnection("github");
+		// As InFlightRequests does: the request counts as running first, then wakes the watcher.
+		busy.set(true);
+		registry.wake();
+		AccessSnapshot snapshot = heard.poll(10, TimeUnit.SECONDS);
+		assertNotNull(snapshot, "the woken watcher never published the change");
+		assertNotNull(snapshot.connection("github"));
+	}
+
+	@Test
 	@DisplayName("after close(), changes are no longer watched")
 	void closeStopsWatching() {
 		registry.start();
