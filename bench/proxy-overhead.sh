@@ -40,6 +40,8 @@
 # steadiest way to compare on shared cores; unpinned by default),
 # AMK_BENCH_JFR=FILE.jfr records a CPU profile of the broker under test (JFR, method sampling every 10 ms)
 # and prints its hottest methods and allocations at the end,
+# AMK_BENCH_BROKER_OPTS adds JVM options to the measured broker only (not the baseline: with AMK_BASELINE_JAR set to
+# the same jar, an option's effect is a ratio measured side by side),
 # AMK_BENCH_KEEP=1 keeps the raw wrk outputs and broker logs (kept anyway when something went wrong).
 # Exit status 1 when any request failed (non-2xx, socket errors) or a revoke trial failed.
 set -euo pipefail
@@ -196,7 +198,8 @@ setup_controls() { # HOME JAR OUT
 # The secret goes in on stdin (a here-string), the way a person would pipe it.
 jfr_options=()
 [ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
-start_broker amk "$jar" "$AMK_HOME" "${jfr_options[@]}"; key="$KEY"; broker_pid="$PID"; PORT_AMK="$PORT"
+read -r -a broker_options <<<"${AMK_BENCH_BROKER_OPTS:-}"
+start_broker amk "$jar" "$AMK_HOME" "${jfr_options[@]}" "${broker_options[@]}"; key="$KEY"; broker_pid="$PID"; PORT_AMK="$PORT"
 if [ -n "$baseline_jar" ]; then
   [ -f "$baseline_jar" ] || amk_die "AMK_BASELINE_JAR=$baseline_jar does not exist"
   start_broker baseline "$baseline_jar" "$work/baseline-home"; baseline_key="$KEY"; baseline_pid="$PID"; PORT_BASELINE="$PORT"
