@@ -86,7 +86,21 @@ public final class AgentKey {
 	private static String checksum(String random) {
 		CRC32 crc = new CRC32();
 		crc.update(random.getBytes(StandardCharsets.US_ASCII));
-		return base62(BigInteger.valueOf(crc.getValue()), CHECKSUM_CHARS);
+		return base62(crc.getValue(), CHECKSUM_CHARS);
+	}
+
+	/** The checksum's digits, in a long: {@link #shape} runs on every request, and BigInteger allocated a dozen objects there. */
+	private static String base62(long value, int width) {
+		char[] out = new char[width];
+		long v = value;
+		for (int i = width - 1; i >= 0; i--) {
+			out[i] = BASE62[(int) (v % 62)];
+			v /= 62;
+		}
+		if (v != 0) {
+			throw new IllegalArgumentException("value does not fit in " + width + " base62 digits");
+		}
+		return new String(out);
 	}
 
 	private static String base62(BigInteger value, int width) {

@@ -90,6 +90,15 @@ class AgentKeyTest {
 			}
 		}
 
+		/** Keys handed out by earlier builds (these three by the build before the checksum's digits were computed in a long). */
+		@ParameterizedTest
+		@ValueSource(strings = {"amk_y00uQl9SCoRrBhe4kpCVlD3dKZ4bTqAbLVGNeS75YaW3QCqLH", "amk_7GzQ4gYScAaP2ShD91ua5T59BYDe2KZ2INhWGCAuQfe0IBPnz",
+				"amk_gddLQezLucEGODU38NhaZ4P5TNNxN7Ol4Vonpr8HDdC03iQAV"})
+		@DisplayName("keys made by earlier builds keep their valid checksum")
+		void keysOfEarlierBuildsStayValid(String key) {
+			assertEquals(AgentKey.Shape.VALID, AgentKey.shape(key));
+		}
+
 		@Test
 		void anySingleChangedCharacterAfterThePrefixBreaksTheChecksum() {
 			for (int round = 0; round < 20; round++) {
