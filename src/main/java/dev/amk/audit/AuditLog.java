@@ -188,7 +188,7 @@ public final class AuditLog implements AutoCloseable {
 	}
 
 	private void run() {
-		try (Connection c = db.connect(Database.Durability.NORMAL)) {
+		try (Connection c = db.connect(Database.Durability.NORMAL); AuditStore.Appender appender = new AuditStore.Appender(c)) {
 			List<Queued> batch = new ArrayList<>(BATCH);
 			long taken = 0;
 			pruneIfDue(c);
@@ -207,7 +207,7 @@ public final class AuditLog implements AutoCloseable {
 				batch.add(first);
 				queue.drainTo(batch, BATCH - 1);
 				taken += batch.size();
-				write(c, batch);
+				write(c, appender, batch);
 				batch.clear();
 				committedUpTo(taken);
 			}
@@ -220,7 +220,7 @@ public final class AuditLog implements AutoCloseable {
 		}
 	}
 
-	private void write(Connection c, List<Queued> queued) {
+	private void write(Connection c, AuditStore.Appender appender, List<Queued> queued) {
 		long lost = dropped.getAndSet(0);
 		List<AuditEvent> batch = new ArrayList<>(queued.size() + 1);
 		long lastSeq = 0;
@@ -240,7 +240,7 @@ public final class AuditLog implements AutoCloseable {
 		}
 		try {
 			c.setAutoCommit(false);
-			List<AuditEvent> written = AuditStore.append(c, batch);
+			List<AuditEvent> written = appender.append(batch);
 			if (lastSeq != 0) {
 				AuditJournal.markCommitted(c, lastSeq);
 			}
