@@ -1,6 +1,7 @@
 package dev.amk.ca;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.AtomicFiles;
 import dev.amk.common.ErrorType;
 import dev.amk.secrets.CachingSecretStore;
 import dev.amk.secrets.SecretStore;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -276,18 +276,9 @@ public final class LocalCa {
 		Files.createDirectories(directory);
 	}
 
-	/** Readers (agents' tools) never see a half-written certificate or bundle. */
+	/** Readers (agents' tools, containers under other users) never see a half-written certificate or bundle. */
 	private static void writeAtomically(Path target, String text) throws IOException {
-		Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-		try {
-			Files.writeString(temporary, text, StandardCharsets.US_ASCII);
-			if (posix()) {
-				Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
-			}
-			Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		} finally {
-			Files.deleteIfExists(temporary);
-		}
+		AtomicFiles.replace(target, text.getBytes(StandardCharsets.US_ASCII), PosixFilePermissions.fromString("rw-r--r--"));
 	}
 
 	private static boolean posix() {

@@ -4,6 +4,7 @@ import dev.amk.agents.AgentService;
 import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.common.AmkException;
+import dev.amk.common.AtomicFiles;
 import dev.amk.common.ErrorType;
 import dev.amk.connections.Connection;
 import dev.amk.connections.ConnectionService;

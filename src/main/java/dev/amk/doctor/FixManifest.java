@@ -1,5 +1,6 @@
 package dev.amk.doctor;
 
+import dev.amk.common.AtomicFiles;
 import dev.amk.common.Json;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ record FixManifest(String time, List<FileRecord> files, List<String> connections
 		json.put("agents", agents);
 		Path p = path(dataDir);
 		Files.createDirectories(p.getParent());
-		AtomicFiles.replaceOrCreate(p, Json.writePretty(json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		AtomicFiles.replace(p, Json.writePretty(json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 	}
 
 	@SuppressWarnings("unchecked")

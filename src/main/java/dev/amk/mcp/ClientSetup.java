@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.amk.common.AmkException;
+import dev.amk.common.AtomicFiles;
 import dev.amk.common.ErrorType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -250,17 +250,11 @@ public final class ClientSetup {
 		return text;
 	}
 
+	/**
+	 * Keeps the config file's permissions (some hold other secrets and are the owner's only), and writes through a symbolic
+	 * link to the file it names: dotfiles managers link configs from a repository, and the link must stay a link.
+	 */
 	private static void writeAtomically(Path file, String text) throws IOException {
-		Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".amk-", ".tmp");
-		try {
-			Files.writeString(temp, text, StandardCharsets.UTF_8);
-			try {
-				Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-			}
-		} finally {
-			Files.deleteIfExists(temp);
-		}
+		AtomicFiles.replace(Files.exists(file) ? file.toRealPath() : file, text.getBytes(StandardCharsets.UTF_8));
 	}
 }

@@ -1,11 +1,12 @@
 package dev.amk.run;
 
+import dev.amk.common.AtomicFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -33,13 +34,7 @@ public final class NodePreload {
 		}
 		Files.createDirectories(target.getParent());
 		// Another amk run may be starting at the same moment: each writes its own file and moves it into place whole.
-		Path temporary = Files.createTempFile(target.getParent(), NAME, ".tmp");
-		try {
-			Files.write(temporary, script);
-			Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		} finally {
-			Files.deleteIfExists(temporary);
-		}
+		AtomicFiles.replace(target, script);
 		return target;
 	}
 

@@ -1,18 +1,17 @@
 package dev.amk.settings;
 
 import dev.amk.common.AmkException;
+import dev.amk.common.AtomicFiles;
 import dev.amk.common.ErrorType;
 import dev.amk.common.InvalidInput;
 import dev.amk.proxy.ProxySettings;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
@@ -64,15 +63,9 @@ public record Settings(int port, boolean launchAtLogin, boolean notifyOnDenied, 
 		p.setProperty("allowContainers", String.valueOf(allowContainers));
 		try {
 			Files.createDirectories(dataDir);
-			Path tmp = Files.createTempFile(dataDir, "settings", ".tmp");
-			try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-				p.store(out, "Agent Master Key settings");
-			}
-			try {
-				Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
-			}
+			StringWriter out = new StringWriter();
+			p.store(out, "Agent Master Key settings");
+			AtomicFiles.replace(dataDir.resolve(FILE), out.toString().getBytes(StandardCharsets.UTF_8));
 		} catch (IOException e) {
 			throw new AmkException(ErrorType.SETTINGS_UNWRITABLE, "Cannot save settings in " + dataDir + ": " + e.getMessage(), e);
 		}

@@ -86,6 +86,23 @@ class McpSetupCommandTest {
 	}
 
 	@Test
+	@DisplayName("a config that is a symbolic link (a dotfiles repository) stays a link: the file it names gets the entry and keeps its permissions")
+	@SuppressWarnings("unchecked")
+	void symbolicLinkStaysALink() throws Exception {
+		org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+		Path repository = Files.createDirectories(configs.resolve("dotfiles"));
+		Path real = repository.resolve("mcp.json");
+		Files.writeString(real, "{\"mcpServers\": {}}\n");
+		Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		Path link = Files.createSymbolicLink(configs.resolve("linked-mcp.json"), real);
+		assertEquals(0, setup("cursor", link).exit());
+		assertTrue(Files.isSymbolicLink(link), "the link was replaced by a file");
+		Map<String, Object> servers = (Map<String, Object>) Json.readObject(Files.readString(real)).get("mcpServers");
+		assertTrue(servers.containsKey("docs"), servers.toString());
+		assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(real));
+	}
+
+	@Test
 	@DisplayName("Cursor and Claude Desktop: their own entry shapes; Claude Desktop's key in env, never in args")
 	@SuppressWarnings("unchecked")
 	void cursorAndDesktop() throws Exception {

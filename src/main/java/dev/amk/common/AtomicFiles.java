@@ -1,4 +1,4 @@
-package dev.amk.doctor;
+package dev.amk.common;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,20 +13,37 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
-/** Writes that a crash cannot leave half done: a temporary file beside the target, flushed to disk, then renamed over it. */
-final class AtomicFiles {
+/**
+ * Writes that a crash cannot leave half done and that readers never see half written: a temporary file beside the
+ * target, flushed to disk, then renamed over it (and the folder flushed, where the platform can). Used for every file
+ * amk writes that something else reads: the CA's certificate and bundle, settings, the Node preload, agents' configs.
+ */
+public final class AtomicFiles {
 	private AtomicFiles() {
 	}
 
 	/**
-	 * Replaces {@code file} (a real path, not a link) with {@code bytes}, keeping its permissions. Readers see
-	 * the old content or the new, never a mix.
+	 * Replaces {@code file} (a real path, not a link) with {@code bytes}, keeping its permissions; a file that does not
+	 * exist yet is created readable by its owner only. Readers see the old content or the new, never a mix.
 	 */
-	static void replace(Path file, byte[] bytes) throws IOException {
-		Path dir = file.getParent();
+	public static void replace(Path file, byte[] bytes) throws IOException {
+		write(file, bytes, null);
+	}
+
+	/** Like {@link #replace}, with these permissions whatever the file had (where the file system has POSIX permissions). */
+	public static void replace(Path file, byte[] bytes, Set<PosixFilePermission> permissions) throws IOException {
+		write(file, bytes, permissions);
+	}
+
+	private static void write(Path file, byte[] bytes, Set<PosixFilePermission> permissions) throws IOException {
+		Path dir = file.toAbsolutePath().getParent();
 		Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".amk-", ".tmp");
 		try {
-			copyPermissions(file, temp);
+			if (permissions == null) {
+				copyPermissions(file, temp);
+			} else if (Files.getFileAttributeView(temp, PosixFileAttributeView.class) != null) {
+				Files.setPosixFilePermissions(temp, permissions);
+			}
 			try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
 				ByteBuffer buffer = ByteBuffer.wrap(bytes);
 				while (buffer.hasRemaining()) {
@@ -45,16 +62,8 @@ final class AtomicFiles {
 		}
 	}
 
-	/** Like {@link #replace}, for a file that may not exist yet. */
-	static void replaceOrCreate(Path file, byte[] bytes) throws IOException {
-		if (!Files.exists(file)) {
-			Files.write(file, new byte[0]);
-		}
-		replace(file, bytes);
-	}
-
 	/** {@code FILE.amk-backup-STAMP} beside the file: the same bytes and permissions. */
-	static Path backup(Path file, String stamp) throws IOException {
+	public static Path backup(Path file, String stamp) throws IOException {
 		Path backup = file.resolveSibling(file.getFileName() + ".amk-backup-" + stamp);
 		Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
 		return backup;
