@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** OkHttp's real connection pool and client against a loopback HTTP server, with the pool's clean-up on {@link PoolHousekeeping}. */
 class PoolHousekeepingTest {
-	private static final int REQUESTS = 50;
+	private static final int REQUESTS = 200;
 	private HttpServer upstream;
 
 	@BeforeEach
@@ -96,8 +96,9 @@ class PoolHousekeepingTest {
 				ConnectionListener.Companion.getNONE());
 		sendSequentially(plainPool);
 		plainPool.evictAll();
-		// The reason the class exists: if OkHttp ever stops doing this, PoolHousekeeping can go.
-		assertTrue(plain.notified.get() >= REQUESTS / 2, "OkHttp's backend was notified " + plain.notified.get() + " times for " + REQUESTS + " requests");
+		// The reason the class exists: if OkHttp ever stops doing this, PoolHousekeeping can go. Not one per request on a
+		// busy machine: a connection handed back while the clean-up is still due changes nothing (22 of 50 were seen in CI).
+		assertTrue(plain.notified.get() >= REQUESTS / 10, "OkHttp's backend was notified " + plain.notified.get() + " times for " + REQUESTS + " requests");
 
 		CountingBackend counted = new CountingBackend();
 		ConnectionPool pool = new ConnectionPool(5, 5, TimeUnit.MINUTES, PoolHousekeeping.taskRunner(counted), ConnectionListener.Companion.getNONE());
