@@ -119,7 +119,8 @@ class PoolHousekeepingTest {
 				closed.countDown();
 			}
 		};
-		ConnectionPool pool = new ConnectionPool(5, 200, TimeUnit.MILLISECONDS, PoolHousekeeping.taskRunner(new CountingBackend()), listener);
+		// Two seconds: long enough that a busy machine does not close it between two of the requests, short enough to wait for.
+		ConnectionPool pool = new ConnectionPool(5, 2, TimeUnit.SECONDS, PoolHousekeeping.taskRunner(new CountingBackend()), listener);
 		sendSequentially(pool);
 		assertEquals(1, pool.connectionCount(), "the requests shared one kept-alive connection");
 		assertTrue(closed.await(10, TimeUnit.SECONDS), "the idle connection was never closed");
