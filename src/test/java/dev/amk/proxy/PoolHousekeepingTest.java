@@ -79,6 +79,16 @@ class PoolHousekeepingTest {
 		}
 	}
 
+	/** Counts {@code closed} down when the pool closes a connection. */
+	private static ConnectionListener countingClosed(CountDownLatch closed) {
+		return new ConnectionListener() {
+			@Override
+			public void connectionClosed(Connection connection) {
+				closed.countDown();
+			}
+		};
+	}
+
 	private void sendSequentially(ConnectionPool pool) throws IOException {
 		OkHttpClient client = new OkHttpClient.Builder().connectionPool(pool).build();
 		for (int i = 0; i < REQUESTS; i++) {
@@ -113,12 +123,7 @@ class PoolHousekeepingTest {
 	@DisplayName("the clean-up still runs: a connection idle past its keep-alive is closed though the notifications were held back")
 	void idleConnectionsAreStillClosed() throws Exception {
 		CountDownLatch closed = new CountDownLatch(1);
-		ConnectionListener listener = new ConnectionListener() {
-			@Override
-			public void connectionClosed(Connection connection) {
-				closed.countDown();
-			}
-		};
+		ConnectionListener listener = countingClosed(closed);
 		// Two seconds: long enough that a busy machine does not close it between two of the requests, short enough to wait for.
 		ConnectionPool pool = new ConnectionPool(5, 2, TimeUnit.SECONDS, PoolHousekeeping.taskRunner(new CountingBackend()), listener);
 		sendSequentially(pool);
@@ -131,12 +136,7 @@ class PoolHousekeepingTest {
 	@DisplayName("a pool over its size is trimmed within about a second, though the keep-alive is minutes and the wake-ups were held back")
 	void aPoolOverItsSizeIsTrimmed() throws Exception {
 		CountDownLatch closed = new CountDownLatch(1);
-		ConnectionListener listener = new ConnectionListener() {
-			@Override
-			public void connectionClosed(Connection connection) {
-				closed.countDown();
-			}
-		};
+		ConnectionListener listener = countingClosed(closed);
 		ConnectionPool pool = new ConnectionPool(1, 5, TimeUnit.MINUTES, PoolHousekeeping.taskRunner(new CountingBackend()), listener);
 		OkHttpClient client = new OkHttpClient.Builder().connectionPool(pool).build();
 		Request request = new Request.Builder().url("http://127.0.0.1:" + upstream.getAddress().getPort() + "/").build();
