@@ -35,17 +35,15 @@ final class UpstreamClient {
 				.callTimeout(Duration.ZERO)
 				.socketFactory(new NoDelaySocketFactory());
 		/*
-		 * OkHttp's background tasks run on virtual threads instead of its own platform threads. Every connection handed back
-		 * to the pool schedules the pool's clean-up at once, so with platform threads each request woke an OkHttp thread (a
-		 * futex and a context switch per request, on the core the request threads share); on a virtual thread it is an
-		 * unpark on the scheduler those threads already use (throughput +15-24 %, CPU per request -15-21 %, same runs:
-		 * docs/benchmarks.md). OkHttp offers this only through its internal TaskRunner (stable across 5.x; the version is
-		 * pinned in pom.xml), so it is done here, in one place.
+		 * OkHttp's background tasks (HTTP/2 readers, fast fallback's connects, the pool's clean-up) run on virtual threads,
+		 * the scheduler the request threads already use, instead of OkHttp's own platform threads: waking one of those cost
+		 * a futex and a context switch on the core the requests share. The pool's clean-up, which every connection handed
+		 * back to the pool asks for at once, gets a runner of its own that holds those requests back to about one a second
+		 * (PoolHousekeeping); what a request waits for stays on the prompt runner. Figures: docs/benchmarks.md. OkHttp
+		 * offers this only through its internal TaskRunner (stable across 5.x; the version is pinned in pom.xml), so it is
+		 * done here, in one place.
 		 */
 		TaskRunner tasks = new TaskRunner(new TaskRunner.RealBackend(taskThreads), java.util.logging.Logger.getLogger(TaskRunner.class.getName()));
-		// Still one wake per request, though, until the pool's clean-up got a runner of its own that holds those
-		// notifications back (PoolHousekeeping): about one wake a second under load (CPU per request -20 % at one
-		// connection, docs/benchmarks.md). HTTP/2 readers and connects stay on the prompt runner above.
 		TaskRunner poolTasks = PoolHousekeeping.taskRunner(taskThreads);
 		builder.taskRunner$okhttp(tasks).connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES, poolTasks, ConnectionListener.Companion.getNONE()));
 		return settings.upstreamTuning().apply(builder).build();
