@@ -16,7 +16,8 @@
 # Setup as bench/proxy-overhead.sh: builds target/amk.jar if missing, a private keyring (Linux), the broker in a
 # private data folder with a connection 'burst' to the upstream (bench/BurstLoad.java upstream, JDK HttpServer on
 # virtual threads, backlog 4096) and 32 agents 'burster-N' taking the streams in turn. Loopback only; everything stopped on exit.
-# Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_BURST_WARMUP (seconds of steady load first, 20; 0 for the cold JIT), AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
+# Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_BURST_WARMUP (seconds of steady load first, 20; 0 for the cold JIT),
+# AMK_BURST_WARM_BURSTS (full bursts of each size, at the full hold, before the measured ones: 2), AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
 # CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
 # captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
 # (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back),
@@ -34,6 +35,7 @@ self="$root/bench/$(basename "$0")"
 SIZES="${AMK_BURST_SIZES:-200 2000}"
 HOLD="${AMK_BURST_HOLD_MS:-5000}"
 WARMUP="${AMK_BURST_WARMUP:-20}"
+WARM_BURSTS="${AMK_BURST_WARM_BURSTS:-2}"
 jar="${AMK_JAR:-$root/target/amk.jar}"
 PIN="${AMK_BENCH_PIN:-}"
 JFR="${AMK_BENCH_JFR:-}"
@@ -120,12 +122,16 @@ profile_stop() {
 load() { "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" load "$@"; }
 # "A warmed amk serve" (issue 11): a broker that has served for a while has its request path compiled by the JIT. A few
 # hundred requests leave it in the JIT's profiling tier, and the first bursts then spend about half the broker's CPU
-# compiling (async-profiler, 2026-12-04). So: WARMUP seconds of short streams, bursts of 64, and one short burst of each
-# measured size (its new upstream connections; the pool keeps 64 idle, so the measured burst opens new ones too).
-echo "== Warm-up: ${WARMUP}s of short streams (64 at a time), 5 bursts of 64, one short burst of each size, through the broker"
+# compiling (async-profiler, 2026-12-04). Short streams are not enough either: the relay of many long streams at once
+# reaches code shapes the JIT compiles only then (its share of the broker's CPU in successive 2,000-stream bursts of 3 s:
+# 37 %, 28 %, then 7.6 %). So: WARMUP seconds of short streams, bursts of 64, then WARM_BURSTS full bursts of each
+# measured size at the full hold (the pool keeps 64 idle, so the measured burst still opens new upstream connections).
+echo "== Warm-up: ${WARMUP}s of short streams (64 at a time), 5 bursts of 64, $WARM_BURSTS full burst(s) of each size, through the broker"
 "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" warm "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$WARMUP" 64
 for _ in $(seq 1 5); do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" 64 100 >/dev/null; done
-for size in $SIZES; do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" 100 >/dev/null; done
+for size in $SIZES; do
+  for _ in $(seq 1 "$WARM_BURSTS"); do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD" >/dev/null; done
+done
 if [ -n "$CONTROLS" ]; then
   for _ in $(seq 1 3); do
     load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$LLM_AUTHS" 64 100 >/dev/null
@@ -135,10 +141,14 @@ fi
 
 echo "== Bursts (hold ${HOLD} ms per stream; $([ -n "$PIN" ] && echo 'pinned: servers on CPU 0, load on CPU 1' || echo unpinned))"
 echo
-echo "| burst | path | first token p50 | max | completed | new request's first token during the burst |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: |"
+echo "| burst | path | first token p50 | max | completed | new request's first token during the burst | CPU: broker, upstream |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+# CPU seconds a process spent (user + system) since it started, from /proc: what each burst cost the broker and the
+# upstream (they share a core when pinned, so a slow burst is either work or waiting, and this says which).
+cpu_seconds() { [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" || echo 0; }
 for size in $SIZES; do
   for path in $PATHS; do
+    broker_cpu0="$(cpu_seconds "$broker_pid")"; upstream_cpu0="$(cpu_seconds "$upstream_pid")"
     if [ "$path" = direct ]; then
       line="$(load "http://127.0.0.1:$UPPORT/v1/stream" "" "$size" "$HOLD")"
     elif [ "$path" = amk-llm ]; then
@@ -154,7 +164,9 @@ for size in $SIZES; do
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
-    echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms |"
+    cpu="$(awk -v b0="$broker_cpu0" -v b1="$(cpu_seconds "$broker_pid")" -v u0="$upstream_cpu0" -v u1="$(cpu_seconds "$upstream_pid")" \
+      'BEGIN {printf "%.2f s, %.2f s", b1 - b0, u1 - u0}')"
+    echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms | $cpu |"
   done
 done
 
@@ -176,9 +188,10 @@ if [ -n "$profiler" ]; then
 fi
 
 echo
-# Serial GC prints one line per generation: "def new generation total NK, used NK" and "tenured generation …".
+# Serial GC prints one line per generation: "DefNew total NK, used NK" and "Tenured …" (before Java 25: "def new
+# generation total …" and "tenured generation …").
 heap="$("$JAVA_HOME/bin/jcmd" "$broker_pid" GC.run >/dev/null 2>&1; "$JAVA_HOME/bin/jcmd" "$broker_pid" GC.heap_info 2>/dev/null \
-  | awk '/generation +total/ {gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i+1); if ($i == "used") u += $(i+1) } }
+  | awk '/(generation|DefNew|Tenured) +total/ {gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i+1); if ($i == "used") u += $(i+1) } }
          END { if (t) printf "heap %.0f MB used of %.0f MB committed (after a full GC)", u/1024, t/1024 }')"
 rss_peak="$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$broker_pid/status" 2>/dev/null || echo "n/a (no /proc)")"
 echo "Broker after the bursts: ${heap:-heap n/a}; peak RSS $rss_peak"
