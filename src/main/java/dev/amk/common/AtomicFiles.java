@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ import java.util.Set;
  * amk writes that something else reads: the CA's certificate and bundle, settings, the Node preload, agents' configs.
  */
 public final class AtomicFiles {
+	/** Backups of one file within one stamp's second, at most: beyond that something is looping, not a person. */
+	private static final int MAX_SAME_STAMP = 1000;
+
 	private AtomicFiles() {
 	}
 
@@ -62,11 +66,24 @@ public final class AtomicFiles {
 		}
 	}
 
-	/** {@code FILE.amk-backup-STAMP} beside the file: the same bytes and permissions. */
+	/**
+	 * {@code FILE.amk-backup-STAMP} beside the file: the same bytes and permissions. An earlier backup is never
+	 * overwritten: when that name is taken (two changes within the stamp's second), the copy is {@code …-STAMP-2},
+	 * {@code -3} and so on, so the oldest backup, the file as the person left it, survives.
+	 */
 	public static Path backup(Path file, String stamp) throws IOException {
-		Path backup = file.resolveSibling(file.getFileName() + ".amk-backup-" + stamp);
-		Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
-		return backup;
+		String name = file.getFileName() + ".amk-backup-" + stamp;
+		for (int n = 1; n <= MAX_SAME_STAMP; n++) {
+			Path backup = file.resolveSibling(n == 1 ? name : name + "-" + n);
+			try {
+				Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
+				return backup;
+			} catch (FileAlreadyExistsException taken) {
+				// the next number
+			}
+		}
+		throw new IOException("more than " + MAX_SAME_STAMP + " backups of " + file.getFileName() + " with the stamp " + stamp
+				+ " already exist; remove old ones and try again");
 	}
 
 	private static void copyPermissions(Path from, Path to) throws IOException {

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -115,8 +114,7 @@ public final class ClientSetup {
 		try {
 			Path backup = null;
 			if (before != null) {
-				backup = file.resolveSibling(file.getFileName() + ".amk-backup-" + STAMP.format(clock.instant()));
-				Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+				backup = AtomicFiles.backup(file, STAMP.format(clock.instant()));
 			} else {
 				Files.createDirectories(file.toAbsolutePath().getParent());
 			}

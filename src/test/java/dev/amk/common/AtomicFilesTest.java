@@ -79,4 +79,21 @@ class AtomicFilesTest {
 		assertEquals("OPENAI_API_KEY=sk-x", Files.readString(backup));
 		assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)));
 	}
+
+	@Test
+	@DisplayName("backup() never overwrites an earlier backup with the same stamp: the next is -2, then -3")
+	void backupKeepsTheEarlierOne() throws IOException {
+		Path file = dir.resolve("config.json");
+		Files.writeString(file, "as the person left it");
+		Path first = AtomicFiles.backup(file, "20261204-120000");
+		Files.writeString(file, "changed once");
+		Path second = AtomicFiles.backup(file, "20261204-120000");
+		Files.writeString(file, "changed twice");
+		Path third = AtomicFiles.backup(file, "20261204-120000");
+		assertEquals(dir.resolve("config.json.amk-backup-20261204-120000-2"), second);
+		assertEquals(dir.resolve("config.json.amk-backup-20261204-120000-3"), third);
+		assertEquals("as the person left it", Files.readString(first));
+		assertEquals("changed once", Files.readString(second));
+		assertEquals("changed twice", Files.readString(third));
+	}
 }
