@@ -86,13 +86,7 @@ final class StreamingBody extends RequestBody {
 			}
 			byte[] buffer = new byte[CHUNK];
 			while (true) {
-				int n;
-				try {
-					n = in.read(buffer);
-				} catch (IOException | RuntimeException failure) {
-					agentFailure = failure instanceof IOException io ? io : new IOException(failure);
-					throw agentFailure;
-				}
+				int n = readFromAgent(buffer);
 				if (n == -1) {
 					return;
 				}
@@ -110,19 +104,23 @@ final class StreamingBody extends RequestBody {
 		}
 	}
 
+	/** One read of the agent's body; a failure is remembered as the agent's, so the answer blames the right side. */
+	private int readFromAgent(byte[] buffer) throws IOException {
+		try {
+			return in.read(buffer);
+		} catch (IOException | RuntimeException failure) {
+			agentFailure = failure instanceof IOException io ? io : new IOException(failure);
+			throw agentFailure;
+		}
+	}
+
 	/** As the plain loop, with each read searched first and a possible secret's beginning kept back. */
 	private void writeScanned(BufferedSink sink, InFlightRequests.Entry e) throws IOException {
 		byte[] buffer = new byte[CHUNK];
 		byte[] held = new byte[0];
 		int heldLength = 0;
 		while (true) {
-			int n;
-			try {
-				n = in.read(buffer);
-			} catch (IOException | RuntimeException failure) {
-				agentFailure = failure instanceof IOException io ? io : new IOException(failure);
-				throw agentFailure;
-			}
+			int n = readFromAgent(buffer);
 			if (n == -1) {
 				sink.write(held, 0, heldLength); // the body ended before the held bytes became a secret
 				sink.flush();

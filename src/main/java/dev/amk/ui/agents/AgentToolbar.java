@@ -10,16 +10,10 @@ import javafx.scene.input.KeyEvent;
 import javafx.stage.Window;
 
 /**
-		Button mcp = button("mcp-setup", "Set up an _MCP client…", "Write Claude Code's, Claude Desktop's, Codex's or Cursor's MCP configuration"
-				+ " so that it reaches the selected agent's MCP servers through the broker", this::setUpMcpClient);
-		delete.disableProperty().bind(none);
-		// An amk run's key is revoked (its switch) or deleted, never edited or rotated: it holds its run's grants and its run's key.
-		BooleanBinding noAgent = javafx.beans.binding.Bindings.createBooleanBinding(() -> selected() == null || selected().isRunKey(),
-				list.getSelectionModel().selectedItemProperty());
-		for (Button b : new Button[] {edit, rotate, mcp}) {
-			b.disableProperty().bind(noAgent);
-		}
-		getItems().setAll(create, edit, rotate, delete, mcp);
+ * The actions above the agent list: New agent…, Edit grants…, Rotate key…, Delete…, Set up an MCP client…. All but the
+ * first act on the selected row and are disabled without one (Edit grants…, Rotate key… and Set up an MCP client… also
+ * for an {@code amk run}'s key). On the list itself, Enter opens Edit grants… and Delete (or Backspace, the Mac's delete
+ * key) asks to delete.
  */
 public final class AgentToolbar extends ToolBar {
 	private final AgentActions actions;
