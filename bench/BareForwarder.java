@@ -1,3 +1,4 @@
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
 import okio.BufferedSource;
@@ -11,11 +12,12 @@ import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The floor the broker is measured against (benchmark only, not part of the product): Jetty 12 core and
@@ -33,13 +35,18 @@ public class BareForwarder {
 	public static void main(String[] args) throws Exception {
 		String base = args[0].replaceAll("/+$", "");
 		String auth = args[1];
-		OkHttpClient client = new OkHttpClient.Builder().followRedirects(false).retryOnConnectionFailure(false).build();
+		// As the broker: its pool size and listen backlog, and OkHttp retrying a pooled connection the upstream had closed.
+		OkHttpClient client = new OkHttpClient.Builder().followRedirects(false)
+				.connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES)).build();
 		QueuedThreadPool threads = new QueuedThreadPool();
-		threads.setVirtualThreadsExecutor(new VirtualThreadPool());
+		// As the broker: a virtual thread per task, unbounded (Jetty's VirtualThreadPool admits 200 at once, and a burst of
+		// 2,000 streams through it then comes in waves of 200).
+		threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()));
 		Server server = new Server(threads);
 		ServerConnector connector = new ServerConnector(server);
 		connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
 		connector.setPort(0);
+		connector.setAcceptQueueSize(4096);
 		server.addConnector(connector);
 		server.setHandler(new Handler.Abstract() {
 			@Override

@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Bursts of new streams (issue 11): how long the first token of a freshly opened server-sent-events stream takes
 # when hundreds or thousands of agents open theirs at the same moment, through 'amk serve' against the same
-# requests sent directly to the upstream, in the same run.
+# requests sent directly to the upstream and through the bare forwarder (bench/BareForwarder.java: Jetty and OkHttp on
+# virtual threads as the broker, none of its work), in the same run.
 #
 #   bench/burst.sh
 #
-# For each burst size in AMK_BURST_SIZES (default "200 2000"), first directly, then through the broker:
+# For each burst size in AMK_BURST_SIZES (default "200 2000"), first directly, then through the bare forwarder, then
+# through the broker:
 #   - STREAMS new connections opened at once (bench/BurstLoad.java: raw sockets, one virtual thread each), each
 #     asking for one stream that sends a first event at once, then one every 100 ms for AMK_BURST_HOLD_MS (default
 #     5000), then [DONE]: time to first event p50 and max, how many completed;
 #   - while they all run, one more new stream: the "probe", what a new request waits during the burst.
-# Then the broker's heap after a full GC (jcmd GC.heap_info) and its peak RSS (VmHWM in /proc), with the JVM
-# options of the packaged app (serial GC, -Xmx256m).
+# Each with the CPU seconds the forwarding process (broker or bare forwarder) and the upstream spent during it.
+# Then the broker's heap after a full GC (jcmd GC.heap_info) and its peak RSS (VmHWM in /proc), and the bare
+# forwarder's, both with the JVM options of the packaged app (serial GC, -Xmx256m).
 #
 # Setup as bench/proxy-overhead.sh: builds target/amk.jar if missing, a private keyring (Linux), the broker in a
 # private data folder with a connection 'burst' to the upstream (bench/BurstLoad.java upstream, JDK HttpServer on
 # virtual threads, backlog 4096) and 32 agents 'burster-N' taking the streams in turn. Loopback only; everything stopped on exit.
 # Knobs: AMK_BURST_SIZES, AMK_BURST_HOLD_MS, AMK_BURST_WARMUP (seconds of steady load first, 20; 0 for the cold JIT),
-# AMK_BURST_WARM_BURSTS (full bursts of each size, at the full hold, before the measured ones: 2), AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
+# AMK_BURST_WARM_BURSTS (full bursts of each size, at the full hold, before the measured ones: 2), AMK_BURST_BARE=0
+# (leaves the bare forwarder out), AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
 # CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
 # captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
 # (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back),
@@ -41,6 +45,7 @@ PIN="${AMK_BENCH_PIN:-}"
 JFR="${AMK_BENCH_JFR:-}"
 PCAP="${AMK_BENCH_PCAP:-}"
 CONTROLS="${AMK_BURST_CONTROLS:-}"
+BARE="${AMK_BURST_BARE:-1}"
 
 amk_select_java
 bench_build_jar "$jar" "$root"
@@ -57,11 +62,11 @@ ulimit -n 65536 2>/dev/null || true
 work="$(mktemp -d "${TMPDIR:-/tmp}/amk-burst.XXXXXX")"
 export AMK_HOME="$work/amk-home"
 keep="${AMK_BENCH_KEEP:-}"
-upstream_pid=""; broker_pid=""
+upstream_pid=""; broker_pid=""; bare_pid=""
 cleanup() {
   set +e
-  for p in $broker_pid $upstream_pid; do kill -TERM "$p" 2>/dev/null; done
-  for p in $broker_pid $upstream_pid; do
+  for p in $broker_pid $bare_pid $upstream_pid; do kill -TERM "$p" 2>/dev/null; done
+  for p in $broker_pid $bare_pid $upstream_pid; do
     for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
   done
@@ -84,7 +89,7 @@ for i in $(seq 1 32); do
   key="$("${JAVA[@]}" -jar "$jar" agent create "burster-$i" --grant burst --json | sed -n 's/.*"key" *: *"\(amk_[^"]*\)".*/\1/p')"
   AUTHS="${AUTHS:+$AUTHS,}Bearer $key"
 done
-PATHS="direct amk"
+PATHS="direct amk"; [ "$BARE" = 1 ] && PATHS="direct bare amk"
 if [ -n "$CONTROLS" ]; then
   amkb() { "${JAVA[@]}" -jar "$jar" "$@" >>"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; amk_die "burst controls setup failed: amk $*"; }; }
   amkb connection add burst-llm --provider openai --base-url "http://127.0.0.1:$UPPORT" <<<"sk-burst-llm-secret"
@@ -97,7 +102,7 @@ if [ -n "$CONTROLS" ]; then
     amkb agent limit "burster-ctl-$i" --rpm 1000000 --concurrent 1000 --daily-usd 1000 --monthly-usd 10000 --daily-tokens 1000000000 --pause-on-budget
     amkb agent limit "burster-ctl-$i" --connection burst-llm --rpm 1000000 --concurrent 1000
   done
-  PATHS="direct amk amk-llm amk-llm-controls"
+  PATHS="$PATHS amk-llm amk-llm-controls"
 fi
 jfr_options=()
 [ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
@@ -106,6 +111,10 @@ jfr_options+=("${extra_options[@]}")
 "${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
 broker_pid=$!
 bench_wait_ready "$work/broker.out" "$broker_pid"
+if [ "$BARE" = 1 ]; then
+  bench_start_bare "$jar" "http://127.0.0.1:$UPPORT" "Bearer sk-burst-secret" "$work" "${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}"
+  bare_pid="$BARE_PID"
+fi
 
 # AMK_BENCH_ASYNC_PROFILER=/path/to/libasyncProfiler.so (tools.profiler:async-profiler from Maven Central, linux-x64/ in
 # its jar): the broker's CPU during each burst through it, and nothing else, in collapsed stacks (burst-SIZE.collapsed,
@@ -126,12 +135,17 @@ load() { "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" loa
 # reaches code shapes the JIT compiles only then (its share of the broker's CPU in successive 2,000-stream bursts of 3 s:
 # 37 %, 28 %, then 7.6 %). So: WARMUP seconds of short streams, bursts of 64, then WARM_BURSTS full bursts of each
 # measured size at the full hold (the pool keeps 64 idle, so the measured burst still opens new upstream connections).
-echo "== Warm-up: ${WARMUP}s of short streams (64 at a time), 5 bursts of 64, $WARM_BURSTS full burst(s) of each size, through the broker"
-"${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" warm "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$WARMUP" 64
-for _ in $(seq 1 5); do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" 64 100 >/dev/null; done
-for size in $SIZES; do
-  for _ in $(seq 1 "$WARM_BURSTS"); do load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD" >/dev/null; done
-done
+# warm_up URL AUTHS: the sequence above against one forwarder.
+warm_up() {
+  "${load_pin[@]}" "${JAVA[@]}" -Xss256k "$root/bench/BurstLoad.java" warm "$1" "$2" "$WARMUP" 64
+  for _ in $(seq 1 5); do load "$1" "$2" 64 100 >/dev/null; done
+  for size in $SIZES; do
+    for _ in $(seq 1 "$WARM_BURSTS"); do load "$1" "$2" "$size" "$HOLD" >/dev/null; done
+  done
+}
+echo "== Warm-up: ${WARMUP}s of short streams (64 at a time), 5 bursts of 64, $WARM_BURSTS full burst(s) of each size, through the broker$([ "$BARE" = 1 ] && echo ' and through the bare forwarder')"
+warm_up "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS"
+if [ "$BARE" = 1 ]; then warm_up "http://127.0.0.1:$BARE_PORT/v1/stream" ""; fi
 if [ -n "$CONTROLS" ]; then
   for _ in $(seq 1 3); do
     load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$LLM_AUTHS" 64 100 >/dev/null
@@ -141,16 +155,19 @@ fi
 
 echo "== Bursts (hold ${HOLD} ms per stream; $([ -n "$PIN" ] && echo 'pinned: servers on CPU 0, load on CPU 1' || echo unpinned))"
 echo
-echo "| burst | path | first token p50 | max | completed | new request's first token during the burst | CPU: broker, upstream |"
+echo "| burst | path | first token p50 | max | completed | new request's first token during the burst | CPU: forwarder, upstream |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 # CPU seconds a process spent (user + system) since it started, from /proc: what each burst cost the broker and the
 # upstream (they share a core when pinned, so a slow burst is either work or waiting, and this says which).
-cpu_seconds() { [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" || echo 0; }
+cpu_seconds() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" || echo 0; }
 for size in $SIZES; do
   for path in $PATHS; do
-    broker_cpu0="$(cpu_seconds "$broker_pid")"; upstream_cpu0="$(cpu_seconds "$upstream_pid")"
+    case "$path" in direct) forwarder_pid="" ;; bare) forwarder_pid="$bare_pid" ;; *) forwarder_pid="$broker_pid" ;; esac
+    forwarder_cpu0="$(cpu_seconds "$forwarder_pid")"; upstream_cpu0="$(cpu_seconds "$upstream_pid")"
     if [ "$path" = direct ]; then
       line="$(load "http://127.0.0.1:$UPPORT/v1/stream" "" "$size" "$HOLD")"
+    elif [ "$path" = bare ]; then
+      line="$(load "http://127.0.0.1:$BARE_PORT/v1/stream" "" "$size" "$HOLD")"
     elif [ "$path" = amk-llm ]; then
       line="$(load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$LLM_AUTHS" "$size" "$HOLD")"
     elif [ "$path" = amk-llm-controls ]; then
@@ -164,8 +181,8 @@ for size in $SIZES; do
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
-    cpu="$(awk -v b0="$broker_cpu0" -v b1="$(cpu_seconds "$broker_pid")" -v u0="$upstream_cpu0" -v u1="$(cpu_seconds "$upstream_pid")" \
-      'BEGIN {printf "%.2f s, %.2f s", b1 - b0, u1 - u0}')"
+    cpu="$(awk -v f="$forwarder_pid" -v f0="$forwarder_cpu0" -v f1="$(cpu_seconds "$forwarder_pid")" -v u0="$upstream_cpu0" \
+      -v u1="$(cpu_seconds "$upstream_pid")" 'BEGIN {if (f == "") printf "–, %.2f s", u1 - u0; else printf "%.2f s, %.2f s", f1 - f0, u1 - u0}')"
     echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms | $cpu |"
   done
 done
@@ -195,3 +212,6 @@ heap="$("$JAVA_HOME/bin/jcmd" "$broker_pid" GC.run >/dev/null 2>&1; "$JAVA_HOME/
          END { if (t) printf "heap %.0f MB used of %.0f MB committed (after a full GC)", u/1024, t/1024 }')"
 rss_peak="$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$broker_pid/status" 2>/dev/null || echo "n/a (no /proc)")"
 echo "Broker after the bursts: ${heap:-heap n/a}; peak RSS $rss_peak"
+if [ -n "$bare_pid" ]; then
+  echo "Bare forwarder after the bursts: peak RSS $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$bare_pid/status" 2>/dev/null || echo n/a)"
+fi

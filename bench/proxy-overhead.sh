@@ -206,17 +206,8 @@ if [ -n "$baseline_jar" ]; then
 fi
 
 # The bare forwarder, on the jar's own dependencies (target/lib beside it).
-"${server_pin[@]}" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -cp "$(dirname "$jar")/lib/*" "$root/bench/BareForwarder.java" \
-  "http://127.0.0.1:$UPPORT" "Bearer sk-bench-secret" >"$work/bare.out" 2>"$work/bare.err" &
-bare_pid=$!
-PORT_BARE=""
-for _ in $(seq 1 300); do
-  PORT_BARE="$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$work/bare.out" | head -1)"
-  [ -n "$PORT_BARE" ] && break
-  kill -0 "$bare_pid" 2>/dev/null || { cat "$work/bare.out" "$work/bare.err" >&2; amk_die "the bare forwarder exited"; }
-  sleep 0.1
-done
-[ -n "$PORT_BARE" ] || amk_die "the bare forwarder did not start within 30 s"
+bench_start_bare "$jar" "http://127.0.0.1:$UPPORT" "Bearer sk-bench-secret" "$work" "${server_pin[@]}" "$JAVA_HOME/bin/java" -XX:+UseSerialGC
+bare_pid="$BARE_PID"; PORT_BARE="$BARE_PORT"
 echo "bare forwarder: 127.0.0.1:$PORT_BARE (pid $bare_pid)"
 
 PORT="$PORT_AMK"
@@ -257,7 +248,8 @@ path_wrk_options() { case "$1" in llm|llm-controls) echo "-s $wrk_script" ;; esa
 check() { # PATH-NAME
   local r; r="$(http_get "$(path_port "$1")" "$(path_path "$1")" "$(path_auth "$1")" "$(path_body "$1")")"
   printf '%s: %s\n' "$1" "$(printf '%s' "$r" | head -1 | tr -d '\r')"
-  if ! { printf '%s' "$r" | head -1 | grep -q ' 200' && printf '%s' "$r" | grep -q 'bench-upstream'; }; then
+  # Here-strings, not pipes: grep -q stops reading at its match, and under pipefail the writer's SIGPIPE fails the check.
+  if ! { head -1 <<<"$r" | grep -q ' 200' && grep -q 'bench-upstream' <<<"$r"; }; then
     printf '%s\n' "$r" >&2; keep=1; amk_die "$1 did not return the upstream's 200"
   fi
 }
