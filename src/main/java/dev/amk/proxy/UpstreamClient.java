@@ -10,19 +10,28 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /** The one OkHttp client the proxy forwards with. */
 final class UpstreamClient {
+	/** Where the OkHttp tasks a request waits for run: platform threads (why: {@link #create(ProxySettings, ThreadFactory, ThreadFactory)}). */
+	static final ThreadFactory PROMPT_THREADS = Thread.ofPlatform().daemon().name("amk-upstream-", 0).factory();
+	/** Where the pool's clean-up runs: virtual threads. */
+	static final ThreadFactory POOL_THREADS = Thread.ofVirtual().name("amk-upstream-pool-", 0).factory();
+
 	private UpstreamClient() {
 	}
 
 	static OkHttpClient create(ProxySettings settings) {
-		return create(settings, Thread.ofVirtual().name("amk-upstream-task-", 0).factory());
+		return create(settings, PROMPT_THREADS, POOL_THREADS);
 	}
 
-	/** @param taskThreads where OkHttp's background tasks run (pool clean-up, fast fallback's connects): virtual threads */
-	static OkHttpClient create(ProxySettings settings, java.util.concurrent.ThreadFactory taskThreads) {
+	/**
+	 * @param promptThreads where the OkHttp tasks a request waits for run (fast fallback's connects, HTTP/2 readers): platform threads
+	 * @param poolThreads where the pool's clean-up runs: virtual threads
+	 */
+	static OkHttpClient create(ProxySettings settings, ThreadFactory promptThreads, ThreadFactory poolThreads) {
 		OkHttpClient.Builder builder = new OkHttpClient.Builder()
 				// A redirect could carry the injected credential to another host (OkHttp strips Authorization
 				// across hosts, but not x-api-key and friends): hand every 3xx back to the agent untouched.
@@ -35,16 +44,18 @@ final class UpstreamClient {
 				.callTimeout(Duration.ZERO)
 				.socketFactory(new NoDelaySocketFactory());
 		/*
-		 * OkHttp's background tasks (HTTP/2 readers, fast fallback's connects, the pool's clean-up) run on virtual threads,
-		 * the scheduler the request threads already use, instead of OkHttp's own platform threads: waking one of those cost
-		 * a futex and a context switch on the core the requests share. The pool's clean-up, which every connection handed
-		 * back to the pool asks for at once, gets a runner of its own that holds those requests back to about one a second
-		 * (PoolHousekeeping); what a request waits for stays on the prompt runner. Figures: docs/benchmarks.md. OkHttp
-		 * offers this only through its internal TaskRunner (stable across 5.x; the version is pinned in pom.xml), so it is
-		 * done here, in one place.
+		 * Where OkHttp's background tasks run, through its internal TaskRunner (stable across 5.x; the version is pinned in
+		 * pom.xml), so here, in one place. Figures for both choices: docs/benchmarks.md.
+		 * - The pool's clean-up, which every connection handed back to the pool asks for at once, runs on virtual threads
+		 *   and gets a runner of its own that holds those requests back to about one a second (PoolHousekeeping): on
+		 *   OkHttp's platform threads each one cost a futex wake and a context switch per request.
+		 * - What a request waits for (fast fallback's connects, HTTP/2 readers) stays on platform threads: as virtual
+		 *   threads they queued behind every runnable request thread in the scheduler's first-in-first-out queue, so in
+		 *   a burst of 2,000 new streams each stream's connect waited for nearly the whole burst (first event p50 4.1-5.2 s,
+		 *   against 1.9-2.6 s with platform threads).
 		 */
-		TaskRunner tasks = new TaskRunner(new TaskRunner.RealBackend(taskThreads), java.util.logging.Logger.getLogger(TaskRunner.class.getName()));
-		TaskRunner poolTasks = PoolHousekeeping.taskRunner(taskThreads);
+		TaskRunner tasks = new TaskRunner(new TaskRunner.RealBackend(promptThreads), java.util.logging.Logger.getLogger(TaskRunner.class.getName()));
+		TaskRunner poolTasks = PoolHousekeeping.taskRunner(poolThreads);
 		builder.taskRunner$okhttp(tasks).connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES, poolTasks, ConnectionListener.Companion.getNONE()));
 		return settings.upstreamTuning().apply(builder).build();
 	}

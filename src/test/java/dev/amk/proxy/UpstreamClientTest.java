@@ -1,6 +1,8 @@
 package dev.amk.proxy;
 
 import com.sun.net.httpserver.HttpServer;
+import okhttp3.Call;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -9,25 +11,29 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UpstreamClientTest {
 	/**
-	 * A connection handed back to the pool schedules OkHttp's clean-up task at once; it must run on the thread factory
-	 * the broker gives (virtual threads), not on OkHttp's own platform threads: one wake of a platform thread per request
-	 * cost a fifth of the broker's CPU per request (docs/benchmarks.md).
+	 * Each OkHttp task goes where it costs least: the pool's clean-up, asked for by every connection handed back, on the
+	 * virtual threads the requests use (a platform thread's wake per request cost a fifth of a request's CPU); a new
+	 * connection's connect, which its request waits for, on a platform thread (as a virtual thread it queued behind every
+	 * runnable request in a burst). docs/benchmarks.md has the figures for both.
 	 */
 	@Test
-	@DisplayName("OkHttp's pool clean-up after a request runs on the broker's task threads, and they are virtual")
-	void poolTasksRunOnTheGivenThreads() throws Exception {
+	@DisplayName("a request's connect runs on the prompt threads, the pool's clean-up after it on the pool threads")
+	void tasksRunWhereTheyAreSent() throws Exception {
 		HttpServer upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		upstream.createContext("/", exchange -> {
 			byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
@@ -36,27 +42,48 @@ class UpstreamClientTest {
 			exchange.close();
 		});
 		upstream.start();
-		List<Thread> made = new CopyOnWriteArrayList<>();
-		CountDownLatch taskThreadStarted = new CountDownLatch(1);
-		ThreadFactory virtual = Thread.ofVirtual().name("test-upstream-task-", 0).factory();
-		ThreadFactory watched = task -> {
-			Thread t = virtual.newThread(() -> {
-				taskThreadStarted.countDown();
-				task.run();
-			});
-			made.add(t);
-			return t;
-		};
+		List<Thread> prompt = new CopyOnWriteArrayList<>();
+		List<Thread> pool = new CopyOnWriteArrayList<>();
+		CountDownLatch poolTaskRan = new CountDownLatch(1);
+		AtomicReference<Thread> connecting = new AtomicReference<>();
 		try {
-			OkHttpClient client = UpstreamClient.create(ProxySettings.defaults(0), watched);
+			OkHttpClient client = UpstreamClient.create(ProxySettings.defaults(0), watched(UpstreamClient.PROMPT_THREADS, prompt, null),
+					watched(UpstreamClient.POOL_THREADS, pool, poolTaskRan)).newBuilder().eventListener(new EventListener() {
+						@Override
+						public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+							connecting.set(Thread.currentThread());
+						}
+					}).build();
 			try (Response r = client.newCall(new Request.Builder().url("http://127.0.0.1:" + upstream.getAddress().getPort() + "/").build()).execute()) {
 				assertEquals("ok", r.body().string());
 			}
-			assertTrue(taskThreadStarted.await(10, TimeUnit.SECONDS), "no OkHttp task ran on the given threads");
-			assertTrue(made.stream().allMatch(Thread::isVirtual), made.toString());
+			assertTrue(prompt.contains(connecting.get()), "the connect ran on " + connecting.get() + ", not on a prompt thread " + prompt);
+			assertTrue(poolTaskRan.await(10, TimeUnit.SECONDS), "the pool's clean-up never ran on the pool threads");
+			assertFalse(pool.contains(connecting.get()));
 			client.connectionPool().evictAll();
 		} finally {
 			upstream.stop(0);
 		}
+	}
+
+	@Test
+	@DisplayName("the prompt threads are platform threads, the pool threads virtual")
+	void threadKinds() {
+		assertFalse(UpstreamClient.PROMPT_THREADS.newThread(() -> { }).isVirtual());
+		assertTrue(UpstreamClient.POOL_THREADS.newThread(() -> { }).isVirtual());
+	}
+
+	/** {@code real}, noting each thread it makes in {@code made}, and counting {@code ran} down when one starts (null: no latch). */
+	private static ThreadFactory watched(ThreadFactory real, List<Thread> made, CountDownLatch ran) {
+		return runnable -> {
+			Thread t = real.newThread(() -> {
+				if (ran != null) {
+					ran.countDown();
+				}
+				runnable.run();
+			});
+			made.add(t);
+			return t;
+		};
 	}
 }
