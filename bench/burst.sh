@@ -11,7 +11,8 @@
 #   - STREAMS new connections opened at once (bench/BurstLoad.java: raw sockets, one virtual thread each), each
 #     asking for one stream that sends a first event at once, then one every 100 ms for AMK_BURST_HOLD_MS (default
 #     5000), then [DONE]: time to first event p50 and max, how many completed;
-#   - while they all run, one more new stream: the "probe", what a new request waits during the burst.
+#   - once half of them have their first event, one more new stream: the "probe", what a new request waits during the
+#     burst (while the first half stream and the rest are still being set up, on every path alike).
 # Each with the CPU seconds the forwarding process (broker or bare forwarder) and the upstream spent during it.
 # Then the broker's heap after a full GC (jcmd GC.heap_info) and its peak RSS (VmHWM in /proc), and the bare
 # forwarder's, both with the JVM options of the packaged app (serial GC, -Xmx256m).
