@@ -211,8 +211,6 @@ echo
 heap="$("$JAVA_HOME/bin/jcmd" "$broker_pid" GC.run >/dev/null 2>&1; "$JAVA_HOME/bin/jcmd" "$broker_pid" GC.heap_info 2>/dev/null \
   | awk '/(generation|DefNew|Tenured) +total/ {gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i+1); if ($i == "used") u += $(i+1) } }
          END { if (t) printf "heap %.0f MB used of %.0f MB committed (after a full GC)", u/1024, t/1024 }')"
-rss_peak="$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$broker_pid/status" 2>/dev/null || echo "n/a (no /proc)")"
-echo "Broker after the bursts: ${heap:-heap n/a}; peak RSS $rss_peak"
-if [ -n "$bare_pid" ]; then
-  echo "Bare forwarder after the bursts: peak RSS $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$bare_pid/status" 2>/dev/null || echo n/a)"
-fi
+peak_rss() { awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "n/a (no /proc)"; }
+echo "Broker after the bursts: ${heap:-heap n/a}; peak RSS $(peak_rss "$broker_pid")"
+if [ -n "$bare_pid" ]; then echo "Bare forwarder after the bursts: peak RSS $(peak_rss "$bare_pid")"; fi

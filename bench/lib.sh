@@ -132,16 +132,14 @@ bench_wait_ready() {
   amk_die "the broker did not report ready within 30 s"
 }
 
-# bench_start_bare JAR UPSTREAM_URL AUTHORIZATION DIR [COMMAND PREFIX AND JVM OPTIONS…]: starts bench/BareForwarder.java on
-# the dependencies beside JAR (its lib/ folder), forwarding to UPSTREAM_URL with AUTHORIZATION injected; its output goes
-# to DIR/bare.out and DIR/bare.err. The words after DIR come first on the command line (e.g. taskset -c 0 java -Xmx256m);
-# without them, "$JAVA_HOME/bin/java -XX:+UseSerialGC". Waits until it listens (30 s at most); sets BARE_PID and BARE_PORT.
+# bench_start_bare JAR UPSTREAM_URL AUTHORIZATION DIR JAVA…: starts bench/BareForwarder.java on the dependencies beside
+# JAR (its lib/ folder), forwarding to UPSTREAM_URL with AUTHORIZATION injected; its output goes to DIR/bare.out and
+# DIR/bare.err. JAVA… is the command that runs it, with any prefix and JVM options (e.g. taskset -c 0 java -Xmx256m).
+# Waits until it listens (30 s at most); sets BARE_PID and BARE_PORT.
 bench_start_bare() {
   local jar="$1" upstream="$2" auth="$3" dir="$4"; shift 4
-  local launch=("$@")
-  [ ${#launch[@]} -gt 0 ] || launch=("$JAVA_HOME/bin/java" -XX:+UseSerialGC)
   : >"$dir/bare.out"   # before the background job opens it: the wait below reads it at once
-  "${launch[@]}" -cp "$(dirname "$jar")/lib/*" "$(dirname "${BASH_SOURCE[0]}")/BareForwarder.java" "$upstream" "$auth" \
+  "$@" -cp "$(dirname "$jar")/lib/*" "$(dirname "${BASH_SOURCE[0]}")/BareForwarder.java" "$upstream" "$auth" \
     >"$dir/bare.out" 2>"$dir/bare.err" &
   BARE_PID=$!
   BARE_PORT=""
