@@ -25,7 +25,8 @@
 # (leaves the bare forwarder out), AMK_JAR (target/amk.jar), AMK_BENCH_PIN=1 (servers on CPU 0, the load on
 # CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
 # captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
-# (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back),
+# (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back; then
+# the probe's own steps: its request in, its request upstream, the upstream's first byte, the broker's),
 # AMK_BENCH_BROKER_OPTS adds JVM options to the broker's (e.g. a profiler agent: -agentpath:…/libasyncProfiler.so=…),
 # AMK_BURST_CONTROLS=1 (issue 15) adds two paths through the same broker to an OpenAI-type connection 'burst-llm' (so
 # usage metering reads each stream): 8 agents without controls ("amk-llm") and 8 with every control that applies to a
@@ -174,7 +175,7 @@ for size in $SIZES; do
     elif [ "$path" = amk-llm-controls ]; then
       line="$(load "http://127.0.0.1:$PORT/burst-llm/v1/stream" "$CONTROL_AUTHS" "$size" "$HOLD")"
     else
-      [ -n "$PCAP" ] && { tcpdump -i lo -s 128 -U -w "$work/burst-$size.pcap" "tcp port $PORT or tcp port $UPPORT" >/dev/null 2>&1 & tcpdump_pid=$!
+      [ -n "$PCAP" ] && { tcpdump -i lo -s 160 -U -w "$work/burst-$size.pcap" "tcp port $PORT or tcp port $UPPORT" >/dev/null 2>&1 & tcpdump_pid=$!
         for _ in $(seq 1 50); do [ -s "$work/burst-$size.pcap" ] && break; sleep 0.1; done; }   # its file header: it listens
       profile_start "$size"
       line="$(load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD")"
@@ -191,8 +192,7 @@ done
 if [ -n "$PCAP" ]; then
   for size in $SIZES; do
     echo; echo "Where the time of the $size-stream burst through the broker went (loopback capture):"; echo
-    tcpdump -nn -tt -r "$work/burst-$size.pcap" 2>/dev/null >"$work/burst-$size.txt"
-    python3 "$root/bench/burst_timeline.py" "$work/burst-$size.txt" "$PORT" "$UPPORT"
+    python3 "$root/bench/burst_timeline.py" "$work/burst-$size.pcap" "$PORT" "$UPPORT"
   done
 fi
 

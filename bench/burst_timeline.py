@@ -1,27 +1,57 @@
 #!/usr/bin/env python3
 """Where a burst's time goes, from a loopback packet capture (bench/burst.sh with AMK_BENCH_PCAP=1).
 
-    burst_timeline.py CAPTURE.txt BROKER_PORT UPSTREAM_PORT
+    burst_timeline.py CAPTURE.pcap BROKER_PORT UPSTREAM_PORT
 
-CAPTURE.txt is `tcpdump -nn -tt -r` output of one burst through the broker. For the agents' connections to the broker
-and the broker's connections to the upstream it prints, in ms from the burst's first SYN, when each phase happened
-(p0/p10/p50/p90/max): the agents' SYNs and requests, the broker's first answer byte, its new upstream connections' SYNs
-and requests, the upstream's first byte, and the requests it sent on connections it already had (its pool).
+CAPTURE.pcap is tcpdump's capture (-w, a snap length that keeps a request's first line) of one burst through the
+broker. For the agents' connections to the broker and the broker's connections to the upstream it prints, in ms from
+the burst's first SYN, when each phase happened (p0/p10/p50/p90/max): the agents' SYNs and requests, the broker's first
+answer byte, its new upstream connections' SYNs and requests, the upstream's first byte, and the requests it sent on
+connections it already had (its pool). Then the same phases for the probe alone (the one request asking for
+`hold=100`, sent half-way through the burst), from its own SYN: where a new request's wait goes.
 Python's standard library only.
 """
-import re
+import struct
 import sys
 
-LINE = re.compile(r'(\S+) IP 127\.0\.0\.1\.(\d+) > 127\.0\.0\.1\.(\d+): Flags \[([^\]]*)\].*length (\d+)')
+PROBE = b'hold=100 '
+
+
+def packets(path):
+    """(time, source port, destination port, flags, payload) of each IPv4 TCP packet in a pcap file."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    magic = data[:4]
+    endian = '<' if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+    scale = 1e-9 if magic in (b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\x3c\x4d') else 1e-6
+    link = struct.unpack(endian + 'I', data[20:24])[0]
+    skip = {0: 4, 1: 14, 113: 16, 276: 20}.get(link)
+    if skip is None:
+        sys.exit(f'unknown link type {link}')
+    at = 24
+    while at + 16 <= len(data):
+        seconds, fraction, caplen, _ = struct.unpack(endian + 'IIII', data[at:at + 16])
+        frame = data[at + 16:at + 16 + caplen]
+        at += 16 + caplen
+        ip = frame[skip:]
+        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
+            continue
+        ihl = (ip[0] & 15) * 4
+        total = struct.unpack('>H', ip[2:4])[0]
+        tcp = ip[ihl:]
+        if len(tcp) < 20:
+            continue
+        src, dst = struct.unpack('>HH', tcp[:4])
+        offset = (tcp[12] >> 4) * 4
+        yield seconds + fraction * scale, str(src), str(dst), tcp[13], total - ihl - offset, tcp[offset:]
+
+
+SYN, ACK = 0x02, 0x10
 
 
 def main(path, broker, upstream):
     conns = {}
-    for line in open(path):
-        m = LINE.match(line)
-        if not m:
-            continue
-        t, src, dst, flags, length = float(m[1]), m[2], m[3], m[4], int(m[5])
+    for t, src, dst, flags, length, payload in packets(path):
         if dst in (broker, upstream):
             key, way = (dst, src), 'out'
         elif src in (broker, upstream):
@@ -29,12 +59,14 @@ def main(path, broker, upstream):
         else:
             continue
         c = conns.setdefault(key, {})
-        if flags == 'S':
+        if flags & SYN and not flags & ACK:
             c.clear()
             c['syn'] = t
         if length > 0:
             c.setdefault(way, t)
             c.setdefault(way + '_all', []).append(t)
+            if way == 'out' and PROBE in payload:
+                c['probe'] = t
     agents = sorted((v for k, v in conns.items() if k[0] == broker and 'syn' in v), key=lambda v: v['syn'])
     if not agents:
         sys.exit('no connection to the broker in the capture')
@@ -42,12 +74,12 @@ def main(path, broker, upstream):
     fresh = [v for k, v in conns.items() if k[0] == upstream and 'syn' in v and v['syn'] >= t0]
     pooled = [v for k, v in conns.items() if k[0] == upstream and ('syn' not in v or v['syn'] < t0)]
 
-    def show(name, times):
-        xs = sorted((t - t0) * 1000 for t in times)
+    def show(name, times, origin=t0):
+        xs = sorted((t - origin) * 1000 for t in times)
         if not xs:
             return
-        at = lambda p: xs[int(p * (len(xs) - 1))]
-        print(f"| {name} | {len(xs)} | {at(0):.1f} | {at(.1):.1f} | {at(.5):.1f} | {at(.9):.1f} | {xs[-1]:.1f} |")
+        pick = lambda p: xs[int(p * (len(xs) - 1))]
+        print(f"| {name} | {len(xs)} | {pick(0):.1f} | {pick(.1):.1f} | {pick(.5):.1f} | {pick(.9):.1f} | {xs[-1]:.1f} |")
 
     print("| phase (ms from the burst's first SYN) | n | p0 | p10 | p50 | p90 | max |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -59,6 +91,26 @@ def main(path, broker, upstream):
     show("request on a new upstream connection", [v['out'] for v in fresh if 'out' in v])
     show("upstream's first byte (new connection)", [v['back'] for v in fresh if 'back' in v])
     show("broker's first byte to the agent", [v['back'] for v in agents if 'back' in v])
+
+    probe = next((v for k, v in conns.items() if k[0] == broker and 'probe' in v), None)
+    sent = next((v for k, v in conns.items() if k[0] == upstream and 'probe' in v), None)
+    if probe is None or sent is None:
+        print('\n(the probe is not in the capture: was the snap length long enough for its request line?)')
+        return
+    start = probe['syn']
+    print()
+    print("| the probe (ms from its SYN) | |")
+    print("| --- | ---: |")
+    steps = [("agent request sent", probe['probe'])]
+    if sent.get('syn', 0) >= start:
+        steps.append(("broker SYN to the upstream (a new connection)", sent['syn']))
+    else:
+        steps.append(("(on a pooled upstream connection)", None))
+    steps.append(("request sent upstream", sent['probe']))
+    steps.append(("upstream's first byte", min((t for t in sent.get('back_all', []) if t >= sent['probe']), default=None)))
+    steps.append(("broker's first byte to the agent", min((t for t in probe.get('back_all', []) if t >= probe['probe']), default=None)))
+    for name, t in steps:
+        print(f"| {name} | {'' if t is None else f'{(t - start) * 1000:.1f}'} |")
 
 
 if __name__ == '__main__':
