@@ -26,11 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code load URL AUTHORIZATIONS STREAMS HOLD_MS}: (AUTHORIZATIONS: comma-separated, taken in turn, so that the streams
  * belong to several agents and no agent's own cap on concurrent requests is what is measured; empty for none) opens STREAMS new connections at the same moment (raw sockets,
  * one virtual thread each, released together by a latch), each asking for one stream; measures each stream's time to
- * first event from its connect; once half the streams have their first event, opens one more (the probe: what a new
- * request waits while the others run; at the half-way mark it lands, on every path, while the first half stream and the
- * rest are still being set up, whereas "once every stream has its first event" came, on a slow path, after the first
- * streams had ended); then waits for every stream to end. Prints one line:
- * {@code streams=N completed=N ttft_p50_ms=… ttft_max_ms=… probe_ttft_ms=… failures=N}.</li>
+ * first event from its connect; once half the streams have their first event, opens five more, 100 ms apart (the
+ * probes: what a new request waits while the others run; from the half-way mark they land, on every path, while the
+ * first half stream and the rest are still being set up, whereas "once every stream has its first event" came, on a
+ * slow path, after the first streams had ended; five, because one request's wait swung 10x between runs); then waits
+ * for every stream to end. Prints one line:
+ * {@code streams=N completed=N ttft_p50_ms=… ttft_max_ms=… probe_ttft_ms=… probe_max_ms=… failures=N} (probe_ttft_ms: the
+ * probes' median).</li>
  * <li>{@code warm URL AUTHORIZATIONS SECONDS CONCURRENCY}: CONCURRENCY virtual threads open short streams ({@code hold=0})
  * one after another for SECONDS, so that the JIT has compiled the request path before anything is measured, as in a
  * broker that has been serving for a while. Prints {@code warm_requests=N}.</li>
@@ -38,6 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Raw sockets rather than an HTTP client: the client's own connection pool and limits must not be what is measured.
  */
 public class BurstLoad {
+	/** New requests sent from the burst's half-way mark, and how far apart. */
+	static final int PROBES = 5;
+	static final long PROBE_SPACING_MS = 100;
+
 	public static void main(String[] args) throws Exception {
 		switch (args[0]) {
 			case "upstream" -> upstream(Path.of(args[1]));
@@ -100,7 +106,23 @@ public class BurstLoad {
 		}
 		go.countDown();
 		halfFirst.await(120, TimeUnit.SECONDS);
-		Stream probe = stream(url, auth[0], 100, null);
+		long[] probes = new long[PROBES];
+		List<Thread> probing = new ArrayList<>();
+		for (int i = 0; i < PROBES; i++) {
+			int n = i;
+			probing.add(Thread.ofVirtual().start(() -> {
+				try {
+					Thread.sleep(n * PROBE_SPACING_MS);
+					probes[n] = stream(url, auth[n % auth.length], 100, null).ttftNanos();
+				} catch (Exception e) {
+					probes[n] = -1;
+				}
+			}));
+		}
+		for (Thread t : probing) {
+			t.join();
+		}
+		Arrays.sort(probes);
 		for (Thread t : threads) {
 			t.join(TimeUnit.SECONDS.toMillis(120) + holdMs);
 		}
@@ -109,8 +131,9 @@ public class BurstLoad {
 		for (boolean c : completed) {
 			done += c ? 1 : 0;
 		}
-		System.out.printf("streams=%d completed=%d ttft_p50_ms=%.2f ttft_max_ms=%.2f probe_ttft_ms=%.2f failures=%d%n", streams, done,
-				ok.length == 0 ? -1 : ok[ok.length / 2] / 1e6, ok.length == 0 ? -1 : ok[ok.length - 1] / 1e6, probe.ttftNanos() / 1e6, failures.get());
+		System.out.printf("streams=%d completed=%d ttft_p50_ms=%.2f ttft_max_ms=%.2f probe_ttft_ms=%.2f probe_max_ms=%.2f failures=%d%n", streams,
+				done, ok.length == 0 ? -1 : ok[ok.length / 2] / 1e6, ok.length == 0 ? -1 : ok[ok.length - 1] / 1e6, probes[PROBES / 2] / 1e6,
+				probes[0] < 0 ? -1 : probes[PROBES - 1] / 1e6, failures.get());
 	}
 
 	static void warm(URI url, String authorizations, int seconds, int concurrency) throws InterruptedException {

@@ -11,8 +11,9 @@
 #   - STREAMS new connections opened at once (bench/BurstLoad.java: raw sockets, one virtual thread each), each
 #     asking for one stream that sends a first event at once, then one every 100 ms for AMK_BURST_HOLD_MS (default
 #     5000), then [DONE]: time to first event p50 and max, how many completed;
-#   - once half of them have their first event, one more new stream: the "probe", what a new request waits during the
-#     burst (while the first half stream and the rest are still being set up, on every path alike).
+#   - once half of them have their first event, five more new streams 100 ms apart: the "probes", what a new request
+#     waits during the burst (while the first half stream and the rest are still being set up, on every path alike):
+#     their median and, in brackets, their max.
 # Each with the CPU seconds the forwarding process (broker or bare forwarder) and the upstream spent during it.
 # Then the broker's heap after a full GC (jcmd GC.heap_info) and its peak RSS (VmHWM in /proc), and the bare
 # forwarder's, both with the JVM options of the packaged app (serial GC, -Xmx256m).
@@ -26,8 +27,9 @@
 # CPU 1), AMK_BENCH_JFR=FILE.jfr records a profile of the broker, AMK_BENCH_KEEP=1 keeps the logs, AMK_BENCH_PCAP=1
 # captures each burst through the broker on loopback (tcpdump, installed when missing) and prints where its time went
 # (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back; then
-# the probe's own steps: its request in, its request upstream, the upstream's first byte, the broker's),
+# each probe's own steps: its request in, its request upstream, the upstream's first byte, the broker's),
 # AMK_BENCH_BROKER_OPTS adds JVM options to the broker's (e.g. a profiler agent: -agentpath:…/libasyncProfiler.so=…),
+# AMK_BENCH_NMT=1 prints the broker's native memory by kind at the end (Native Memory Tracking: what its RSS is made of),
 # AMK_BURST_CONTROLS=1 (issue 15) adds two paths through the same broker to an OpenAI-type connection 'burst-llm' (so
 # usage metering reads each stream): 8 agents without controls ("amk-llm") and 8 with every control that applies to a
 # stream (rate and concurrency limits agent-wide and per connection, daily and monthly budgets, token budget,
@@ -109,6 +111,7 @@ fi
 jfr_options=()
 [ -n "$JFR" ] && jfr_options=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 read -r -a extra_options <<<"${AMK_BENCH_BROKER_OPTS:-}"
+[ -n "${AMK_BENCH_NMT:-}" ] && extra_options+=(-XX:NativeMemoryTracking=summary)
 jfr_options+=("${extra_options[@]}")
 "${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
 broker_pid=$!
@@ -185,7 +188,7 @@ for size in $SIZES; do
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
     cpu="$(awk -v f="$forwarder_pid" -v f0="$forwarder_cpu0" -v f1="$(cpu_seconds "$forwarder_pid")" -v u0="$upstream_cpu0" \
       -v u1="$(cpu_seconds "$upstream_pid")" 'BEGIN {if (f == "") printf "–, %.2f s", u1 - u0; else printf "%.2f s, %.2f s", f1 - f0, u1 - u0}')"
-    echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms | $cpu |"
+    echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms ($(field probe_max_ms)) | $cpu |"
   done
 done
 
@@ -214,3 +217,7 @@ heap="$("$JAVA_HOME/bin/jcmd" "$broker_pid" GC.run >/dev/null 2>&1; "$JAVA_HOME/
 peak_rss() { awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "n/a (no /proc)"; }
 echo "Broker after the bursts: ${heap:-heap n/a}; peak RSS $(peak_rss "$broker_pid")"
 if [ -n "$bare_pid" ]; then echo "Bare forwarder after the bursts: peak RSS $(peak_rss "$bare_pid")"; fi
+if [ -n "${AMK_BENCH_NMT:-}" ]; then
+  echo; echo "The broker's memory by kind (Native Memory Tracking; committed now, and the peak where the JVM keeps one):"; echo
+  "$JAVA_HOME/bin/jcmd" "$broker_pid" VM.native_memory summary scale=MB 2>/dev/null | sed -n '/^Total/p; /^-/,/^$/p' | grep -v '^$' || echo "n/a"
+fi

@@ -7,8 +7,8 @@ CAPTURE.pcap is tcpdump's capture (-w, a snap length that keeps a request's firs
 broker. For the agents' connections to the broker and the broker's connections to the upstream it prints, in ms from
 the burst's first SYN, when each phase happened (p0/p10/p50/p90/max): the agents' SYNs and requests, the broker's first
 answer byte, its new upstream connections' SYNs and requests, the upstream's first byte, and the requests it sent on
-connections it already had (its pool). Then the same phases for the probe alone (the one request asking for
-`hold=100`, sent half-way through the burst), from its own SYN: where a new request's wait goes.
+connections it already had (its pool). Then the same steps for each probe (the requests asking for `hold=100`, sent
+from the burst's half-way mark), from its own SYN: where a new request's wait goes.
 Python's standard library only.
 """
 import struct
@@ -92,26 +92,27 @@ def main(path, broker, upstream):
     show("upstream's first byte (new connection)", [v['back'] for v in fresh if 'back' in v])
     show("broker's first byte to the agent", [v['back'] for v in agents if 'back' in v])
 
-    probe = next((v for k, v in conns.items() if k[0] == broker and 'probe' in v), None)
-    sent = next((v for k, v in conns.items() if k[0] == upstream and 'probe' in v), None)
-    if probe is None or sent is None:
-        print('\n(the probe is not in the capture: was the snap length long enough for its request line?)')
+    # The probes (hold=100): each agent connection carries one request, so its upstream side is the connection that
+    # carried the same request line out; matched in order of arrival, which the broker keeps for requests this far apart.
+    probes = sorted((v for k, v in conns.items() if k[0] == broker and 'probe' in v), key=lambda v: v['probe'])
+    # Only the upstream connections that answered: OkHttp retries a request that met a pooled connection the upstream
+    # had closed, and that attempt is on the wire too.
+    sent = sorted((v for k, v in conns.items() if k[0] == upstream and 'probe' in v and any(t >= v['probe'] for t in v.get('back_all', []))),
+                  key=lambda v: v['probe'])
+    if not probes or len(probes) != len(sent):
+        print('\n(the probes are not all in the capture: was the snap length long enough for their request lines?)')
         return
-    start = probe['syn']
     print()
-    print("| the probe (ms from its SYN) | |")
-    print("| --- | ---: |")
-    steps = [("agent request sent", probe['probe'])]
-    if sent.get('syn', 0) >= start:
-        steps.append(("broker SYN to the upstream (a new connection)", sent['syn']))
-    else:
-        steps.append(("(on a pooled upstream connection)", None))
-    steps.append(("request sent upstream", sent['probe']))
-    steps.append(("upstream's first byte", min((t for t in sent.get('back_all', []) if t >= sent['probe']), default=None)))
-    steps.append(("broker's first byte to the agent", min((t for t in probe.get('back_all', []) if t >= probe['probe']), default=None)))
-    for name, t in steps:
-        print(f"| {name} | {'' if t is None else f'{(t - start) * 1000:.1f}'} |")
-
+    print("| probe (ms from its SYN) | request in | upstream connection | request upstream | upstream's first byte | broker's first byte |")
+    print("| --- | ---: | --- | ---: | ---: | ---: |")
+    ms = lambda t, origin: '' if t is None else f'{(t - origin) * 1000:.1f}'
+    for n, (p, u) in enumerate(zip(probes, sent), 1):
+        start = p['syn']
+        fresh = u.get('syn', 0) >= start
+        first_up = min((t for t in u.get('back_all', []) if t >= u['probe']), default=None)
+        first_back = min((t for t in p.get('back_all', []) if t >= p['probe']), default=None)
+        print(f"| {n} | {ms(p['probe'], start)} | {'new, SYN at ' + ms(u['syn'], start) if fresh else 'pooled'} | {ms(u['probe'], start)}"
+              f" | {ms(first_up, start)} | {ms(first_back, start)} |")
 
 if __name__ == '__main__':
     if len(sys.argv) != 4:
