@@ -16,7 +16,7 @@
 #     their median and, in brackets, their max.
 # Each with the CPU seconds the forwarding process (broker or bare forwarder) and the upstream spent during it.
 # Then the broker's heap after a full GC (jcmd GC.heap_info) and its peak RSS (VmHWM in /proc), and the bare
-# forwarder's, both with the JVM options of the packaged app (serial GC, -Xmx256m).
+# forwarder's, both with the JVM options of the packaged 'amk serve' (serial GC, -Xmx256m, a 48 MB young generation).
 #
 # Setup as bench/proxy-overhead.sh: builds target/amk.jar if missing, a private keyring (Linux), the broker in a
 # private data folder with a connection 'burst' to the upstream (bench/BurstLoad.java upstream, JDK HttpServer on
@@ -58,7 +58,8 @@ bench_reenter_in_keyring "$self" -- "$@"
 
 amk_select_java
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
-PACKAGED=(-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MaxMetaspaceSize=128m)   # as jpackage.cfg, attach allowed for jcmd
+# As the packaged 'amk serve' (packaging/amk-cli.properties, scripts/lib.sh's amk_java_options), attach allowed for jcmd.
+read -r -a PACKAGED <<<"$(amk_java_options | sed 's/ -XX:+DisableAttachMechanism//')"
 server_pin=(); load_pin=()
 if [ -n "$PIN" ] && command -v taskset >/dev/null 2>&1; then server_pin=(taskset -c 0); load_pin=(taskset -c 1); fi
 ulimit -n 65536 2>/dev/null || true
