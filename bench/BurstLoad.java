@@ -115,7 +115,8 @@ public class BurstLoad {
 					Thread.sleep(n * PROBE_SPACING_MS);
 					probes[n] = stream(url, auth[n % auth.length], 100, null).ttftNanos();
 				} catch (Exception e) {
-					probes[n] = -1;
+					probes[n] = -1; // sorts first: the max printed is then -1
+					failures.incrementAndGet();
 				}
 			}));
 		}
