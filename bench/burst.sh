@@ -14,7 +14,8 @@
 #   - once half of them have their first event, five more new streams 100 ms apart: the "probes", what a new request
 #     waits during the burst (while the first half stream and the rest are still being set up, on every path alike):
 #     their median and, in brackets, their max.
-# Each with the CPU seconds the forwarding process (broker or bare forwarder) and the upstream spent during it.
+# Each with the CPU seconds the forwarding process (broker or bare forwarder) and the upstream spent during it, and the
+# forwarder's garbage-collection pauses (jstat).
 # Then the broker's heap after a full GC (jcmd GC.heap_info) and its peak RSS (VmHWM in /proc), and the bare
 # forwarder's, both with the JVM options of the packaged 'amk serve' (serial GC, -Xmx256m, a 48 MB young generation).
 #
@@ -161,15 +162,19 @@ fi
 
 echo "== Bursts (hold ${HOLD} ms per stream; $([ -n "$PIN" ] && echo 'pinned: servers on CPU 0, load on CPU 1' || echo unpinned))"
 echo
-echo "| burst | path | first token p50 | max | completed | new request's first token during the burst | CPU: forwarder, upstream |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| burst | path | first token p50 | max | completed | new request's first token during the burst | CPU: forwarder, upstream | forwarder's GC pauses |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 # CPU seconds a process spent (user + system) since it started, from /proc: what each burst cost the broker and the
 # upstream (they share a core when pinned, so a slow burst is either work or waiting, and this says which).
+# The collector's counters of a JVM (jstat: young and full collections and their seconds, "YGC YGCT FGC FGCT"): what
+# each burst cost the forwarder in stop-the-world pauses, on the core it shares with the upstream.
+gc_counters() { [ -n "$1" ] && "$JAVA_HOME/bin/jstat" -gc "$1" 2>/dev/null | awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i}
+  NR == 2 {print $c["YGC"], $c["YGCT"], $c["FGC"], $c["FGCT"]}' || echo "0 0 0 0"; }
 cpu_seconds() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" || echo 0; }
 for size in $SIZES; do
   for path in $PATHS; do
     case "$path" in direct) forwarder_pid="" ;; bare) forwarder_pid="$bare_pid" ;; *) forwarder_pid="$broker_pid" ;; esac
-    forwarder_cpu0="$(cpu_seconds "$forwarder_pid")"; upstream_cpu0="$(cpu_seconds "$upstream_pid")"
+    forwarder_cpu0="$(cpu_seconds "$forwarder_pid")"; upstream_cpu0="$(cpu_seconds "$upstream_pid")"; gc0="$(gc_counters "$forwarder_pid")"
     if [ "$path" = direct ]; then
       line="$(load "http://127.0.0.1:$UPPORT/v1/stream" "" "$size" "$HOLD")"
     elif [ "$path" = bare ]; then
@@ -186,10 +191,12 @@ for size in $SIZES; do
       profile_stop "$size"
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
+    gc="$([ -z "$forwarder_pid" ] && echo – || { read -r y0 yt0 f0 ft0 <<<"$gc0"; read -r y1 yt1 f1 ft1 <<<"$(gc_counters "$forwarder_pid")"
+      awk -v y="$((y1 - y0))" -v f="$((f1 - f0))" -v t="$yt1 $ft1 $yt0 $ft0" 'BEGIN {split(t, v, " "); printf "%.2f s (%d young, %d full)", v[1] + v[2] - v[3] - v[4], y, f}'; })"
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
     cpu="$(awk -v f="$forwarder_pid" -v f0="$forwarder_cpu0" -v f1="$(cpu_seconds "$forwarder_pid")" -v u0="$upstream_cpu0" \
       -v u1="$(cpu_seconds "$upstream_pid")" 'BEGIN {if (f == "") printf "–, %.2f s", u1 - u0; else printf "%.2f s, %.2f s", f1 - f0, u1 - u0}')"
-    echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms ($(field probe_max_ms)) | $cpu |"
+    echo "| $size | $path | $(field ttft_p50_ms) ms | $(field ttft_max_ms) ms | $(field completed)/$size$([ "$(field failures)" != 0 ] && echo " ($(field failures) failed)") | $(field probe_ttft_ms) ms ($(field probe_max_ms)) | $cpu | $gc |"
   done
 done
 
