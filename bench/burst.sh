@@ -166,11 +166,11 @@ echo "| burst | path | first token p50 | max | completed | new request's first t
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 # CPU seconds a process spent (user + system) since it started, from /proc: what each burst cost the broker and the
 # upstream (they share a core when pinned, so a slow burst is either work or waiting, and this says which).
+cpu_seconds() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" || echo 0; }
 # The collector's counters of a JVM (jstat: young and full collections and their seconds, "YGC YGCT FGC FGCT"): what
 # each burst cost the forwarder in stop-the-world pauses, on the core it shares with the upstream.
 gc_counters() { [ -n "$1" ] && "$JAVA_HOME/bin/jstat" -gc "$1" 2>/dev/null | awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i}
   NR == 2 {print $c["YGC"], $c["YGCT"], $c["FGC"], $c["FGCT"]}' || echo "0 0 0 0"; }
-cpu_seconds() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" || echo 0; }
 for size in $SIZES; do
   for path in $PATHS; do
     case "$path" in direct) forwarder_pid="" ;; bare) forwarder_pid="$bare_pid" ;; *) forwarder_pid="$broker_pid" ;; esac

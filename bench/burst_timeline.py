@@ -66,7 +66,7 @@ def main(path, broker, upstream):
             c.setdefault(way, t)
             c.setdefault(way + '_all', []).append(t)
             if way == 'out' and PROBE in payload:
-                c['probe'] = t
+                c.setdefault('probes', []).append(t)
     agents = sorted((v for k, v in conns.items() if k[0] == broker and 'syn' in v), key=lambda v: v['syn'])
     if not agents:
         sys.exit('no connection to the broker in the capture')
@@ -92,27 +92,32 @@ def main(path, broker, upstream):
     show("upstream's first byte (new connection)", [v['back'] for v in fresh if 'back' in v])
     show("broker's first byte to the agent", [v['back'] for v in agents if 'back' in v])
 
-    # The probes (hold=100): each agent connection carries one request, so its upstream side is the connection that
-    # carried the same request line out; matched in order of arrival, which the broker keeps for requests this far apart.
-    probes = sorted((v for k, v in conns.items() if k[0] == broker and 'probe' in v), key=lambda v: v['probe'])
-    # Only the upstream connections that answered: OkHttp retries a request that met a pooled connection the upstream
-    # had closed, and that attempt is on the wire too.
-    sent = sorted((v for k, v in conns.items() if k[0] == upstream and 'probe' in v and any(t >= v['probe'] for t in v.get('back_all', []))),
-                  key=lambda v: v['probe'])
+    # The probes (hold=100), each on a new agent connection; on the upstream side a pooled connection may carry several
+    # one after another. Requests that met a pooled connection the upstream had closed (OkHttp retries those) got no
+    # answer and are left out; the rest are matched to the probes in order of arrival (they are 100 ms apart).
+    probes = sorted((v for k, v in conns.items() if k[0] == broker and 'probes' in v), key=lambda v: v['probes'][0])
+    sent = []
+    for k, v in conns.items():
+        if k[0] != upstream:
+            continue
+        for i, t in enumerate(v.get('probes', [])):
+            answer = min((b for b in v.get('back_all', []) if b >= t), default=None)
+            if answer is not None:
+                sent.append((t, answer, v.get('syn') if i == 0 else None))
+    sent.sort()
     if not probes or len(probes) != len(sent):
-        print('\n(the probes are not all in the capture: was the snap length long enough for their request lines?)')
+        print(f'\n(probes: {len(probes)} in, {len(sent)} answered upstream: cannot pair them; was the snap length long enough?)')
         return
     print()
     print("| probe (ms from its SYN) | request in | upstream connection | request upstream | upstream's first byte | broker's first byte |")
     print("| --- | ---: | --- | ---: | ---: | ---: |")
-    ms = lambda t, origin: '' if t is None else f'{(t - origin) * 1000:.1f}'
-    for n, (p, u) in enumerate(zip(probes, sent), 1):
+    ms = lambda t, origin: f'{(t - origin) * 1000:.1f}'
+    for n, (p, (out, answer, syn)) in enumerate(zip(probes, sent), 1):
         start = p['syn']
-        fresh = u.get('syn', 0) >= start
-        first_up = min((t for t in u.get('back_all', []) if t >= u['probe']), default=None)
-        first_back = min((t for t in p.get('back_all', []) if t >= p['probe']), default=None)
-        print(f"| {n} | {ms(p['probe'], start)} | {'new, SYN at ' + ms(u['syn'], start) if fresh else 'pooled'} | {ms(u['probe'], start)}"
-              f" | {ms(first_up, start)} | {ms(first_back, start)} |")
+        first_back = min((t for t in p.get('back_all', []) if t >= p['probes'][0]), default=None)
+        connection = f'new, SYN at {ms(syn, start)}' if syn is not None and syn >= start else 'pooled'
+        print(f"| {n} | {ms(p['probes'][0], start)} | {connection} | {ms(out, start)} | {ms(answer, start)}"
+              f" | {'' if first_back is None else ms(first_back, start)} |")
 
 if __name__ == '__main__':
     if len(sys.argv) != 4:
