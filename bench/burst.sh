@@ -191,8 +191,8 @@ for size in $SIZES; do
       profile_stop "$size"
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
-    gc="$([ -z "$forwarder_pid" ] && echo – || { read -r y0 yt0 f0 ft0 <<<"$gc0"; read -r y1 yt1 f1 ft1 <<<"$(gc_counters "$forwarder_pid")"
-      awk -v y="$((y1 - y0))" -v f="$((f1 - f0))" -v t="$yt1 $ft1 $yt0 $ft0" 'BEGIN {split(t, v, " "); printf "%.2f s (%d young, %d full)", v[1] + v[2] - v[3] - v[4], y, f}'; })"
+    gc="$([ -z "$forwarder_pid" ] && echo – || awk -v a="$gc0" -v b="$(gc_counters "$forwarder_pid")" \
+      'BEGIN {split(a, x); split(b, y); printf "%.2f s (%d young, %d full)", y[2] + y[4] - x[2] - x[4], y[1] - x[1], y[3] - x[3]}')"
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
     cpu="$(awk -v f="$forwarder_pid" -v f0="$forwarder_cpu0" -v f1="$(cpu_seconds "$forwarder_pid")" -v u0="$upstream_cpu0" \
       -v u1="$(cpu_seconds "$upstream_pid")" 'BEGIN {if (f == "") printf "–, %.2f s", u1 - u0; else printf "%.2f s, %.2f s", f1 - f0, u1 - u0}')"

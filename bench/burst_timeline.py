@@ -49,6 +49,11 @@ def packets(path):
 SYN, ACK = 0x02, 0x10
 
 
+def first_at_or_after(times, t):
+    """The first of `times` at or after `t`, or None."""
+    return min((x for x in times if x >= t), default=None)
+
+
 def main(path, broker, upstream):
     conns = {}
     for t, src, dst, flags, length, payload in packets(path):
@@ -74,8 +79,8 @@ def main(path, broker, upstream):
     fresh = [v for k, v in conns.items() if k[0] == upstream and 'syn' in v and v['syn'] >= t0]
     pooled = [v for k, v in conns.items() if k[0] == upstream and ('syn' not in v or v['syn'] < t0)]
 
-    def show(name, times, origin=t0):
-        xs = sorted((t - origin) * 1000 for t in times)
+    def show(name, times):
+        xs = sorted((t - t0) * 1000 for t in times)
         if not xs:
             return
         pick = lambda p: xs[int(p * (len(xs) - 1))]
@@ -85,8 +90,8 @@ def main(path, broker, upstream):
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     show("agent SYN to the broker", [v['syn'] for v in agents])
     show("agent request sent", [v['out'] for v in agents if 'out' in v])
-    show("request on a pooled upstream connection", [min(t for t in v['out_all'] if t >= t0) for v in pooled
-                                                     if any(t >= t0 for t in v.get('out_all', []))])
+    show("request on a pooled upstream connection", [t for t in (first_at_or_after(v.get('out_all', []), t0) for v in pooled)
+                                                     if t is not None])
     show("broker SYN to the upstream (new connection)", [v['syn'] for v in fresh])
     show("request on a new upstream connection", [v['out'] for v in fresh if 'out' in v])
     show("upstream's first byte (new connection)", [v['back'] for v in fresh if 'back' in v])
@@ -101,7 +106,7 @@ def main(path, broker, upstream):
         if k[0] != upstream:
             continue
         for i, t in enumerate(v.get('probes', [])):
-            answer = min((b for b in v.get('back_all', []) if b >= t), default=None)
+            answer = first_at_or_after(v.get('back_all', []), t)
             if answer is not None:
                 sent.append((t, answer, v.get('syn') if i == 0 else None))
     sent.sort()
@@ -114,10 +119,11 @@ def main(path, broker, upstream):
     ms = lambda t, origin: f'{(t - origin) * 1000:.1f}'
     for n, (p, (out, answer, syn)) in enumerate(zip(probes, sent), 1):
         start = p['syn']
-        first_back = min((t for t in p.get('back_all', []) if t >= p['probes'][0]), default=None)
+        first_back = first_at_or_after(p.get('back_all', []), p['probes'][0])
         connection = f'new, SYN at {ms(syn, start)}' if syn is not None and syn >= start else 'pooled'
         print(f"| {n} | {ms(p['probes'][0], start)} | {connection} | {ms(out, start)} | {ms(answer, start)}"
               f" | {'' if first_back is None else ms(first_back, start)} |")
+
 
 if __name__ == '__main__':
     if len(sys.argv) != 4:
