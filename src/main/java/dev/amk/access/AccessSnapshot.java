@@ -6,6 +6,7 @@ import dev.amk.agents.Grant;
 import dev.amk.agents.GrantRule;
 import dev.amk.connections.Connection;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,12 +17,14 @@ import java.util.Map;
  * every request without touching the database.
  */
 public final class AccessSnapshot {
-	/** An agent as the proxy needs it: identity, the hash its key must match, and grants by connection. */
-	public record AgentEntry(Agent agent, byte[] keyHash, Map<String, GrantRule> grants) {
+	/**
+	 * An agent as the proxy needs it: identity, the hash its key must match, grants by connection, and its approval
+	 * rules by connection (kept apart, sorted once here: every request asks for them).
+	 */
+	public record AgentEntry(Agent agent, byte[] keyHash, Map<String, GrantRule> grants, Map<String, List<GrantRule>> askRulesByConnection) {
 		/** The approval rules ({@code CONN:ask:…}) on {@code connection}, in the order given. */
 		public List<GrantRule> askRules(String connection) {
-			return agent.grants().stream().filter(g -> g.rule().preset() == GrantRule.Preset.ASK && g.connection().equals(connection))
-					.map(Grant::rule).toList();
+			return askRulesByConnection.getOrDefault(connection, List.of());
 		}
 	}
 
@@ -56,12 +59,16 @@ public final class AccessSnapshot {
 		Map<Long, AgentEntry> byId = new HashMap<>();
 		agentsWithKeyHashes.forEach((agent, hash) -> {
 			Map<String, GrantRule> grants = new HashMap<>();
+			Map<String, List<GrantRule>> askRules = new HashMap<>();
 			for (Grant g : agent.grants()) {
-				if (g.rule().preset() != GrantRule.Preset.ASK) { // approval rules sit beside the grant: AgentEntry.askRules
+				if (g.rule().preset() == GrantRule.Preset.ASK) { // approval rules sit beside the grant: AgentEntry.askRules
+					askRules.computeIfAbsent(g.connection(), c -> new ArrayList<>()).add(g.rule());
+				} else {
 					grants.put(g.connection(), g.rule());
 				}
 			}
-			AgentEntry entry = new AgentEntry(agent, HexFormat.of().parseHex(hash), Map.copyOf(grants));
+			askRules.replaceAll((connection, rules) -> List.copyOf(rules));
+			AgentEntry entry = new AgentEntry(agent, HexFormat.of().parseHex(hash), Map.copyOf(grants), Map.copyOf(askRules));
 			byHash.put(hash, entry);
 			byId.put(agent.id(), entry);
 		});

@@ -166,4 +166,36 @@ class AuthorisationTest {
 			assertTrue(refusal.message().contains("POST is not allowed"), refusal.message());
 		}
 	}
+
+	@Nested
+	@DisplayName("approval rules")
+	class ApprovalRules {
+		private final AccessSnapshot snapshot = new SnapshotBuilder().connection("github").connection("openai")
+				.agent(1, "coder", KEY, "github", "github:ask:PUT:/repos/**", "github:ask:*:/repos/acme/**", "openai", "openai:ask:DELETE:/**")
+				.build();
+
+		@Test
+		@DisplayName("the first rule that covers the request decides, before the grant that would allow it")
+		void firstCoveringRuleFirst() {
+			Authorisation.Allowed merge = assertInstanceOf(Authorisation.Allowed.class,
+					decide(snapshot, target("github", "PUT", "repos", "acme", "x", "merge"), NOW));
+			assertEquals(dev.amk.agents.GrantRule.parse("ask:PUT:/repos/**"), merge.rule());
+			Authorisation.Allowed read = assertInstanceOf(Authorisation.Allowed.class,
+					decide(snapshot, target("github", "GET", "repos", "acme", "x"), NOW));
+			assertEquals(dev.amk.agents.GrantRule.parse("ask:*:/repos/acme/**"), read.rule());
+		}
+
+		@Test
+		@DisplayName("a request no rule covers goes by the grant; a rule on another connection does not apply")
+		void otherwiseTheGrant() {
+			Authorisation.Allowed user = assertInstanceOf(Authorisation.Allowed.class, decide(snapshot, target("github", "GET", "user"), NOW));
+			assertEquals(dev.amk.agents.GrantRule.FULL, user.rule());
+			Authorisation.Allowed delete = assertInstanceOf(Authorisation.Allowed.class,
+					decide(snapshot, target("github", "DELETE", "gists", "1"), NOW));
+			assertEquals(dev.amk.agents.GrantRule.FULL, delete.rule());
+			Authorisation.Allowed openai = assertInstanceOf(Authorisation.Allowed.class,
+					decide(snapshot, target("openai", "DELETE", "v1", "files", "f"), NOW));
+			assertEquals(dev.amk.agents.GrantRule.parse("ask:DELETE:/**"), openai.rule());
+		}
+	}
 }
