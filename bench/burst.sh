@@ -31,6 +31,8 @@
 # each probe's own steps: its request in, its request upstream, the upstream's first byte, the broker's),
 # AMK_BENCH_BROKER_OPTS adds JVM options to the broker's (e.g. a profiler agent: -agentpath:…/libasyncProfiler.so=…),
 # AMK_BENCH_NMT=1 prints the broker's native memory by kind at the end (Native Memory Tracking: what its RSS is made of),
+# AMK_BENCH_HISTO=1 prints what the broker's heap holds half-way through each burst (a class histogram after a full GC:
+# the live set per stream),
 # AMK_BURST_CONTROLS=1 (issue 15) adds two paths through the same broker to an OpenAI-type connection 'burst-llm' (so
 # usage metering reads each stream): 8 agents without controls ("amk-llm") and 8 with every control that applies to a
 # stream (rate and concurrency limits agent-wide and per connection, daily and monthly budgets, token budget,
@@ -51,6 +53,7 @@ JFR="${AMK_BENCH_JFR:-}"
 PCAP="${AMK_BENCH_PCAP:-}"
 CONTROLS="${AMK_BURST_CONTROLS:-}"
 BARE="${AMK_BURST_BARE:-1}"
+HISTO="${AMK_BENCH_HISTO:-}"
 
 amk_select_java
 bench_build_jar "$jar" "$root"
@@ -126,10 +129,14 @@ fi
 # AMK_BENCH_ASYNC_PROFILER=/path/to/libasyncProfiler.so (tools.profiler:async-profiler from Maven Central, linux-x64/ in
 # its jar): the broker's CPU during each burst through it, and nothing else, in collapsed stacks (burst-SIZE.collapsed,
 # kept with AMK_BENCH_KEEP=1 or printed as the top frames). Loaded into the running broker with jcmd.
+# AMK_BENCH_PROFILE_EVENT=alloc profiles what the broker allocates instead (bytes, by the allocating stack).
 profiler="${AMK_BENCH_ASYNC_PROFILER:-}"
+profile_event="${AMK_BENCH_PROFILE_EVENT:-cpu}"
+profile_what="event=cpu,interval=1ms"
+[ "$profile_event" = alloc ] && profile_what="event=alloc,total"
 profile_start() {
   [ -n "$profiler" ] || return 0
-  "$JAVA_HOME/bin/jcmd" "$broker_pid" JVMTI.agent_load "$profiler" "\"start,event=cpu,interval=1ms,file=$work/burst-$1.collapsed,collapsed\"" >/dev/null
+  "$JAVA_HOME/bin/jcmd" "$broker_pid" JVMTI.agent_load "$profiler" "\"start,$profile_what,file=$work/burst-$1.collapsed,collapsed\"" >/dev/null
 }
 profile_stop() {
   [ -n "$profiler" ] || return 0
@@ -187,7 +194,10 @@ for size in $SIZES; do
       [ -n "$PCAP" ] && { tcpdump -i lo -s 160 -U -w "$work/burst-$size.pcap" "tcp port $PORT or tcp port $UPPORT" >/dev/null 2>&1 & tcpdump_pid=$!
         for _ in $(seq 1 50); do [ -s "$work/burst-$size.pcap" ] && break; sleep 0.1; done; }   # its file header: it listens
       profile_start "$size"
+      [ -n "$HISTO" ] && { sleep "$(awk -v h="$HOLD" 'BEGIN {print h / 2000 + 1}')"
+        "$JAVA_HOME/bin/jcmd" "$broker_pid" GC.class_histogram >"$work/histo-$size.txt" 2>&1; } & histo_pid=$!
       line="$(load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD")"
+      wait "$histo_pid" || true
       profile_stop "$size"
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
@@ -207,8 +217,22 @@ if [ -n "$PCAP" ]; then
   done
 fi
 
+if [ -n "$HISTO" ]; then
+  for size in $SIZES; do
+    echo; echo "What the broker's heap held in the middle of the $size-stream burst (jcmd GC.class_histogram, after a full GC):"; echo
+    sed -n '1,3p; 4,28p' "$work/histo-$size.txt"; tail -1 "$work/histo-$size.txt"
+  done
+fi
+
 if [ -n "$profiler" ]; then
   for size in $SIZES; do
+    if [ "$profile_event" = alloc ]; then
+      echo; echo "What the broker allocated during the $size-stream burst (async-profiler): by class and the last frame of ours, Jetty's, OkHttp's or Okio's"; echo
+      awk '{n = $NF; sub(/ [0-9]+$/, ""); k = split($0, f, ";"); at = "?"; for (i = k - 1; i > 0; i--) if (f[i] ~ /dev\/amk|okhttp|okio|jetty/) { at = f[i]; break }
+             by[f[k] " <- " at] += n; total += n} END {printf "%.0f MB in all\n", total / 1048576; for (x in by) printf "%5.1f %% %s\n", 100 * by[x] / total, substr(x, 1, 140)}' \
+        "$work/burst-$size.collapsed" | sort -rn | head -20
+      continue
+    fi
     echo; echo "The broker's CPU during the $size-stream burst (async-profiler, 1 ms samples): the JIT's share and the top frames"; echo
     awk '{n = $NF; total += n; if ($0 ~ /CompileBroker::/) jit += n} END {printf "samples %d, JIT compiler threads %.1f %%\n", total, 100 * jit / total}' "$work/burst-$size.collapsed"
     awk '{n = $NF; sub(/ [0-9]+$/, ""); k = split($0, f, ";"); self[f[k]] += n; total += n} END {for (x in self) printf "%5.1f %% %s\n", 100 * self[x] / total, substr(x, 1, 120)}' \
