@@ -202,7 +202,7 @@ for size in $SIZES; do
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
     gc="$([ -z "$forwarder_pid" ] && echo – || awk -v a="$gc0" -v b="$(gc_counters "$forwarder_pid")" \
-      'BEGIN {split(a, x); split(b, y); printf "%.2f s (%d young, %d full)", y[2] + y[4] - x[2] - x[4], y[1] - x[1], y[3] - x[3]}')"
+      'BEGIN {split(a, x); split(b, y); s = y[2] + y[4] - x[2] - x[4]; printf "%.2f s (%d young, %d full)", s < 0.005 ? 0 : s, y[1] - x[1], y[3] - x[3]}')"
     field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$line"; }
     cpu="$(awk -v f="$forwarder_pid" -v f0="$forwarder_cpu0" -v f1="$(cpu_seconds "$forwarder_pid")" -v u0="$upstream_cpu0" \
       -v u1="$(cpu_seconds "$upstream_pid")" 'BEGIN {if (f == "") printf "–, %.2f s", u1 - u0; else printf "%.2f s, %.2f s", f1 - f0, u1 - u0}')"
