@@ -220,7 +220,7 @@ fi
 if [ -n "$HISTO" ]; then
   for size in $SIZES; do
     echo; echo "What the broker's heap held in the middle of the $size-stream burst (jcmd GC.class_histogram, after a full GC):"; echo
-    sed -n '1,3p; 4,28p' "$work/histo-$size.txt"; tail -1 "$work/histo-$size.txt"
+    sed -n '1,28p' "$work/histo-$size.txt"; tail -1 "$work/histo-$size.txt"
   done
 fi
 
@@ -228,15 +228,16 @@ if [ -n "$profiler" ]; then
   for size in $SIZES; do
     if [ "$profile_event" = alloc ]; then
       echo; echo "What the broker allocated during the $size-stream burst (async-profiler): by class and the last frame of ours, Jetty's, OkHttp's or Okio's"; echo
+      awk '{total += $NF} END {printf "%.0f MB in all\n", total / 1048576}' "$work/burst-$size.collapsed"
       awk '{n = $NF; sub(/ [0-9]+$/, ""); k = split($0, f, ";"); at = "?"; for (i = k - 1; i > 0; i--) if (f[i] ~ /dev\/amk|okhttp|okio|jetty/) { at = f[i]; break }
-             by[f[k] " <- " at] += n; total += n} END {printf "%.0f MB in all\n", total / 1048576; for (x in by) printf "%5.1f %% %s\n", 100 * by[x] / total, substr(x, 1, 140)}' \
-        "$work/burst-$size.collapsed" | sort -rn | head -20
+             by[f[k] " <- " at] += n; total += n} END {for (x in by) printf "%5.1f %% %s\n", 100 * by[x] / total, substr(x, 1, 140)}' \
+        "$work/burst-$size.collapsed" | sort -rn | awk 'NR <= 20'   # awk, not head: sort must not die of SIGPIPE (pipefail)
       continue
     fi
     echo; echo "The broker's CPU during the $size-stream burst (async-profiler, 1 ms samples): the JIT's share and the top frames"; echo
     awk '{n = $NF; total += n; if ($0 ~ /CompileBroker::/) jit += n} END {printf "samples %d, JIT compiler threads %.1f %%\n", total, 100 * jit / total}' "$work/burst-$size.collapsed"
     awk '{n = $NF; sub(/ [0-9]+$/, ""); k = split($0, f, ";"); self[f[k]] += n; total += n} END {for (x in self) printf "%5.1f %% %s\n", 100 * self[x] / total, substr(x, 1, 120)}' \
-      "$work/burst-$size.collapsed" | sort -rn | head -15
+      "$work/burst-$size.collapsed" | sort -rn | awk 'NR <= 15'
   done
 fi
 

@@ -19,7 +19,7 @@ import java.util.Map;
 public final class AccessSnapshot {
 	/**
 	 * An agent as the proxy needs it: identity, the hash its key must match, grants by connection, and its approval
-	 * rules by connection (kept apart, sorted once here: every request asks for them).
+	 * rules by connection (kept apart, grouped once here: every request asks for them).
 	 */
 	public record AgentEntry(Agent agent, byte[] keyHash, Map<String, GrantRule> grants, Map<String, List<GrantRule>> askRulesByConnection) {
 		/** The approval rules ({@code CONN:ask:…}) on {@code connection}, in the order given. */
