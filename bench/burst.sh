@@ -30,6 +30,7 @@
 # (bench/burst_timeline.py: the agents' requests, the broker's new upstream connections, the first bytes back; then
 # each probe's own steps: its request in, its request upstream, the upstream's first byte, the broker's),
 # AMK_BENCH_BROKER_OPTS adds JVM options to the broker's (e.g. a profiler agent: -agentpath:…/libasyncProfiler.so=…),
+# AMK_BENCH_BROKER_JAVA=app runs the broker with the menu-bar app's JVM options (-Xms16m, C1 only) instead of 'amk serve''s,
 # AMK_BENCH_NMT=1 prints the broker's native memory by kind at the end (Native Memory Tracking: what its RSS is made of),
 # AMK_BENCH_HISTO=1 prints what the broker's heap holds half-way through each burst (a class histogram after a full GC:
 # the live set per stream),
@@ -64,6 +65,10 @@ amk_select_java
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
 # As the packaged 'amk serve' (packaging/amk-cli.properties, scripts/lib.sh's amk_java_options), attach allowed for jcmd.
 read -r -a PACKAGED <<<"$(amk_java_options | sed 's/ -XX:+DisableAttachMechanism//')"
+# AMK_BENCH_BROKER_JAVA=app: the broker with the menu-bar app's JVM options instead (scripts/lib.sh's
+# amk_app_java_options: -Xms16m, C1 only), the broker as the app hosts it, without the window.
+BROKER_OPTIONS=("${PACKAGED[@]}")
+[ "${AMK_BENCH_BROKER_JAVA:-}" = app ] && read -r -a BROKER_OPTIONS <<<"$(amk_app_java_options | sed 's/ -XX:+DisableAttachMechanism//')"
 server_pin=(); load_pin=()
 if [ -n "$PIN" ] && command -v taskset >/dev/null 2>&1; then server_pin=(taskset -c 0); load_pin=(taskset -c 1); fi
 ulimit -n 65536 2>/dev/null || true
@@ -118,7 +123,7 @@ jfr_options=()
 read -r -a extra_options <<<"${AMK_BENCH_BROKER_OPTS:-}"
 [ -n "${AMK_BENCH_NMT:-}" ] && extra_options+=(-XX:NativeMemoryTracking=summary)
 jfr_options+=("${extra_options[@]}")
-"${server_pin[@]}" "${JAVA[@]}" "${PACKAGED[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
+"${server_pin[@]}" "${JAVA[@]}" "${BROKER_OPTIONS[@]}" "${jfr_options[@]}" -jar "$jar" serve --port 0 --json >"$work/broker.out" 2>"$work/broker.err" &
 broker_pid=$!
 bench_wait_ready "$work/broker.out" "$broker_pid"
 if [ "$BARE" = 1 ]; then
