@@ -63,12 +63,13 @@ bench_reenter_in_keyring "$self" -- "$@"
 
 amk_select_java
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
-# As the packaged 'amk serve' (packaging/amk-cli.properties, scripts/lib.sh's amk_java_options), attach allowed for jcmd.
-read -r -a PACKAGED <<<"$(amk_java_options | sed 's/ -XX:+DisableAttachMechanism//')"
-# AMK_BENCH_BROKER_JAVA=app: the broker with the menu-bar app's JVM options instead (scripts/lib.sh's
-# amk_app_java_options: -Xms16m, C1 only), the broker as the app hosts it, without the window.
-BROKER_OPTIONS=("${PACKAGED[@]}")
-[ "${AMK_BENCH_BROKER_JAVA:-}" = app ] && read -r -a BROKER_OPTIONS <<<"$(amk_app_java_options | sed 's/ -XX:+DisableAttachMechanism//')"
+# A launcher's JVM options from scripts/lib.sh (amk_java_options, amk_app_java_options), attach allowed for jcmd.
+attachable_options() { "$1" | sed 's/ -XX:+DisableAttachMechanism//'; }
+# As the packaged 'amk serve' (packaging/amk-cli.properties).
+read -r -a PACKAGED <<<"$(attachable_options amk_java_options)"
+# AMK_BENCH_BROKER_JAVA=app: the broker with the menu-bar app's JVM options instead (-Xms16m, C1 only), the broker as
+# the app hosts it, without the window.
+read -r -a BROKER_OPTIONS <<<"$(attachable_options "$([ "${AMK_BENCH_BROKER_JAVA:-}" = app ] && echo amk_app_java_options || echo amk_java_options)")"
 server_pin=(); load_pin=()
 if [ -n "$PIN" ] && command -v taskset >/dev/null 2>&1; then server_pin=(taskset -c 0); load_pin=(taskset -c 1); fi
 ulimit -n 65536 2>/dev/null || true
@@ -199,10 +200,12 @@ for size in $SIZES; do
       [ -n "$PCAP" ] && { tcpdump -i lo -s 160 -U -w "$work/burst-$size.pcap" "tcp port $PORT or tcp port $UPPORT" >/dev/null 2>&1 & tcpdump_pid=$!
         for _ in $(seq 1 50); do [ -s "$work/burst-$size.pcap" ] && break; sleep 0.1; done; }   # its file header: it listens
       profile_start "$size"
-      [ -n "$HISTO" ] && { sleep "$(awk -v h="$HOLD" 'BEGIN {print h / 2000 + 1}')"
-        "$JAVA_HOME/bin/jcmd" "$broker_pid" GC.class_histogram >"$work/histo-$size.txt" 2>&1; } & histo_pid=$!
+      if [ -n "$HISTO" ]; then   # half the hold, plus a second for the streams to open
+        { sleep "$(awk -v h="$HOLD" 'BEGIN {print h / 2000 + 1}')"
+          "$JAVA_HOME/bin/jcmd" "$broker_pid" GC.class_histogram >"$work/histo-$size.txt" 2>&1; } & histo_pid=$!
+      fi
       line="$(load "http://127.0.0.1:$PORT/burst/v1/stream" "$AUTHS" "$size" "$HOLD")"
-      wait "$histo_pid" || true
+      if [ -n "$HISTO" ]; then wait "$histo_pid" || true; fi
       profile_stop "$size"
       [ -n "$PCAP" ] && { sleep 0.5; kill "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true; }
     fi
